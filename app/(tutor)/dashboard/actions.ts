@@ -1,0 +1,42 @@
+"use server";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { requireTutor } from "@/lib/auth.server";
+import { getPrisma } from "@/lib/db/client.server";
+import { SeminarError, startSeminar } from "@/lib/seminars.server";
+
+const startSchema = z.object({
+  cohortId: z.string().min(1).max(64),
+  packSlug: z.string().min(1).max(100),
+  minResponses: z.coerce.number().int().min(1).max(1000).default(5),
+});
+
+export interface ActionState {
+  error?: string;
+}
+
+export async function startSeminarAction(_: ActionState, form: FormData): Promise<ActionState> {
+  const tutor = await requireTutor("/dashboard");
+  const parsed = startSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { error: "Choose a cohort and a pack." };
+  let seminarId: string;
+  try {
+    seminarId = (await startSeminar({ tutorId: tutor.id, ...parsed.data })).id;
+  } catch (error) {
+    if (error instanceof SeminarError) return { error: error.message };
+    throw error;
+  }
+  redirect(`/seminars/${seminarId}/present`);
+}
+
+const cohortSchema = z.object({ name: z.string().trim().min(2, "Give the cohort a name.").max(120) });
+
+export async function createCohortAction(_: ActionState, form: FormData): Promise<ActionState> {
+  const tutor = await requireTutor("/dashboard");
+  const parsed = cohortSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid name." };
+  const exists = await getPrisma().cohort.findUnique({ where: { ownerId_name: { ownerId: tutor.id, name: parsed.data.name } } });
+  if (exists) return { error: "You already have a cohort with that name." };
+  await getPrisma().cohort.create({ data: { ownerId: tutor.id, name: parsed.data.name } });
+  redirect("/dashboard");
+}

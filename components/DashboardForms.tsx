@@ -1,0 +1,75 @@
+"use client";
+import { useActionState } from "react";
+import type { ActionState } from "@/app/(tutor)/dashboard/actions";
+
+type Action = (state: ActionState, form: FormData) => Promise<ActionState>;
+
+export function StartSeminarForm({
+  action,
+  cohorts,
+  packs,
+}: {
+  action: Action;
+  cohorts: { id: string; name: string }[];
+  packs: { slug: string; title: string; scenarioCount: number }[];
+}) {
+  const [state, formAction, pending] = useActionState(action, {});
+  return (
+    <form action={formAction} className="stack card" aria-labelledby="start-heading">
+      <h2 id="start-heading">Start a seminar</h2>
+      <div>
+        <label htmlFor="cohortId">Cohort</label>
+        <select id="cohortId" name="cohortId" required>
+          {cohorts.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="packSlug">Pack</label>
+        <select id="packSlug" name="packSlug" required>
+          {packs.map((p) => (
+            <option key={p.slug} value={p.slug}>
+              {p.title} ({p.scenarioCount} scenarios)
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="minResponses">Fewest answers before any split is shown</label>
+        <input id="minResponses" name="minResponses" type="number" min={1} max={1000} defaultValue={5} />
+      </div>
+      {state.error && (
+        <p className="error" role="alert">
+          {state.error}
+        </p>
+      )}
+      <button type="submit" disabled={pending || cohorts.length === 0}>
+        {pending ? "Starting…" : "Start seminar"}
+      </button>
+    </form>
+  );
+}
+
+export function CreateCohortForm({ action }: { action: Action }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  return (
+    <form action={formAction} className="stack card" aria-labelledby="cohort-heading">
+      <h2 id="cohort-heading">New cohort</h2>
+      <div>
+        <label htmlFor="cohort-name">Name</label>
+        <input id="cohort-name" name="name" placeholder="BA Social Work, 2026 intake" required />
+      </div>
+      {state.error && (
+        <p className="error" role="alert">
+          {state.error}
+        </p>
+      )}
+      <button type="submit" className="secondary" disabled={pending}>
+        Add cohort
+      </button>
+    </form>
+  );
+}

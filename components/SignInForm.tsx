@@ -1,0 +1,52 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useState } from "react";
+
+export function SignInForm({ callbackUrl, sso }: { callbackUrl: string; sso: { id: string; name: string } | null }) {
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  return (
+    <div className="stack">
+      <form
+        className="stack"
+        onSubmit={async (event) => {
+          event.preventDefault();
+          const data = new FormData(event.currentTarget);
+          setBusy(true);
+          setError("");
+          const result = await signIn("credentials", {
+            email: String(data.get("email") ?? ""),
+            password: String(data.get("password") ?? ""),
+            redirect: false,
+          });
+          setBusy(false);
+          if (result?.ok) window.location.assign(callbackUrl);
+          else setError("That e-mail and password do not match an account.");
+        }}
+      >
+        <div>
+          <label htmlFor="email">E-mail</label>
+          <input id="email" name="email" type="email" autoComplete="username" required />
+        </div>
+        <div>
+          <label htmlFor="password">Password</label>
+          <input id="password" name="password" type="password" autoComplete="current-password" required />
+        </div>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+      {sso && (
+        <button type="button" className="secondary" onClick={() => signIn(sso.id, { callbackUrl })}>
+          Sign in with {sso.name}
+        </button>
+      )}
+    </div>
+  );
+}

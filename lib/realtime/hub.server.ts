@@ -1,0 +1,104 @@
+// The one place that tells screens what changed. Domain functions call these right after
+// their writes commit, so no caller can forget to announce.
+import type { Server } from "socket.io";
+import type { ClientToServerEvents, DisplayState, ServerToClientEvents } from "@/lib/realtime/protocol";
+import { rooms } from "@/lib/realtime/protocol";
+
+export type WeighInServer = Server<ClientToServerEvents, ServerToClientEvents>;
+
+/** Live counts go out at most this often per seminar, however fast votes arrive. */
+export const PROGRESS_INTERVAL_MS = 100;
+
+interface HubState {
+  io?: WeighInServer;
+  progress: Map<string, { timer?: NodeJS.Timeout; last: number; running: boolean; dirty: boolean; roundId?: string }>;
+  display: Map<string, DisplayState>;
+}
+
+// On globalThis: Next's bundled server code and the custom server load this module separately.
+const hub: HubState = ((globalThis as { __weighInHub?: HubState }).__weighInHub ??= {
+  progress: new Map(),
+  display: new Map(),
+});
+
+export function setRealtimeServer(io: WeighInServer | undefined): void {
+  hub.io = io;
+}
+
+export function connectedCount(seminarId: string): number {
+  return hub.io?.sockets.adapter.rooms.get(rooms.phones(seminarId))?.size ?? 0;
+}
+
+export function displayOf(seminarId: string): DisplayState {
+  return hub.display.get(seminarId) ?? { blank: false, qr: false };
+}
+
+export function setDisplay(seminarId: string, change: Partial<DisplayState>): DisplayState {
+  const next = { ...displayOf(seminarId), ...change };
+  hub.display.set(seminarId, next);
+  hub.io?.to([rooms.projector(seminarId), rooms.controls(seminarId)]).emit("projector:display", next);
+  return next;
+}
+
+/** Sends every screen of a seminar its own view of the new state. */
+export async function announceSeminar(seminarId: string): Promise<void> {
+  const io = hub.io;
+  if (!io) return;
+  const { loadSnapshot, viewFor } = await import("@/lib/seminars.server");
+  const snapshot = await loadSnapshot(seminarId);
+  if (!snapshot) return;
+  const progress = hub.progress.get(seminarId);
+  if (progress) progress.roundId = snapshot.currentRoundId ?? undefined;
+  io.to(rooms.phones(seminarId)).emit("seminar:view", viewFor(snapshot, "phone"));
+  io.to(rooms.projector(seminarId)).emit("seminar:view", viewFor(snapshot, "projector"));
+  io.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
+}
+
+/**
+ * Schedules a live count update (answers and phones present; never the split). Coalesced:
+ * a burst of votes produces one update per PROGRESS_INTERVAL_MS per seminar.
+ */
+export function announceProgress(seminarId: string, roundId?: string): void {
+  if (!hub.io) return;
+  let entry = hub.progress.get(seminarId);
+  if (!entry) hub.progress.set(seminarId, (entry = { last: 0, running: false, dirty: false }));
+  if (roundId) entry.roundId = roundId;
+  entry.dirty = true;
+  if (entry.timer || entry.running) return;
+  const wait = Math.max(0, entry.last + PROGRESS_INTERVAL_MS - Date.now());
+  entry.timer = setTimeout(() => void flushProgress(seminarId), wait);
+}
+
+async function flushProgress(seminarId: string): Promise<void> {
+  const entry = hub.progress.get(seminarId);
+  const io = hub.io;
+  if (!entry || !io) return;
+  entry.timer = undefined;
+  entry.dirty = false;
+  entry.running = true;
+  entry.last = Date.now();
+  try {
+    const { currentRoundId } = await import("@/lib/rounds.server");
+    const roundId = entry.roundId ?? (await currentRoundId(seminarId));
+    const { countResponses } = await import("@/lib/tallies.server");
+    const answered = roundId ? await countResponses(roundId) : 0;
+    io.to([rooms.phones(seminarId), rooms.projector(seminarId), rooms.controls(seminarId)]).emit("round:progress", {
+      seminarId,
+      roundId: roundId ?? null,
+      answered,
+      connected: connectedCount(seminarId),
+    });
+  } catch (error) {
+    console.error(`live count for seminar ${seminarId} failed:`, error);
+  } finally {
+    entry.running = false;
+    if (entry.dirty) announceProgress(seminarId);
+  }
+}
+
+export function forgetSeminar(seminarId: string): void {
+  const entry = hub.progress.get(seminarId);
+  if (entry?.timer) clearTimeout(entry.timer);
+  hub.progress.delete(seminarId);
+  hub.display.delete(seminarId);
+}

@@ -1,0 +1,147 @@
+// Every socket.io event between phones, projector, controls and the server: names, payload
+// schemas (zod, checked on arrival) and the views the server sends. Imported by both sides.
+// The protocol is written down in docs/realtime.md.
+import { z } from "zod";
+import { COMMANDS, type Command, type Phase } from "@/lib/seminar-flow";
+
+export const answerSchema = z.enum(["YES", "NO"]);
+export type AnswerValue = z.infer<typeof answerSchema>;
+
+const token = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "malformed participant token");
+const id = z.string().min(1).max(64).regex(/^[a-z0-9]+$/, "malformed id");
+
+export const participantJoinSchema = z.strictObject({
+  code: z.string().trim().min(1).max(32),
+  token: token.optional(),
+});
+
+export const responseSubmitSchema = z.strictObject({
+  roundId: id,
+  answer: answerSchema,
+  /** Chosen by the phone: a resent vote is recognised, not counted twice. */
+  voteId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+});
+
+export const presenterJoinSchema = z.strictObject({
+  seminarId: id,
+  view: z.enum(["projector", "controls"]),
+});
+
+export const presenterCommandSchema = z.strictObject({
+  seminarId: id,
+  command: z.enum(COMMANDS),
+});
+
+export const displaySchema = z.strictObject({
+  seminarId: id,
+  blank: z.boolean().optional(),
+  qr: z.boolean().optional(),
+});
+
+export interface Tally {
+  yes: number;
+  no: number;
+  total: number;
+}
+
+export interface RoundResult {
+  number: number;
+  tally: Tally;
+}
+
+export interface Results {
+  rounds: RoundResult[];
+  /** Round 1 → round 2, matched by anonymous participant; null before round 2 is revealed. */
+  switched: { yesToNo: number; noToYes: number } | null;
+}
+
+export interface ScenarioView {
+  id: string;
+  title: string;
+  prompt: string;
+  question: string;
+}
+
+export interface DiscussionView {
+  paragraphs: string[];
+  factors: { label: string; detail?: string }[];
+  questions: string[];
+}
+
+export interface SummaryItem {
+  scenario: ScenarioView;
+  rounds: RoundResult[];
+  switched: Results["switched"];
+  withheld: boolean;
+}
+
+export type Audience = "projector" | "phone" | "controls";
+
+/** What one audience may see of a seminar right now. Built only by the server. */
+export interface SeminarView {
+  seminarId: string;
+  code: string;
+  packTitle: string;
+  cohortName: string;
+  audience: Audience;
+  phase: Phase;
+  scenarioIndex: number;
+  scenarioCount: number;
+  roundNumber: number;
+  scenario: ScenarioView | null;
+  /** The round phones vote in; null when no round is open or closed on screen. */
+  roundId: string | null;
+  answered: number;
+  connected: number;
+  minResponses: number;
+  reveal: { projector: boolean; phones: boolean };
+  /** The split; null for this audience until revealed to it and at least minResponses answered. */
+  results: Results | null;
+  /** Why results are null while the phase is revealed. */
+  withheld: "below-minimum" | "not-revealed" | null;
+  discussion: DiscussionView | null;
+  reflectiveQuestions: string[] | null;
+  summary: SummaryItem[] | null;
+  ended: boolean;
+}
+
+export interface RoundProgress {
+  seminarId: string;
+  roundId: string | null;
+  answered: number;
+  connected: number;
+}
+
+export interface DisplayState {
+  blank: boolean;
+  qr: boolean;
+}
+
+export type Ack<T> = (reply: ({ ok: true } & T) | { ok: false; error: string }) => void;
+
+export interface ClientToServerEvents {
+  "participant:join": (
+    payload: z.input<typeof participantJoinSchema>,
+    ack: Ack<{ token: string; view: SeminarView; answers: Record<string, AnswerValue> }>,
+  ) => void;
+  "response:submit": (
+    payload: z.input<typeof responseSubmitSchema>,
+    ack: Ack<{ roundId: string; answer: AnswerValue; voteId: string }>,
+  ) => void;
+  "presenter:join": (payload: z.input<typeof presenterJoinSchema>, ack: Ack<{ view: SeminarView; display: DisplayState }>) => void;
+  "presenter:command": (payload: { seminarId: string; command: Command }, ack: Ack<{ view: SeminarView }>) => void;
+  "presenter:display": (payload: z.input<typeof displaySchema>, ack: Ack<{ display: DisplayState }>) => void;
+}
+
+export interface ServerToClientEvents {
+  "seminar:view": (view: SeminarView) => void;
+  "round:progress": (progress: RoundProgress) => void;
+  "projector:display": (display: DisplayState) => void;
+  "error:event": (error: { event: string; error: string }) => void;
+}
+
+export const rooms = {
+  phones: (seminarId: string) => `seminar:${seminarId}:phones`,
+  projector: (seminarId: string) => `seminar:${seminarId}:projector`,
+  controls: (seminarId: string) => `seminar:${seminarId}:controls`,
+};

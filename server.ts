@@ -1,0 +1,90 @@
+// Weigh In's one process: Next.js serves the pages, socket.io carries the live seminar.
+// Start-up order: environment → database (embedded when DATABASE_URL is unset) → migrations →
+// content packs → demo class → web server.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { createServer } from "node:http";
+import path from "node:path";
+import next from "next";
+import { EnvError, parseEnv } from "@/lib/env.server";
+
+async function main() {
+  const env = parseEnv();
+  const dev = env.NODE_ENV !== "production";
+  const dataDir = path.resolve(env.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+
+  if (!env.DATABASE_URL) {
+    const { startEmbeddedDatabase } = await import("@/lib/db/embedded.server");
+    const started = Date.now();
+    const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "pglite") });
+    process.env.DATABASE_URL = db.url;
+    stops.push(db.stop);
+    console.log(`Embedded database ready in ${Date.now() - started} ms (${path.join(env.DATA_DIR, "pglite")})`);
+  }
+  if (!env.NEXTAUTH_SECRET) process.env.NEXTAUTH_SECRET = persistentSecret(path.join(dataDir, "session-secret"));
+  // Without a fixed public address, sign-in follows the host the browser used (e.g. a LAN address).
+  if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+
+  const { applyMigrations } = await import("@/lib/db/migrate.server");
+  const { applied } = await applyMigrations(process.env.DATABASE_URL!);
+  if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
+
+  const { listPacks } = await import("@/lib/packs.server");
+  const packs = await listPacks();
+  console.log(`Content: ${packs.length} pack(s): ${packs.map((p) => p.slug).join(", ")}`);
+
+  const demo = env.DEMO ?? !env.DATABASE_URL;
+  if (demo) {
+    const { ensureDemo, DEMO_TUTOR } = await import("@/lib/demo.server");
+    await ensureDemo();
+    console.log(`Demo tutor: ${DEMO_TUTOR.email} / ${DEMO_TUTOR.password}`);
+  }
+
+  const app = next({ dev, hostname: env.HOST, port: env.PORT });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const httpServer = createServer((req, res) => void handle(req, res));
+  const { attachRealtime } = await import("@/lib/realtime/socket-server");
+  const io = attachRealtime(httpServer);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(env.PORT, env.HOST, resolve);
+  });
+  const shown = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
+  console.log(`Weigh In ready on http://${shown}:${env.PORT} (${dev ? "development" : "production"})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    io.close();
+    httpServer.closeAllConnections();
+    await new Promise((resolve) => httpServer.close(resolve));
+    const { getPrisma } = await import("@/lib/db/client.server");
+    await getPrisma().$disconnect().catch(() => {});
+    for (const s of stops) await s().catch(() => {});
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+/** A session secret generated once and kept with the data, so sign-ins survive restarts. */
+function persistentSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+main().catch((error) => {
+  if (error instanceof EnvError) console.error(error.message);
+  else console.error("Weigh In could not start:", error instanceof Error ? error.message : error);
+  if (!(error instanceof EnvError) && process.env.DEBUG) console.error(error);
+  process.exit(1);
+});

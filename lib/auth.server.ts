@@ -143,7 +143,7 @@ export async function requireTutor(returnTo: string): Promise<SignedInTutor> {
   const tutor = await currentTutor();
   if (!tutor) {
     const { redirect } = await import("next/navigation");
-    redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+    return redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
   }
   return tutor;
 }

@@ -57,7 +57,12 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     on(socket, "response:submit", responseSubmitSchema, async (payload) => {
       const participant = socket.data.participant;
       if (!participant) throw new ResponseError("Join the seminar before answering.");
-      const stored = await recordResponse({ ...participant, roundId: payload.roundId, answer: payload.answer });
+      const stored = await recordResponse({
+        seminarId: participant.seminarId,
+        participantId: participant.id,
+        roundId: payload.roundId,
+        answer: payload.answer,
+      });
       return { ...stored, voteId: payload.voteId };
     });
 

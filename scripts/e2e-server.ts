@@ -1,0 +1,51 @@
+// The app as the browser tests see it: production build, demo class, and a fresh database
+// every run: the embedded one in a new folder, or a new database on TEST_DATABASE_URL's server.
+import { rmSync } from "node:fs";
+import pg from "pg";
+import { buildIfStale } from "./build-if-stale";
+import { runServer } from "./run-server";
+
+const dataDir = ".data/e2e";
+rmSync(dataDir, { recursive: true, force: true });
+buildIfStale();
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+  DATA_DIR: dataDir,
+  DEMO: "true",
+  HOST: "127.0.0.1",
+};
+
+let dropDatabase: (() => Promise<void>) | undefined;
+const serverUrl = process.env.TEST_DATABASE_URL;
+if (serverUrl) {
+  const name = `weighin_e2e_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  // Leftovers of runs that were killed before they could clean up.
+  const old = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'weighin_e2e_%'");
+  for (const row of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  env.DATABASE_URL = url.toString();
+  console.log(`e2e: PostgreSQL database ${name}`);
+  dropDatabase = async () => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.end();
+  };
+} else {
+  delete env.DATABASE_URL;
+  console.log("e2e: embedded database");
+}
+
+const child = runServer(env);
+child.on("exit", async (code) => {
+  await dropDatabase?.().catch(() => {});
+  process.exit(code ?? 0);
+});

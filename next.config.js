@@ -2,6 +2,8 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Development only: phones on the local network load the dev server's scripts too.
+  allowedDevOrigins: ["127.0.0.1", "localhost", "*.local", ...(process.env.DEV_ORIGINS?.split(",").filter(Boolean) ?? [])],
   // Database drivers stay plain Node modules: bundling them breaks their native/wasm loading.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "@electric-sql/pglite", "@electric-sql/pglite-socket", "bcryptjs"],
   async headers() {

@@ -12,6 +12,7 @@ export function JoinForm({ initialCode = "", initialError }: { initialCode?: str
   return (
     <form
       className="stack"
+      action="/join"
       noValidate
       onSubmit={(event) => {
         event.preventDefault();

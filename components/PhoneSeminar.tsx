@@ -181,6 +181,7 @@ export function PhoneSeminar({ code }: { code: string }) {
                   onClick={() => vote(answer)}
                 >
                   {answer === "YES" ? "Yes" : "No"}
+                  {shown === answer && <span aria-hidden="true"> ✓</span>}
                 </button>
               ))}
             </div>

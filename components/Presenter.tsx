@@ -25,13 +25,14 @@ const keyName = (k: string) => (k === " " ? "Space" : k === "ArrowRight" ? "→"
 interface Props {
   mode: "projector" | "controls";
   seminarId: string;
+  code: string;
   joinUrl: string;
   joinHost: string;
   joinQr: string;
   remote?: { url: string; qr: string };
 }
 
-export function Presenter({ mode, seminarId, joinUrl, joinHost, joinQr, remote }: Props) {
+export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, remote }: Props) {
   const socketRef = useRef<WeighInSocket | null>(null);
   const [view, setView] = useState<SeminarView | null>(null);
   const [display, setDisplay] = useState<DisplayState>({ blank: false, qr: false });
@@ -144,7 +145,7 @@ export function Presenter({ mode, seminarId, joinUrl, joinHost, joinQr, remote }
           <div className="join row">
             <span>
               Join at <strong>{joinHost}</strong> with code{" "}
-              <strong data-testid="join-code">{view ? formatJoinCode(view.code) : ""}</strong>
+              <strong data-testid="join-code">{formatJoinCode(code)}</strong>
             </span>
             <span className="qr small" aria-hidden="true" dangerouslySetInnerHTML={{ __html: joinQr }} />
           </div>
@@ -170,7 +171,7 @@ export function Presenter({ mode, seminarId, joinUrl, joinHost, joinQr, remote }
               <p>
                 {joinUrl}
                 <br />
-                Code <strong>{view ? formatJoinCode(view.code) : ""}</strong>
+                Code <strong>{formatJoinCode(code)}</strong>
               </p>
             </div>
           </div>
@@ -190,7 +191,7 @@ export function Presenter({ mode, seminarId, joinUrl, joinHost, joinQr, remote }
       {view && (
         <>
           <p>
-            {view.cohortName} · code <strong>{formatJoinCode(view.code)}</strong> ·{" "}
+            {view.cohortName} · code <strong>{formatJoinCode(code)}</strong> ·{" "}
             <Link href={`/seminars/${seminarId}/present`} target="_blank">
               Open the projector view
             </Link>

@@ -10,6 +10,7 @@ export function SignInForm({ callbackUrl, sso }: { callbackUrl: string; sso: { i
     <div className="stack">
       <form
         className="stack"
+        method="post"
         onSubmit={async (event) => {
           event.preventDefault();
           const data = new FormData(event.currentTarget);

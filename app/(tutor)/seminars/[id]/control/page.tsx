@@ -20,6 +20,7 @@ export default async function ControlPage({ params }: { params: Promise<{ id: st
     <Presenter
       mode="controls"
       seminarId={seminar.id}
+      code={seminar.code}
       joinHost={base.replace(/^https?:\/\//, "")}
       joinUrl={joinUrl}
       joinQr={await qrSvg(joinUrl)}

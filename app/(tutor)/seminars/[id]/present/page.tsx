@@ -19,6 +19,7 @@ export default async function ProjectorPage({ params }: { params: Promise<{ id: 
     <Presenter
       mode="projector"
       seminarId={seminar.id}
+      code={seminar.code}
       joinHost={base.replace(/^https?:\/\//, "")}
       joinUrl={joinUrl}
       joinQr={await qrSvg(joinUrl)}

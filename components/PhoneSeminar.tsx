@@ -61,7 +61,8 @@ export function PhoneSeminar({ code }: { code: string }) {
   useEffect(() => {
     try {
       const saved = localStorage.getItem(pendingKey(code));
-      if (saved) updatePending(JSON.parse(saved) as PendingVote);
+      // Shown and resent once the phone has re-joined (below): only then do we know the round.
+      if (saved) pendingRef.current = JSON.parse(saved) as PendingVote;
     } catch {
       localStorage.removeItem(pendingKey(code));
     }
@@ -79,7 +80,10 @@ export function PhoneSeminar({ code }: { code: string }) {
         setView(reply.view);
         setAnswers(reply.answers);
         const vote = pendingRef.current;
-        if (vote && reply.view.phase === "VOTING" && reply.view.roundId === vote.roundId) send(vote);
+        if (vote && reply.view.phase === "VOTING" && reply.view.roundId === vote.roundId) {
+          updatePending(vote);
+          send(vote);
+        }
         else if (vote) {
           setMessage("Your last answer was not sent before voting closed.");
           updatePending(null);

@@ -45,7 +45,7 @@ export class EnvError extends Error {
   }
 }
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = envSchema.safeParse(source);
   if (!result.success) {
     throw new EnvError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));

@@ -49,6 +49,11 @@ async function main() {
   const httpServer = createServer((req, res) => void handle(req, res));
   const { attachRealtime } = await import("@/lib/realtime/socket-server");
   const io = attachRealtime(httpServer);
+  if (env.REALTIME_ADAPTER === "postgres") {
+    const { usePostgresAdapter } = await import("@/lib/realtime/adapter.server");
+    stops.unshift(await usePostgresAdapter(io, process.env.DATABASE_URL!));
+    console.log("Realtime: PostgreSQL adapter (several processes share broadcasts)");
+  }
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -62,7 +67,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
-    io.close();
+    await new Promise((resolve) => io.close(resolve));
     httpServer.closeAllConnections();
     await new Promise((resolve) => httpServer.close(resolve));
     const { getPrisma } = await import("@/lib/db/client.server");

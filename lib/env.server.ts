@@ -30,6 +30,8 @@ export const envSchema = z.object({
   PUBLIC_URL: optionalUrl,
   /** Create the demo tutor, cohort and sign-in. Default: on for the embedded database. */
   DEMO: booleanish,
+  /** "postgres": several app processes share broadcasts through PostgreSQL (see docs/deployment.md). */
+  REALTIME_ADAPTER: z.enum(["none", "postgres"]).default("none"),
   OIDC_ISSUER: optionalUrl,
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -54,6 +56,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
   if (oidc.some(Boolean) && !oidc.every(Boolean)) {
     throw new EnvError(["OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together"]);
+  }
+  if (env.REALTIME_ADAPTER === "postgres" && !env.DATABASE_URL) {
+    throw new EnvError(["REALTIME_ADAPTER=postgres needs DATABASE_URL (a PostgreSQL server shared by every process)"]);
   }
   return env;
 }

@@ -1,5 +1,9 @@
 // Where a vote is recorded. One response per participant per round (a unique constraint);
-// a changed answer while voting is open updates it. Recording schedules the live count update.
+// a changed answer while voting is open updates it, and a resent vote (same voteId) is applied
+// once. Votes arriving together are written together: one INSERT … ON CONFLICT per batch,
+// which is what keeps a lecture hall's burst of taps fast. A vote is acknowledged only after
+// its batch is stored, and recording schedules the live count update.
+import { randomUUID } from "node:crypto";
 import { getPrisma } from "@/lib/db/client.server";
 import type { AnswerValue } from "@/lib/realtime/protocol";
 import { announceProgress } from "@/lib/realtime/hub.server";
@@ -16,23 +20,129 @@ export interface RecordResponseInput {
   participantId: string;
   roundId: string;
   answer: AnswerValue;
+  voteId: string;
 }
 
-export async function recordResponse(input: RecordResponseInput): Promise<{ roundId: string; answer: AnswerValue }> {
-  const prisma = getPrisma();
-  const round = await prisma.round.findUnique({
-    where: { id: input.roundId },
-    select: { seminarId: true, closedAt: true, seminar: { select: { phase: true } } },
-  });
-  if (!round || round.seminarId !== input.seminarId) throw new ResponseError("That round is not part of this seminar.");
-  if (round.closedAt !== null || round.seminar.phase !== "VOTING") throw new ResponseError("Voting is closed.");
+export interface RecordedResponse {
+  roundId: string;
+  answer: AnswerValue;
+  voteId: string;
+}
 
-  const response = await prisma.response.upsert({
-    where: { roundId_participantId: { roundId: input.roundId, participantId: input.participantId } },
-    create: { roundId: input.roundId, participantId: input.participantId, answer: input.answer },
-    update: { answer: input.answer },
-    select: { roundId: true, answer: true },
+interface Pending extends RecordResponseInput {
+  resolve(value: RecordedResponse): void;
+  reject(error: unknown): void;
+}
+
+/** Most votes one statement carries (5 parameters each, far below PostgreSQL's limit). */
+export const MAX_BATCH = 1000;
+
+interface WriterState {
+  queue: Pending[];
+  writing: boolean;
+  scheduled: boolean;
+}
+const writer: WriterState = ((globalThis as { __weighInResponses?: WriterState }).__weighInResponses ??= {
+  queue: [],
+  writing: false,
+  scheduled: false,
+});
+
+/** Stores a vote; resolves once it is committed, rejects with a ResponseError when voting is closed. */
+export function recordResponse(input: RecordResponseInput): Promise<RecordedResponse> {
+  return new Promise((resolve, reject) => {
+    writer.queue.push({ ...input, resolve, reject });
+    schedule();
   });
-  announceProgress(input.seminarId);
-  return response;
+}
+
+function schedule(): void {
+  if (writer.writing || writer.scheduled) return;
+  writer.scheduled = true;
+  // Group commit: votes that arrive while a batch is being written go in the next batch.
+  setImmediate(() => {
+    writer.scheduled = false;
+    void writeBatches();
+  });
+}
+
+async function writeBatches(): Promise<void> {
+  if (writer.writing) return;
+  writer.writing = true;
+  try {
+    while (writer.queue.length > 0) {
+      const batch = writer.queue.splice(0, MAX_BATCH);
+      await writeBatch(batch);
+    }
+  } finally {
+    writer.writing = false;
+  }
+}
+
+async function writeBatch(batch: Pending[]): Promise<void> {
+  // A statement may touch a row once: of several votes by one phone in one batch, the last wins.
+  const latest = new Map<string, Pending>();
+  for (const vote of batch) latest.set(`${vote.roundId}:${vote.participantId}`, vote);
+  const rows = [...latest.values()];
+
+  let stored: Set<string>;
+  try {
+    stored = await upsert(rows);
+  } catch (error) {
+    console.error("storing responses failed:", error);
+    for (const vote of batch) vote.reject(new ResponseError("Your answer could not be saved. It will be sent again."));
+    return;
+  }
+
+  // Not returned: the round is closed, or this very vote was stored before (a resend).
+  const missing = rows.filter((r) => !stored.has(`${r.roundId}:${r.participantId}`));
+  const alreadyStored = missing.length > 0 ? await storedVoteIds(missing) : new Set<string>();
+
+  const seminars = new Map<string, string>();
+  for (const vote of batch) {
+    const key = `${vote.roundId}:${vote.participantId}`;
+    const winner = latest.get(key)!;
+    if (stored.has(key) || alreadyStored.has(winner.voteId)) {
+      vote.resolve({ roundId: vote.roundId, answer: vote.answer, voteId: vote.voteId });
+      seminars.set(vote.seminarId, vote.roundId);
+    } else {
+      vote.reject(new ResponseError("Voting is closed."));
+    }
+  }
+  for (const [seminarId, roundId] of seminars) announceProgress(seminarId, roundId);
+}
+
+/** One INSERT … ON CONFLICT for the batch; only rounds that are open in a seminar that is voting accept it. */
+async function upsert(rows: RecordResponseInput[]): Promise<Set<string>> {
+  const values: string[] = [];
+  const params: string[] = [];
+  for (const r of rows) {
+    const i = params.length;
+    values.push(`($${i + 1}, $${i + 2}, $${i + 3}, $${i + 4}::"Answer", $${i + 5}, $${i + 6})`);
+    params.push(randomUUID(), r.seminarId, r.roundId, r.answer, r.voteId, r.participantId);
+  }
+  const result = await getPrisma().$queryRawUnsafe<{ roundId: string; participantId: string }[]>(
+    `WITH input ("id", "seminarId", "roundId", "answer", "voteId", "participantId") AS (VALUES ${values.join(", ")})
+     INSERT INTO "Response" ("id", "roundId", "participantId", "answer", "voteId", "updatedAt")
+     SELECT input."id", input."roundId", input."participantId", input."answer", input."voteId", now()
+     FROM input
+     JOIN "Round" r ON r."id" = input."roundId" AND r."seminarId" = input."seminarId" AND r."closedAt" IS NULL
+     JOIN "Seminar" s ON s."id" = r."seminarId" AND s."phase" = 'VOTING'
+     JOIN "Participant" p ON p."id" = input."participantId" AND p."seminarId" = input."seminarId"
+     ON CONFLICT ("roundId", "participantId") DO UPDATE
+       SET "answer" = EXCLUDED."answer", "voteId" = EXCLUDED."voteId", "updatedAt" = now()
+       WHERE "Response"."voteId" IS DISTINCT FROM EXCLUDED."voteId"
+     RETURNING "roundId", "participantId"`,
+    ...params,
+  );
+  return new Set(result.map((r) => `${r.roundId}:${r.participantId}`));
+}
+
+async function storedVoteIds(rows: RecordResponseInput[]): Promise<Set<string>> {
+  const found = await getPrisma().response.findMany({
+    where: { OR: rows.map((r) => ({ roundId: r.roundId, participantId: r.participantId })) },
+    select: { voteId: true, roundId: true, participantId: true },
+  });
+  const wanted = new Set(rows.map((r) => `${r.roundId}:${r.participantId}:${r.voteId}`));
+  return new Set(found.filter((f) => wanted.has(`${f.roundId}:${f.participantId}:${f.voteId}`)).map((f) => f.voteId!));
 }

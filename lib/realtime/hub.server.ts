@@ -1,10 +1,20 @@
 // The one place that tells screens what changed. Domain functions call these right after
 // their writes commit, so no caller can forget to announce.
+import { randomUUID } from "node:crypto";
 import type { Server } from "socket.io";
 import type { ClientToServerEvents, DisplayState, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { rooms } from "@/lib/realtime/protocol";
 
-export type WeighInServer = Server<ClientToServerEvents, ServerToClientEvents>;
+/** Between app processes (through the adapter): how many phones each holds per seminar. */
+export interface InterServerEvents {
+  presence: (update: { server: string; seminarId: string; count: number }) => void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type WeighInServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, any>;
+
+/** A remote process's count is trusted this long without a fresh update. */
+const PRESENCE_TTL_MS = 30_000;
 
 /** Live counts go out at most this often per seminar, however fast votes arrive. */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -13,20 +23,56 @@ interface HubState {
   io?: WeighInServer;
   progress: Map<string, { timer?: NodeJS.Timeout; last: number; running: boolean; dirty: boolean; roundId?: string }>;
   display: Map<string, DisplayState>;
+  serverId: string;
+  remotePresence: Map<string, Map<string, { count: number; at: number }>>;
 }
 
 // On globalThis: Next's bundled server code and the custom server load this module separately.
 const hub: HubState = ((globalThis as { __weighInHub?: HubState }).__weighInHub ??= {
   progress: new Map(),
   display: new Map(),
+  serverId: randomUUID(),
+  remotePresence: new Map(),
 });
 
 export function setRealtimeServer(io: WeighInServer | undefined): void {
   hub.io = io;
+  io?.on("presence", ({ server, seminarId, count }) => {
+    if (server === hub.serverId) return;
+    let servers = hub.remotePresence.get(seminarId);
+    if (!servers) hub.remotePresence.set(seminarId, (servers = new Map()));
+    servers.set(server, { count, at: Date.now() });
+  });
+  // Refresh this process's counts on the others before they expire.
+  if (io) {
+    setInterval(() => {
+      for (const room of io.sockets.adapter.rooms.keys()) {
+        const match = /^seminar:(.+):phones$/.exec(room);
+        if (match) sharePresence(match[1]!);
+      }
+    }, PRESENCE_TTL_MS / 3).unref();
+  }
 }
 
-export function connectedCount(seminarId: string): number {
+function localCount(seminarId: string): number {
   return hub.io?.sockets.adapter.rooms.get(rooms.phones(seminarId))?.size ?? 0;
+}
+
+/** Phones connected to this seminar, on this process and (with several processes) the others. */
+export function connectedCount(seminarId: string): number {
+  let total = localCount(seminarId);
+  const now = Date.now();
+  for (const { count, at } of hub.remotePresence.get(seminarId)?.values() ?? []) {
+    if (now - at < PRESENCE_TTL_MS) total += count;
+  }
+  return total;
+}
+
+/** Tells the other processes this one's count for a seminar (no-op with a single process). */
+function sharePresence(seminarId: string): void {
+  const io = hub.io;
+  if (!io || io.of("/").adapter.constructor.name === "Adapter") return;
+  io.serverSideEmit("presence", { server: hub.serverId, seminarId, count: localCount(seminarId) });
 }
 
 export function displayOf(seminarId: string): DisplayState {
@@ -82,6 +128,7 @@ async function flushProgress(seminarId: string): Promise<void> {
     const roundId = entry.roundId ?? (await currentRoundId(seminarId));
     const { countResponses } = await import("@/lib/tallies.server");
     const answered = roundId ? await countResponses(roundId) : 0;
+    sharePresence(seminarId);
     io.to([rooms.phones(seminarId), rooms.projector(seminarId), rooms.controls(seminarId)]).emit("round:progress", {
       seminarId,
       roundId: roundId ?? null,

@@ -15,7 +15,15 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from "@/lib/realtime/protocol";
-import { announceProgress, displayOf, setDisplay, setRealtimeServer, type WeighInServer } from "@/lib/realtime/hub.server";
+import {
+  announceProgress,
+  displayOf,
+  setDisplay,
+  setRealtimeServer,
+  type InterServerEvents,
+  type WeighInServer,
+} from "@/lib/realtime/hub.server";
+import { limit, RateLimitError } from "@/lib/realtime/limits.server";
 import { recordResponse, ResponseError } from "@/lib/responses.server";
 import { findOpenSeminarByCode, getSeminarForTutor, loadSnapshot, runCommand, SeminarError, viewFor } from "@/lib/seminars.server";
 
@@ -24,13 +32,13 @@ interface SocketData {
   participant?: { id: string; seminarId: string };
 }
 
-type WeighInSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type WeighInSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Largest event we accept; every real payload is far smaller. */
 export const MAX_PAYLOAD_BYTES = 4 * 1024;
 
 export function attachRealtime(httpServer: HttpServer): WeighInServer {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
     maxHttpBufferSize: MAX_PAYLOAD_BYTES,
     pingInterval: 10_000,
     pingTimeout: 8_000,
@@ -44,8 +52,12 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
 
   io.on("connection", (socket: WeighInSocket) => {
     on(socket, "participant:join", participantJoinSchema, async (payload) => {
+      await limit("joinPerSocket", socket.id);
       const seminar = await findOpenSeminarByCode(payload.code);
       if (!seminar) throw new SeminarError("No seminar is running with that code. Check the code on the screen.", "not-found");
+      if (!payload.token) await limit("joinPerSeminar", seminar.id);
+      const previous = socket.data.participant;
+      if (previous && previous.seminarId !== seminar.id) await socket.leave(rooms.phones(previous.seminarId));
       const { participant, token } = await joinSeminar(seminar.id, payload.token);
       socket.data.participant = { id: participant.id, seminarId: seminar.id };
       await socket.join(rooms.phones(seminar.id));
@@ -57,13 +69,15 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     on(socket, "response:submit", responseSubmitSchema, async (payload) => {
       const participant = socket.data.participant;
       if (!participant) throw new ResponseError("Join the seminar before answering.");
+      await limit("vote", participant.id);
       const stored = await recordResponse({
         seminarId: participant.seminarId,
         participantId: participant.id,
         roundId: payload.roundId,
         answer: payload.answer,
+        voteId: payload.voteId,
       });
-      return { ...stored, voteId: payload.voteId };
+      return stored;
     });
 
     on(socket, "presenter:join", presenterJoinSchema, async (payload) => {
@@ -74,6 +88,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     });
 
     on(socket, "presenter:command", presenterCommandSchema, async (payload) => {
+      await limit("command", socket.id);
       const tutorId = await requireSeminar(socket, payload.seminarId);
       await runCommand(payload.seminarId, tutorId, payload.command);
       const snapshot = await loadSnapshot(payload.seminarId);
@@ -81,6 +96,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     });
 
     on(socket, "presenter:display", displaySchema, async ({ seminarId, ...change }) => {
+      await limit("command", socket.id);
       await requireSeminar(socket, seminarId);
       return { display: setDisplay(seminarId, change) };
     });
@@ -123,7 +139,7 @@ function on<S extends z.ZodType, R extends object>(
     try {
       reply({ ok: true, ...(await handler(parsed.data)) });
     } catch (error) {
-      const known = error instanceof SeminarError || error instanceof ResponseError;
+      const known = error instanceof SeminarError || error instanceof ResponseError || error instanceof RateLimitError;
       if (!known) console.error(`${event} failed:`, error);
       const message = known ? (error as Error).message : "Something went wrong on the server. Try again.";
       if (ack) reply({ ok: false, error: message });

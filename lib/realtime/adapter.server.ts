@@ -1,0 +1,19 @@
+// Several app processes behind one load balancer: the PostgreSQL adapter relays broadcasts
+// between them through the database they already share (LISTEN/NOTIFY), no extra service.
+import { createAdapter } from "@socket.io/postgres-adapter";
+import pg from "pg";
+import type { WeighInServer } from "@/lib/realtime/hub.server";
+
+export const ATTACHMENTS_TABLE = "socket_io_attachments";
+
+export async function usePostgresAdapter(io: WeighInServer, databaseUrl: string): Promise<() => Promise<void>> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  // Large packets travel as rows of this table; it is the adapter's, not part of our schema.
+  await pool.query(`CREATE TABLE IF NOT EXISTS ${ATTACHMENTS_TABLE} (
+    id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`);
+  pool.on("error", (error) => console.error("socket.io adapter pool:", error.message));
+  io.adapter(createAdapter(pool, { tableName: ATTACHMENTS_TABLE, heartbeatInterval: 5000, heartbeatTimeout: 12000 }));
+  return async () => {
+    await pool.end().catch(() => {});
+  };
+}

@@ -1,0 +1,106 @@
+// Real app processes for integration tests: the production build of server.ts on its own
+// port, on the test database. Tests kill and restart them to check what survives.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { encode } from "next-auth/jwt";
+import { io as connect, type Socket } from "socket.io-client";
+import { buildIfStale } from "../../scripts/build-if-stale";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/protocol";
+
+export const TEST_SECRET = "integration-test-secret-integration-test-secret";
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export function ensureBuilt(): void {
+  buildIfStale();
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export interface AppProcess {
+  port: number;
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startApp(options: { port?: number; env?: Record<string, string> } = {}): Promise<AppProcess> {
+  const port = options.port ?? (await freePort());
+  let log = "";
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NEXTAUTH_SECRET: TEST_SECRET,
+      DEMO: "false",
+      DATABASE_URL: process.env.DATABASE_URL!,
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d) => (log += d));
+  child.stderr!.on("data", (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app exited (${child.exitCode}):\n${log}`);
+    if (log.includes("Weigh In ready")) break;
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`app did not start in time:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    url,
+    child,
+    output: () => log,
+    kill: (signal = "SIGKILL") =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+/** A session cookie for a tutor, as next-auth would set it after sign-in. */
+export async function tutorCookie(tutorId: string): Promise<string> {
+  const token = await encode({ token: { tutorId, sub: tutorId }, secret: TEST_SECRET });
+  return `next-auth.session-token=${token}`;
+}
+
+export function client(url: string, cookie?: string): Client {
+  return connect(url, {
+    transports: ["websocket"],
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 500,
+    extraHeaders: cookie ? { cookie } : undefined,
+    forceNew: true,
+  });
+}
+
+export function waitFor<T>(check: () => T | undefined | false, timeoutMs = 20_000, what = "condition"): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const tick = () => {
+      const value = check();
+      if (value) return resolve(value);
+      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 25);
+    };
+    tick();
+  });
+}

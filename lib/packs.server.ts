@@ -93,10 +93,11 @@ function deepFreeze<T>(value: T): T {
  * one PackValidationError listing every problem in every file.
  */
 export async function loadPacks(dir = "content"): Promise<Pack[]> {
-  const root = path.resolve(process.cwd(), dir);
+  // Packs are read at run time from the install's content folder, not bundled into the build.
+  const root = path.resolve(/*turbopackIgnore: true*/ process.cwd(), dir);
   let names: string[];
   try {
-    names = (await readdir(root, { withFileTypes: true }))
+    names = (await readdir(/*turbopackIgnore: true*/ root, { withFileTypes: true }))
       .filter((entry) => entry.isFile() && PACK_FILE.test(entry.name))
       .map((entry) => entry.name)
       .sort();
@@ -109,7 +110,7 @@ export async function loadPacks(dir = "content"): Promise<Pack[]> {
   const packs: Pack[] = [];
   const fileOfSlug = new Map<string, string>();
   for (const name of names) {
-    const file = path.join(root, name);
+    const file = path.join(/*turbopackIgnore: true*/ root, name);
     const { pack, problems: fileProblems } = checkFile(file, await readFile(file, "utf8"));
     problems.push(...fileProblems);
     if (!pack) continue;

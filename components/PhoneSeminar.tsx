@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { AnswerValue, SeminarView } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
-import { ResultsChart, describeTally } from "@/components/ResultsChart";
+import { ResultsChart, describeResults } from "@/components/ResultsChart";
 import { connectSocket, newVoteId, type WeighInSocket } from "@/components/socket";
 
 interface PendingVote {
@@ -96,22 +96,35 @@ export function PhoneSeminar({ code }: { code: string }) {
       join();
     });
     socket.on("disconnect", () => setConnected(false));
-    socket.on("seminar:view", (next) => {
-      setView((previous) => {
-        if (previous?.phase !== next.phase || previous.scenarioIndex !== next.scenarioIndex) {
-          setAnnouncement(announce(next));
-        }
-        return next;
-      });
-    });
+    // The browser knows at once when the network goes; socket.io would notice only at its next ping.
+    const offline = () => socket.disconnect();
+    const online = () => {
+      if (!socket.connected) socket.connect();
+    };
+    window.addEventListener("offline", offline);
+    window.addEventListener("online", online);
+    socket.on("seminar:view", setView);
     socket.on("round:progress", (progress) => {
       setView((v) => (v && v.roundId === progress.roundId ? { ...v, answered: progress.answered, connected: progress.connected } : v));
     });
     return () => {
+      window.removeEventListener("offline", offline);
+      window.removeEventListener("online", online);
       socket.removeAllListeners();
       socket.disconnect();
     };
   }, [code, send, updatePending]);
+
+  // Screen readers hear what changed: voting opening and closing, results shown, a new scenario.
+  const heard = useRef("");
+  useEffect(() => {
+    if (!view) return;
+    const text = announce(view);
+    if (text !== heard.current) {
+      heard.current = text;
+      setAnnouncement(text);
+    }
+  }, [view]);
 
   const vote = (answer: AnswerValue) => {
     if (!view?.roundId || view.phase !== "VOTING") return;
@@ -136,11 +149,13 @@ export function PhoneSeminar({ code }: { code: string }) {
   }
 
   const myAnswer = view?.roundId ? answers[view.roundId] : undefined;
-  const shown = pending && pending.roundId === view?.roundId ? pending.answer : myAnswer;
+  const pendingHere = pending && pending.roundId === view?.roundId ? pending : null;
+  const shown = pendingHere ? pendingHere.answer : myAnswer;
   const voting = view?.phase === "VOTING";
+  const label = (a: AnswerValue) => (a === "YES" ? "Yes" : "No");
 
   return (
-    <main id="main" className="phone stack">
+    <main id="main" className="phone stack" data-phase={view?.phase}>
       <div className="row" style={{ justifyContent: "space-between" }}>
         <span className="muted">Seminar {formatJoinCode(code)}</span>
         <span className={`connection ${connected ? "" : "offline"}`} role="status">
@@ -161,14 +176,14 @@ export function PhoneSeminar({ code }: { code: string }) {
         <section className="stack" aria-labelledby="scenario-prompt">
           <p className="muted">
             Scenario {view.scenarioIndex + 1} of {view.scenarioCount}
-            {view.roundNumber > 1 ? ` · Round ${view.roundNumber} (vote again)` : ""}
+            {view.roundNumber > 1 && <strong className="round-badge"> · Round {view.roundNumber}: vote again</strong>}
           </p>
           <h1 id="scenario-prompt" className="prompt">
             {view.scenario.prompt}
           </h1>
           <p className="question">{view.scenario.question}</p>
 
-          <p className="status" data-testid="phase">
+          <p className="status phone-phase" data-testid="phase">
             {phaseText(view)}
           </p>
 
@@ -184,21 +199,28 @@ export function PhoneSeminar({ code }: { code: string }) {
                   disabled={!voting}
                   onClick={() => vote(answer)}
                 >
-                  {answer === "YES" ? "Yes" : "No"}
+                  {label(answer)}
                   {shown === answer && <span aria-hidden="true"> ✓</span>}
                 </button>
               ))}
             </div>
           )}
-          {pending && pending.roundId === view.roundId && (
-            <p className="status" role="status">
-              {connected ? "Sending your answer…" : "Not sent yet: your answer will be sent when you are back online."}
+          {pendingHere && (
+            <p className={`status ${connected ? "" : "not-sent"}`} role="status" data-testid="pending">
+              {connected
+                ? `Sending your answer (${label(pendingHere.answer)})…`
+                : `Not sent yet: your answer (${label(pendingHere.answer)}) will be sent when you are back online.`}
             </p>
           )}
-          {!pending && myAnswer && (voting || view.phase === "CLOSED") && (
+          {!pendingHere && myAnswer && view.phase !== "WAITING" && (
             <p className="status" data-testid="my-answer">
-              Your answer: {myAnswer === "YES" ? "Yes" : "No"}
+              Your answer: {label(myAnswer)}
               {voting ? " (you can change it until voting closes)" : ""}
+            </p>
+          )}
+          {!pendingHere && !myAnswer && !voting && view.roundId && (
+            <p className="muted" data-testid="my-answer">
+              You did not answer this round.
             </p>
           )}
           {message && (
@@ -209,7 +231,9 @@ export function PhoneSeminar({ code }: { code: string }) {
 
           {view.results && <ResultsChart results={view.results} />}
           {view.withheld === "below-minimum" && (
-            <p className="muted">Results are shown once at least {view.minResponses} people have answered, to keep everyone anonymous.</p>
+            <p className="muted" data-testid="withheld">
+              Fewer than {view.minResponses} people answered, so the split stays hidden to keep everyone anonymous.
+            </p>
           )}
           {view.discussion && (
             <section className="notes stack" aria-labelledby="notes-heading">
@@ -227,14 +251,27 @@ export function PhoneSeminar({ code }: { code: string }) {
                   ))}
                 </ul>
               )}
+              {view.discussion.questions.length > 0 && (
+                <>
+                  <h3>Questions</h3>
+                  <ul>
+                    {view.discussion.questions.map((q) => (
+                      <li key={q}>{q}</li>
+                    ))}
+                  </ul>
+                </>
+              )}
             </section>
           )}
         </section>
       )}
 
       {view?.phase === "SUMMARY" && (
-        <section className="stack">
-          <h1>Thank you for taking part</h1>
+        <section className="stack" aria-labelledby="summary-heading">
+          <h1 id="summary-heading">Thank you for taking part</h1>
+          <p className="status" data-testid="phase">
+            {phaseText(view)}
+          </p>
           {view.reflectiveQuestions && view.reflectiveQuestions.length > 0 && (
             <>
               <h2>To reflect on</h2>
@@ -261,17 +298,20 @@ function phaseText(view: SeminarView): string {
       return "Voting is closed.";
     case "REVEALED":
     case "DISCUSSION":
-      return view.results ? "Results" : view.withheld === "below-minimum" ? "Voting is closed." : "Voting is closed. Results are on the screen.";
+      if (view.results) return "Voting is closed. The results:";
+      if (view.withheld === "below-minimum") return "Voting is closed.";
+      return view.reveal.projector ? "Voting is closed. The results are on the screen." : "Voting is closed.";
     case "SUMMARY":
-      return "The seminar is over.";
+      return view.ended ? "The seminar has ended. You can close this page." : "That was the last scenario.";
   }
 }
 
 function announce(view: SeminarView): string {
-  if (view.phase === "VOTING") return `Voting is open. ${view.scenario?.prompt ?? ""} ${view.scenario?.question ?? ""}`;
-  if (view.results?.rounds.length) {
-    const last = view.results.rounds[view.results.rounds.length - 1]!;
-    return `Results: ${describeTally(last.tally)}.`;
+  if (view.phase === "VOTING") {
+    const again = view.roundNumber > 1 ? "Vote again. " : "";
+    return `${again}Voting is open. ${view.scenario?.prompt ?? ""} ${view.scenario?.question ?? ""}`.trim();
   }
+  if (view.results) return `Results: ${describeResults(view.results)}`;
+  if (view.phase === "WAITING") return `Scenario ${view.scenarioIndex + 1}: ${view.scenario?.prompt ?? ""} Voting opens soon.`;
   return phaseText(view);
 }

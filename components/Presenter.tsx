@@ -4,9 +4,9 @@
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Command } from "@/lib/seminar-flow";
-import type { DisplayState, SeminarView } from "@/lib/realtime/protocol";
+import type { DisplayState, SeminarView, SummaryItem } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
-import { ResultsChart, describeTally } from "@/components/ResultsChart";
+import { Bars, ResultsChart, Switched, describeResults, roundCaption } from "@/components/ResultsChart";
 import { connectSocket, type WeighInSocket } from "@/components/socket";
 
 export const SHORTCUTS: { keys: string[]; label: string; command?: Command; display?: keyof DisplayState }[] = [
@@ -21,6 +21,9 @@ export const SHORTCUTS: { keys: string[]; label: string; command?: Command; disp
 ];
 
 const keyName = (k: string) => (k === " " ? "Space" : k === "ArrowRight" ? "→" : k === "ArrowLeft" ? "←" : k);
+
+/** How long a refused command's reason stays on screen: the room should not keep seeing it. */
+const ERROR_MS = 5000;
 
 interface Props {
   mode: "projector" | "controls";
@@ -39,6 +42,7 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState("");
   const [help, setHelp] = useState(false);
+  const [announcement, setAnnouncement] = useState("");
 
   useEffect(() => {
     const socket = connectSocket();
@@ -62,6 +66,23 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
       socket.disconnect();
     };
   }, [seminarId, mode]);
+
+  // Screen readers hear what changed: a new phase, and the split once it is shown.
+  const heard = useRef("");
+  useEffect(() => {
+    if (!view) return;
+    const text = announce(view);
+    if (text !== heard.current) {
+      heard.current = text;
+      setAnnouncement(text);
+    }
+  }, [view]);
+
+  useEffect(() => {
+    if (!error) return;
+    const timer = setTimeout(() => setError(""), ERROR_MS);
+    return () => clearTimeout(timer);
+  }, [error]);
 
   const command = useCallback(
     (cmd: Command) => {
@@ -87,11 +108,15 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       const target = event.target as HTMLElement | null;
-      if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
-      // Space and Enter on a focused button press that button, not a shortcut.
-      if (target?.tagName === "BUTTON" && (event.key === " " || event.key === "Enter")) return;
-      if (event.key === "?") return setHelp((h) => !h);
-      if (event.key === "Escape") return setHelp(false);
+      if (target && (/^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName) || target.isContentEditable)) return;
+      // Space and Enter on a focused button or link press it, not a shortcut.
+      if (target && /^(BUTTON|A|SUMMARY)$/.test(target.tagName) && (event.key === " " || event.key === "Enter")) return;
+      if (event.key === "?") {
+        event.preventDefault();
+        return setHelp((h) => !h);
+      }
+      // While the help is open, keys belong to it (Escape closes it).
+      if (help) return;
       const shortcut = SHORTCUTS.find((s) => s.keys.includes(event.key));
       if (!shortcut) return;
       event.preventDefault();
@@ -100,37 +125,14 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [command, toggleDisplay]);
+  }, [command, toggleDisplay, help]);
 
-  const helpDialog = help && (
-    <div className="help" role="dialog" aria-modal="true" aria-labelledby="help-heading">
-      <h2 id="help-heading">Keyboard shortcuts</h2>
-      <table>
-        <tbody>
-          {SHORTCUTS.map((s) => (
-            <tr key={s.label}>
-              <td>
-                {s.keys.filter((k) => k.length > 1 || k === k.toUpperCase() || k === " ").map((k) => (
-                  <kbd key={k}>{keyName(k)}</kbd>
-                ))}
-              </td>
-              <td>{s.label}</td>
-            </tr>
-          ))}
-          <tr>
-            <td>
-              <kbd>?</kbd>
-            </td>
-            <td>Show or hide this help</td>
-          </tr>
-        </tbody>
-      </table>
-      <button type="button" onClick={() => setHelp(false)}>
-        Close
-      </button>
+  const helpDialog = <HelpDialog open={help} onClose={() => setHelp(false)} />;
+  const liveRegion = (
+    <div className="visually-hidden" aria-live="polite" data-testid="announcement">
+      {announcement}
     </div>
   );
-
   const errorLine = error && (
     <p className="error" role="alert">
       {error}
@@ -139,26 +141,34 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
 
   if (mode === "projector") {
     return (
-      <div className="projector" data-testid="projector">
-        <header>
-          <div>{view ? `${view.packTitle}` : "Connecting…"}</div>
-          <div className="join row">
+      <div className="projector" data-testid="projector" data-phase={view?.phase}>
+        <header className="projector-bar">
+          <div className="where">
+            <span className="pack-title">{view ? view.packTitle : "Connecting…"}</span>
+            {view && view.phase !== "SUMMARY" && (
+              <span className="step" data-testid="step">
+                Scenario {view.scenarioIndex + 1} of {view.scenarioCount}
+                {view.roundNumber > 1 ? ` · Round ${view.roundNumber}` : ""}
+              </span>
+            )}
+          </div>
+          <div className="join">
             <span>
-              Join at <strong>{joinHost}</strong> with code{" "}
-              <strong data-testid="join-code">{formatJoinCode(code)}</strong>
+              Join at <strong className="join-host">{joinHost}</strong>
+              <br />
+              code <strong className="join-code" data-testid="join-code">{formatJoinCode(code)}</strong>
             </span>
             <span className="qr small" aria-hidden="true" dangerouslySetInnerHTML={{ __html: joinQr }} />
           </div>
         </header>
-        <main id="main">{view && <ProjectorStage view={view} />}</main>
+        <main id="main" className="stage">
+          {view && <ProjectorStage view={view} />}
+        </main>
         <footer>
-          <span>
-            {view && view.phase !== "SUMMARY" && `Scenario ${view.scenarioIndex + 1} of ${view.scenarioCount} · Round ${view.roundNumber}`}
-            {!connected && " · Reconnecting…"}
-          </span>
+          <span>{!connected && view ? "Reconnecting…" : ""}</span>
           {errorLine}
           <span className="row">
-            <Link href={`/seminars/${seminarId}/control`} target="_blank" style={{ color: "inherit" }}>
+            <Link href={`/seminars/${seminarId}/control`} target="_blank">
               Controls
             </Link>
             <span>Press ? for shortcuts</span>
@@ -166,27 +176,30 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
         </footer>
         {display.qr && (
           <div className="qr-overlay" data-testid="qr-overlay">
-            <div>
+            <div className="stack">
               <div className="qr" aria-hidden="true" dangerouslySetInnerHTML={{ __html: joinQr }} />
               <p>
                 {joinUrl}
                 <br />
-                Code <strong>{formatJoinCode(code)}</strong>
+                code <strong className="join-code">{formatJoinCode(code)}</strong>
               </p>
             </div>
           </div>
         )}
-        {display.blank && <div className="blank" data-testid="blank" aria-label="Screen blanked" />}
+        {display.blank && <div className="blank" data-testid="blank" />}
+        {liveRegion}
         {helpDialog}
       </div>
     );
   }
 
   return (
-    <main id="main" className="page stack" data-testid="controls">
+    <main id="main" className="page controls stack" data-testid="controls">
       <div className="row" style={{ justifyContent: "space-between" }}>
         <h1 style={{ margin: 0 }}>{view ? view.packTitle : "Connecting…"}</h1>
-        <span className={`connection ${connected ? "" : "offline"}`}>{connected ? "Live" : "Reconnecting…"}</span>
+        <span className={`connection ${connected ? "" : "offline"}`} role="status">
+          {connected ? "Live" : "Reconnecting…"}
+        </span>
       </div>
       {view && (
         <>
@@ -201,68 +214,164 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
               {view.scenario ? `Scenario ${view.scenarioIndex + 1} of ${view.scenarioCount}, round ${view.roundNumber}` : "Summary"}
             </h2>
             {view.scenario && <p>{view.scenario.prompt}</p>}
-            <p className="status" aria-live="polite">
-              {phaseLabel(view)} · {view.answered} answered · {view.connected} phones connected
+            <p className="status" data-testid="controls-status">
+              {phaseLabel(view)} · {view.answered} answered · {view.connected} in the room
+            </p>
+            <p className="muted" data-testid="audience">
+              {audienceLine(view, display)}
             </p>
             {view.results && <ResultsChart results={view.results} />}
-            {view.withheld === "below-minimum" && <p>Fewer than {view.minResponses} answers: the split stays hidden.</p>}
+            {view.withheld === "below-minimum" && <p>Fewer than {view.minResponses} answers: the split stays hidden from everyone.</p>}
+            {view.summary && <SummaryList items={view.summary} />}
           </section>
-          <section className="stack" aria-label="Seminar controls">
-            <div className="controls-bar">
-              <button type="button" onClick={() => command("toggleVoting")} disabled={!["WAITING", "VOTING", "CLOSED"].includes(view.phase)}>
-                {view.phase === "VOTING" ? "Close voting" : "Open voting"}
-              </button>
-              <button type="button" onClick={() => command("reveal")} disabled={!["VOTING", "CLOSED"].includes(view.phase)}>
-                Reveal
-              </button>
-              <button type="button" onClick={() => command("toggleNotes")} disabled={!["CLOSED", "REVEALED", "DISCUSSION"].includes(view.phase)}>
-                {view.phase === "DISCUSSION" ? "Hide notes" : "Show notes"}
-              </button>
-              <button type="button" onClick={() => command("round2")} disabled={view.roundNumber !== 1 || !["REVEALED", "DISCUSSION"].includes(view.phase)}>
-                Start round 2
-              </button>
-              <button type="button" className="secondary" onClick={() => command("previous")}>
-                ← Previous
-              </button>
-              <button type="button" className="secondary" onClick={() => command("next")} disabled={view.phase === "SUMMARY"}>
-                Next →
-              </button>
-            </div>
-            <div className="controls-bar">
-              <button type="button" className="secondary" aria-pressed={view.reveal.projector} onClick={() => command("toggleRevealProjector")}>
-                Results on projector
-              </button>
-              <button type="button" className="secondary" aria-pressed={view.reveal.phones} onClick={() => command("toggleRevealPhones")}>
-                Results on phones
-              </button>
-              <button type="button" className="secondary" aria-pressed={display.blank} onClick={() => toggleDisplay("blank")}>
-                Blank projector
-              </button>
-              <button type="button" className="secondary" aria-pressed={display.qr} onClick={() => toggleDisplay("qr")}>
-                Join QR on projector
-              </button>
-              <button type="button" className="secondary" onClick={() => setHelp(true)}>
-                Shortcuts (?)
-              </button>
-            </div>
-            {errorLine}
-          </section>
-          {remote && (
+          {view.ended ? (
+            <p className="notice" role="status">
+              This seminar has ended. <Link href="/dashboard">Back to your seminars</Link>
+            </p>
+          ) : (
+            <ControlButtons view={view} display={display} command={command} toggleDisplay={toggleDisplay} onHelp={() => setHelp(true)} />
+          )}
+          {errorLine}
+          {remote && !view.ended && (
             <details className="card">
               <summary>Use your phone as a remote</summary>
-              <p>Scan with your phone and sign in. Only you can use this link.</p>
+              <p>Scan with your phone and sign in. Only you can use this link: students cannot open it.</p>
               <div className="qr" aria-hidden="true" dangerouslySetInnerHTML={{ __html: remote.qr }} />
               <p>{remote.url}</p>
             </details>
           )}
         </>
       )}
+      {liveRegion}
       {helpDialog}
     </main>
   );
 }
 
+function ControlButtons({
+  view,
+  display,
+  command,
+  toggleDisplay,
+  onHelp,
+}: {
+  view: SeminarView;
+  display: DisplayState;
+  command: (c: Command) => void;
+  toggleDisplay: (k: keyof DisplayState) => void;
+  onHelp: () => void;
+}) {
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const revealed = view.phase === "REVEALED" || view.phase === "DISCUSSION";
+  const canReveal = view.phase === "VOTING" || view.phase === "CLOSED" || revealed;
+  return (
+    <section className="stack" aria-label="Seminar controls">
+      <div className="controls-bar">
+        <button type="button" onClick={() => command("toggleVoting")} disabled={!["WAITING", "VOTING", "CLOSED"].includes(view.phase)}>
+          {view.phase === "VOTING" ? "Close voting" : "Open voting"}
+        </button>
+        <button type="button" onClick={() => command("reveal")} disabled={!canReveal || (revealed && view.reveal.projector && view.reveal.phones)}>
+          Reveal
+        </button>
+        <button type="button" onClick={() => command("toggleNotes")} disabled={!["CLOSED", "REVEALED", "DISCUSSION"].includes(view.phase)}>
+          {view.phase === "DISCUSSION" ? "Hide notes" : "Show notes"}
+        </button>
+        <button type="button" onClick={() => command("round2")} disabled={view.roundNumber !== 1 || !revealed}>
+          Start round 2
+        </button>
+      </div>
+      <div className="controls-bar">
+        <button type="button" className="secondary" onClick={() => command("previous")} disabled={view.phase !== "SUMMARY" && view.scenarioIndex === 0}>
+          ← Previous
+        </button>
+        <button type="button" className="secondary" onClick={() => command("next")} disabled={view.phase === "SUMMARY"}>
+          {view.scenarioIndex + 1 >= view.scenarioCount ? "Summary →" : "Next →"}
+        </button>
+      </div>
+      <div className="controls-bar">
+        <button type="button" className="secondary" aria-pressed={view.reveal.projector} onClick={() => command("toggleRevealProjector")} disabled={!canReveal}>
+          Results on projector
+        </button>
+        <button type="button" className="secondary" aria-pressed={view.reveal.phones} onClick={() => command("toggleRevealPhones")} disabled={!canReveal}>
+          Results on phones
+        </button>
+        <button type="button" className="secondary" aria-pressed={display.blank} onClick={() => toggleDisplay("blank")}>
+          Blank projector
+        </button>
+        <button type="button" className="secondary" aria-pressed={display.qr} onClick={() => toggleDisplay("qr")}>
+          Join QR on projector
+        </button>
+        <button type="button" className="secondary" onClick={onHelp} aria-haspopup="dialog">
+          Shortcuts (?)
+        </button>
+      </div>
+      <div className="controls-bar end-bar">
+        {confirmEnd ? (
+          <>
+            <span className="status">End the seminar? Phones can no longer join or answer.</span>
+            <button type="button" className="danger" onClick={() => command("end")}>
+              Yes, end the seminar
+            </button>
+            <button type="button" className="secondary" onClick={() => setConfirmEnd(false)}>
+              Keep going
+            </button>
+          </>
+        ) : (
+          <button type="button" className="secondary" onClick={() => setConfirmEnd(true)}>
+            End seminar…
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** A modal dialog (native <dialog>): focus moves into it, stays there, and returns on close. */
+function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) {
+      dialog.showModal();
+      closeRef.current?.focus();
+    } else if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="help" aria-labelledby="help-heading" onClose={onClose}>
+      <h2 id="help-heading">Keyboard shortcuts</h2>
+      <table>
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.label}>
+              <td>
+                {s.keys
+                  .filter((k) => k.length > 1 || k === k.toUpperCase() || k === " ")
+                  .map((k) => (
+                    <kbd key={k}>{keyName(k)}</kbd>
+                  ))}
+              </td>
+              <td>{s.label}</td>
+            </tr>
+          ))}
+          <tr>
+            <td>
+              <kbd>?</kbd>
+            </td>
+            <td>Show or hide this help</td>
+          </tr>
+        </tbody>
+      </table>
+      <button type="button" ref={closeRef} onClick={onClose}>
+        Close
+      </button>
+    </dialog>
+  );
+}
+
 function phaseLabel(view: SeminarView): string {
+  if (view.ended) return "Seminar ended";
   return {
     WAITING: "Waiting to open voting",
     VOTING: "Voting open",
@@ -273,78 +382,179 @@ function phaseLabel(view: SeminarView): string {
   }[view.phase];
 }
 
+/** What each audience sees now: the tutor should never have to guess what the room can see. */
+function audienceLine(view: SeminarView, display: DisplayState): string {
+  const revealed = view.phase === "REVEALED" || view.phase === "DISCUSSION";
+  const projector = display.blank
+    ? "blank"
+    : revealed
+      ? view.reveal.projector
+        ? "shows the results"
+        : "does not show the results"
+      : "shows no results";
+  const phones = revealed ? (view.reveal.phones ? "show the results" : "do not show the results") : "show no results";
+  return `Projector ${projector}; phones ${phones}.`;
+}
+
+function announce(view: SeminarView): string {
+  if (view.phase === "SUMMARY") return view.ended ? "The seminar has ended. Summary on screen." : "Summary of the seminar.";
+  const where = `Scenario ${view.scenarioIndex + 1}, round ${view.roundNumber}.`;
+  if (view.results) return `${where} Results: ${describeResults(view.results)}`;
+  if (view.withheld === "below-minimum") return `${where} Fewer than ${view.minResponses} answers: the split stays hidden.`;
+  return `${where} ${projectorPhase(view)}`;
+}
+
+function projectorPhase(view: SeminarView): string {
+  switch (view.phase) {
+    case "WAITING":
+      return "Voting opens soon";
+    case "VOTING":
+      return view.roundNumber > 1 ? "Vote again: voting is open" : "Voting is open";
+    case "CLOSED":
+      return "Voting is closed";
+    case "REVEALED":
+      return "Voting is closed";
+    case "DISCUSSION":
+      return "Discussion";
+    case "SUMMARY":
+      return "Summary";
+  }
+}
+
 function ProjectorStage({ view }: { view: SeminarView }) {
-  if (view.phase === "SUMMARY") {
+  if (view.phase === "SUMMARY") return <ProjectorSummary view={view} />;
+  if (!view.scenario) return null;
+  const counting = view.phase === "WAITING" || view.phase === "VOTING" || view.phase === "CLOSED";
+  const scenario = (
+    <div className="scenario">
+      <p className="scenario-title">{view.scenario.title}</p>
+      <h1 className="prompt">{view.scenario.prompt}</h1>
+      <p className="question">{view.scenario.question}</p>
+    </div>
+  );
+
+  if (view.discussion) {
+    const { paragraphs, factors, questions } = view.discussion;
     return (
-      <div className="stack">
-        <h1 className="prompt">Summary</h1>
-        <ul>
-          {(view.summary ?? []).map((item) => (
-            <li key={item.scenario.id}>
-              {item.scenario.prompt}{" "}
-              {item.rounds.length > 0
-                ? item.rounds.map((r) => `Round ${r.number}: ${describeTally(r.tally)}`).join("; ")
-                : item.withheld
-                  ? "(too few answers to show)"
-                  : "(no vote)"}
-            </li>
-          ))}
-        </ul>
-        {view.reflectiveQuestions && (
-          <>
-            <h2>To reflect on</h2>
-            <ul>
-              {view.reflectiveQuestions.map((q) => (
-                <li key={q}>{q}</li>
-              ))}
-            </ul>
-          </>
-        )}
+      <div className="stage-discussion">
+        {scenario}
+        <div className="discussion-columns">
+          <section className="notes" aria-labelledby="notes-heading">
+            <h2 id="notes-heading">Discussion</h2>
+            {paragraphs.map((p, i) => (
+              <p key={i}>{p}</p>
+            ))}
+            {factors.length > 0 && (
+              <>
+                <h3>Factors</h3>
+                <ul className="factors">
+                  {factors.map((f) => (
+                    <li key={f.label}>
+                      <strong>{f.label}</strong>
+                      {f.detail ? `: ${f.detail}` : ""}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+            {questions.length > 0 && (
+              <>
+                <h3>Questions</h3>
+                <ul>
+                  {questions.map((q) => (
+                    <li key={q}>{q}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </section>
+          <aside className="notes-results" aria-label="Results">
+            {view.results && <ResultsChart results={view.results} />}
+            {view.withheld === "below-minimum" && <Withheld view={view} />}
+          </aside>
+        </div>
       </div>
     );
   }
-  if (!view.scenario) return null;
-  const counting = view.phase === "WAITING" || view.phase === "VOTING" || view.phase === "CLOSED";
+
   return (
-    <div className="stack">
-      <h1 className="prompt">{view.scenario.prompt}</h1>
-      <p className="question">{view.scenario.question}</p>
+    <div className={`stage-scenario ${counting ? "counting" : "revealed"}`}>
+      {scenario}
       {counting && (
-        <div aria-live="polite">
-          <span className="big-count" data-testid="answered">
-            {view.answered}
-          </span>{" "}
-          answered
-          <span className="muted"> · {view.connected} in the room</span>
-          <p className="status">
-            {view.phase === "WAITING" ? "Voting opens soon" : view.phase === "VOTING" ? "Voting is open" : "Voting is closed"}
+        <div className="progress-panel">
+          <p className={`phase-pill phase-${view.phase.toLowerCase()}`} data-testid="phase">
+            {projectorPhase(view)}
           </p>
+          <p className="answered-line">
+            <span className="big-count" data-testid="answered">
+              {view.answered}
+            </span>{" "}
+            answered <span className="of-room">of {view.connected} in the room</span>
+          </p>
+          <span className="answered-meter" aria-hidden="true">
+            <span style={{ width: `${Math.min(100, view.connected ? (view.answered / view.connected) * 100 : 0)}%` }} />
+          </span>
         </div>
       )}
-      {view.results && (
-        <div aria-live="polite">
-          <ResultsChart results={view.results} />
-        </div>
+      {view.results && <ResultsChart results={view.results} />}
+      {view.withheld === "below-minimum" && <Withheld view={view} />}
+      {view.withheld === "not-revealed" && (
+        <p className="phase-pill" data-testid="phase">
+          Voting is closed
+        </p>
       )}
-      {view.withheld === "below-minimum" && (
-        <p className="status">Fewer than {view.minResponses} answers: the split stays hidden to keep everyone anonymous.</p>
-      )}
-      {view.discussion && (
-        <section className="notes">
-          <h2>Discussion</h2>
-          {view.discussion.paragraphs.map((p, i) => (
-            <p key={i}>{p}</p>
-          ))}
-          {view.discussion.factors.length > 0 && (
-            <ul>
-              {view.discussion.factors.map((f) => (
-                <li key={f.label}>
-                  <strong>{f.label}</strong>
-                  {f.detail ? `: ${f.detail}` : ""}
-                </li>
-              ))}
-            </ul>
+    </div>
+  );
+}
+
+function Withheld({ view }: { view: SeminarView }) {
+  return (
+    <p className="withheld" data-testid="withheld">
+      Fewer than {view.minResponses} answers ({view.answered} so far): the split stays hidden to keep everyone anonymous.
+    </p>
+  );
+}
+
+function SummaryList({ items, large = false }: { items: SummaryItem[]; large?: boolean }) {
+  return (
+    <ol className={`summary-grid ${large ? "large" : ""}`} data-testid="summary">
+      {items.map((item, i) => (
+        <li key={item.scenario.id} className="summary-card">
+          <p className="scenario-title">
+            {i + 1}. {item.scenario.title}
+          </p>
+          <p className="summary-question">{item.scenario.question}</p>
+          {item.rounds.length > 0 ? (
+            <>
+              <div className="summary-rounds">
+                {item.rounds.map((r) => (
+                  <Bars key={r.number} tally={r.tally} caption={roundCaption(r.number, item.rounds.length)} />
+                ))}
+              </div>
+              {item.switched && <Switched switched={item.switched} />}
+            </>
+          ) : (
+            <p className="muted">{item.withheld ? "Too few answers to show the split." : "No results were shown."}</p>
           )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function ProjectorSummary({ view }: { view: SeminarView }) {
+  return (
+    <div className="stage-summary">
+      <h1 className="summary-title">{view.ended ? "Thank you: the seminar has ended" : "Summary"}</h1>
+      {view.summary && <SummaryList items={view.summary} large />}
+      {view.reflectiveQuestions && view.reflectiveQuestions.length > 0 && (
+        <section className="reflect" aria-labelledby="reflect-heading">
+          <h2 id="reflect-heading">To reflect on</h2>
+          <ul>
+            {view.reflectiveQuestions.map((q) => (
+              <li key={q}>{q}</li>
+            ))}
+          </ul>
         </section>
       )}
     </div>

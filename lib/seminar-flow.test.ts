@@ -78,4 +78,26 @@ describe("the live seminar flow", () => {
     const fromSummary = run({ ...start, phase: "SUMMARY", scenarioIndex: 2 }, ["previous"]).state;
     expect(fromSummary).toMatchObject({ phase: "WAITING", scenarioIndex: 2 });
   });
+
+  it("ends the seminar from anywhere, closing an open vote and showing the summary", () => {
+    const { state, effects } = run(start, ["open", "end"]);
+    expect(state).toMatchObject({ phase: "SUMMARY", revealToProjector: false, revealToPhones: false });
+    expect(effects).toEqual([
+      { kind: "openRound", scenarioIndex: 0, number: 1 },
+      { kind: "closeRound", scenarioIndex: 0, number: 1 },
+      { kind: "endSeminar" },
+    ]);
+    const fromSummary = run({ ...start, phase: "SUMMARY", scenarioIndex: 2 }, ["end"]);
+    expect(fromSummary.effects).toEqual([{ kind: "endSeminar" }]);
+  });
+
+  it("round 2 opens a new vote hidden from everybody, then reveals before and after", () => {
+    const discussed = run(start, ["open", "reveal", "toggleNotes"]).state;
+    const second = run(discussed, ["round2"]).state;
+    expect(second).toMatchObject({ phase: "VOTING", roundNumber: 2 });
+    for (const audience of ["projector", "phone", "controls"] as const) expect(resultsVisible(second, audience)).toBe(false);
+    const shown = run(second, ["toggleVoting", "toggleRevealProjector"]).state;
+    expect(resultsVisible(shown, "projector")).toBe(true);
+    expect(resultsVisible(shown, "phone")).toBe(false);
+  });
 });

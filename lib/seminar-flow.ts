@@ -15,6 +15,7 @@ export const COMMANDS = [
   "round2",
   "next",
   "previous",
+  "end",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -27,10 +28,12 @@ export interface FlowState {
 }
 
 /** What the database must do besides storing the new state. */
-export type RoundEffect =
+export type FlowEffect =
   | { kind: "openRound"; scenarioIndex: number; number: number }
   | { kind: "closeRound"; scenarioIndex: number; number: number }
-  | { kind: "revealRound"; scenarioIndex: number; number: number };
+  | { kind: "revealRound"; scenarioIndex: number; number: number }
+  /** The seminar is over: its join code stops working and no command applies any more. */
+  | { kind: "endSeminar" };
 
 export interface FlowContext {
   scenarioCount: number;
@@ -39,7 +42,7 @@ export interface FlowContext {
 }
 
 export type FlowResult =
-  | { ok: true; state: FlowState; effects: RoundEffect[] }
+  | { ok: true; state: FlowState; effects: FlowEffect[] }
   | { ok: false; error: string };
 
 const fail = (error: string): FlowResult => ({ ok: false, error });
@@ -54,7 +57,7 @@ function atScenario(scenarioIndex: number, ctx: FlowContext): FlowState {
 
 export function applyCommand(state: FlowState, command: Command, ctx: FlowContext): FlowResult {
   const here = { scenarioIndex: state.scenarioIndex, number: state.roundNumber };
-  const closeIfVoting: RoundEffect[] = state.phase === "VOTING" ? [{ kind: "closeRound", ...here }] : [];
+  const closeIfVoting: FlowEffect[] = state.phase === "VOTING" ? [{ kind: "closeRound", ...here }] : [];
 
   switch (command) {
     case "toggleVoting":
@@ -143,6 +146,14 @@ export function applyCommand(state: FlowState, command: Command, ctx: FlowContex
       }
       if (state.scenarioIndex === 0) return fail("This is the first scenario.");
       return { ok: true, state: atScenario(state.scenarioIndex - 1, ctx), effects: closeIfVoting };
+
+    case "end":
+      // Ending early still leaves the room with the summary of what was voted on.
+      return {
+        ok: true,
+        state: { ...state, phase: "SUMMARY", revealToProjector: false, revealToPhones: false },
+        effects: [...closeIfVoting, { kind: "endSeminar" }],
+      };
   }
 }
 

@@ -89,9 +89,14 @@ export async function runCommand(seminarId: string, tutorId: string, command: Co
   const now = new Date();
   await getPrisma().$transaction(async (tx) => {
     // The state we read is the condition of the write: two remotes pressing at once cannot both apply.
-    const updated = await tx.seminar.updateMany({ where: { id: seminarId, ...before }, data: result.state });
+    const ends = result.effects.some((effect) => effect.kind === "endSeminar");
+    const updated = await tx.seminar.updateMany({
+      where: { id: seminarId, endedAt: null, ...before },
+      data: { ...result.state, ...(ends ? { endedAt: now } : {}) },
+    });
     if (updated.count !== 1) throw new SeminarError("The seminar changed meanwhile; try again.", "conflict");
     for (const effect of result.effects) {
+      if (effect.kind === "endSeminar") continue;
       const scenarioId = pack.scenarios[effect.scenarioIndex]!.id;
       const key = { seminarId_scenarioId_number: { seminarId, scenarioId, number: effect.number } };
       if (effect.kind === "openRound") {
@@ -107,16 +112,6 @@ export async function runCommand(seminarId: string, tutorId: string, command: Co
       }
     }
   });
-  await announceSeminar(seminarId);
-}
-
-export async function endSeminar(seminarId: string, tutorId: string): Promise<void> {
-  const seminar = await getSeminarForTutor(seminarId, tutorId);
-  if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
-  await getPrisma().$transaction([
-    getPrisma().round.updateMany({ where: { seminarId, closedAt: null }, data: { closedAt: new Date() } }),
-    getPrisma().seminar.update({ where: { id: seminarId }, data: { endedAt: new Date(), phase: "SUMMARY" } }),
-  ]);
   await announceSeminar(seminarId);
 }
 
@@ -211,8 +206,9 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience): SeminarV
     }
   }
 
+  // Phones get no summary: which rounds they were shown is the tutor's choice, round by round.
   let summary: SummaryItem[] | null = null;
-  if (seminar.phase === "SUMMARY") {
+  if (seminar.phase === "SUMMARY" && audience !== "phone") {
     summary = pack.scenarios.map((s) => {
       const r = resultsOf(snapshot, s.id, 2);
       const shown = r !== null && r.rounds.every((x) => x.tally.total >= minimum);
@@ -236,7 +232,8 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience): SeminarV
     scenarioCount: pack.scenarios.length,
     roundNumber: seminar.roundNumber,
     scenario: scenario ? { id: scenario.id, title: scenario.title, prompt: scenario.prompt, question: scenario.question } : null,
-    roundId: seminar.phase === "VOTING" || seminar.phase === "CLOSED" ? snapshot.currentRoundId : null,
+    // Also once revealed, so a phone can still show which answer it gave.
+    roundId: scenario && seminar.phase !== "WAITING" ? snapshot.currentRoundId : null,
     answered: snapshot.answered,
     connected: snapshot.connected,
     minResponses: minimum,

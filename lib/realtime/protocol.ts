@@ -89,7 +89,7 @@ export interface SeminarView {
   scenarioCount: number;
   roundNumber: number;
   scenario: ScenarioView | null;
-  /** The round phones vote in; null when no round is open or closed on screen. */
+  /** The round on screen (phones vote in it while VOTING); null before voting opens and at the summary. */
   roundId: string | null;
   answered: number;
   connected: number;
@@ -101,6 +101,7 @@ export interface SeminarView {
   withheld: "below-minimum" | "not-revealed" | null;
   discussion: DiscussionView | null;
   reflectiveQuestions: string[] | null;
+  /** At the end: each scenario's revealed rounds (projector and controls only; phones get null). */
   summary: SummaryItem[] | null;
   ended: boolean;
 }

@@ -176,7 +176,13 @@ export function PhoneSeminar({ code }: { code: string }) {
         <section className="stack" aria-labelledby="scenario-prompt">
           <p className="muted">
             Scenario {view.scenarioIndex + 1} of {view.scenarioCount}
-            {view.roundNumber > 1 && <strong className="round-badge"> · Round {view.roundNumber}: vote again</strong>}
+            {view.roundNumber > 1 && (
+              <strong className="round-badge">
+                {" "}
+                · Round {view.roundNumber}
+                {voting ? ": vote again" : ""}
+              </strong>
+            )}
           </p>
           <h1 id="scenario-prompt" className="prompt">
             {view.scenario.prompt}

@@ -2,7 +2,7 @@
 // The tutor's screens: the projector (what the room sees) and the controls (what only the tutor
 // sees, beside the projector or on a phone as a remote). Both take the same keyboard shortcuts.
 import Link from "next/link";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
 import type { Command } from "@/lib/seminar-flow";
 import type { DisplayState, SeminarView, SummaryItem } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
@@ -127,6 +127,9 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
     return () => window.removeEventListener("keydown", onKey);
   }, [command, toggleDisplay, help]);
 
+  const stageRef = useRef<HTMLElement>(null);
+  useFitToScreen(stageRef, view);
+
   const helpDialog = <HelpDialog open={help} onClose={() => setHelp(false)} />;
   const liveRegion = (
     <div className="visually-hidden" aria-live="polite" data-testid="announcement">
@@ -161,7 +164,7 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
             <span className="qr small" aria-hidden="true" dangerouslySetInnerHTML={{ __html: joinQr }} />
           </div>
         </header>
-        <main id="main" className="stage">
+        <main id="main" className="stage" ref={stageRef}>
           {view && <ProjectorStage view={view} />}
         </main>
         <footer>
@@ -326,6 +329,28 @@ function ControlButtons({
   );
 }
 
+/** The projector cannot be scrolled by the room: long notes or summaries shrink (a little) to fit. */
+const SMALLEST_FIT = 0.7;
+
+function useFitToScreen(ref: RefObject<HTMLElement | null>, content: unknown) {
+  useLayoutEffect(() => {
+    const box = ref.current;
+    if (!box) return;
+    const fit = () => {
+      let scale = 1;
+      box.style.setProperty("--fit", "1");
+      while (box.scrollHeight > box.clientHeight + 1 && scale > SMALLEST_FIT) {
+        scale = Math.round((scale - 0.05) * 100) / 100;
+        box.style.setProperty("--fit", String(scale));
+      }
+    };
+    fit();
+    const observer = new ResizeObserver(fit);
+    observer.observe(box);
+    return () => observer.disconnect();
+  }, [ref, content]);
+}
+
 /** A modal dialog (native <dialog>): focus moves into it, stays there, and returns on close. */
 function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -437,42 +462,51 @@ function ProjectorStage({ view }: { view: SeminarView }) {
     const { paragraphs, factors, questions } = view.discussion;
     return (
       <div className="stage-discussion">
-        {scenario}
-        <div className="discussion-columns">
-          <section className="notes" aria-labelledby="notes-heading">
-            <h2 id="notes-heading">Discussion</h2>
-            {paragraphs.map((p, i) => (
-              <p key={i}>{p}</p>
-            ))}
-            {factors.length > 0 && (
-              <>
-                <h3>Factors</h3>
-                <ul className="factors">
-                  {factors.map((f) => (
-                    <li key={f.label}>
-                      <strong>{f.label}</strong>
-                      {f.detail ? `: ${f.detail}` : ""}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
-            {questions.length > 0 && (
-              <>
-                <h3>Questions</h3>
-                <ul>
-                  {questions.map((q) => (
-                    <li key={q}>{q}</li>
-                  ))}
-                </ul>
-              </>
-            )}
-          </section>
+        <div className="discussion-top">
+          {scenario}
           <aside className="notes-results" aria-label="Results">
             {view.results && <ResultsChart results={view.results} />}
             {view.withheld === "below-minimum" && <Withheld view={view} />}
+            <RoomLine view={view} />
           </aside>
         </div>
+        <section className="notes" aria-labelledby="notes-heading">
+          <h2 id="notes-heading">Discussion</h2>
+          <div className="notes-columns">
+            <div>
+              {paragraphs.map((p, i) => (
+                <p key={i}>{p}</p>
+              ))}
+            </div>
+            {(factors.length > 0 || questions.length > 0) && (
+              <div>
+                {factors.length > 0 && (
+                  <>
+                    <h3>Factors</h3>
+                    <ul>
+                      {factors.map((f) => (
+                        <li key={f.label}>
+                          <strong>{f.label}</strong>
+                          {f.detail ? `: ${f.detail}` : ""}
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
+                {questions.length > 0 && (
+                  <>
+                    <h3>Questions</h3>
+                    <ul>
+                      {questions.map((q) => (
+                        <li key={q}>{q}</li>
+                      ))}
+                    </ul>
+                  </>
+                )}
+              </div>
+            )}
+          </div>
+        </section>
       </div>
     );
   }
@@ -503,7 +537,17 @@ function ProjectorStage({ view }: { view: SeminarView }) {
           Voting is closed
         </p>
       )}
+      {!counting && <RoomLine view={view} />}
     </div>
+  );
+}
+
+/** Answers against people in the room, once the big live count has made way for the split. */
+function RoomLine({ view }: { view: SeminarView }) {
+  return (
+    <p className="room-line" data-testid="room">
+      {view.answered} of {view.connected} in the room answered
+    </p>
   );
 }
 

@@ -1,7 +1,7 @@
 // Runs `next build` only when the sources are newer than the last build, so `npm start`
 // is fast after the first time and never serves an outdated build.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 
 const SOURCES = ["app", "components", "lib", "next.config.js", "package-lock.json", "tsconfig.json"];
@@ -19,7 +19,34 @@ function newestMtime(entry: string): number {
   return newest;
 }
 
+const LOCK = ".next-build.lock";
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Builds when needed. Several test processes may ask at once: one builds, the others wait. */
 export function buildIfStale(): void {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      // A lock older than the longest build is a leftover of a killed process.
+      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 10 * 60_000) rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another build holds ${LOCK}`);
+      sleep(500);
+    }
+  }
+  try {
+    buildLocked();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+function buildLocked(): void {
   const buildId = path.join(".next", "BUILD_ID");
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   const newest = Math.max(...SOURCES.map(newestMtime));

@@ -34,12 +34,14 @@ interface SocketData {
 
 type WeighInSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-/** Largest event we accept; every real payload is far smaller. */
+/** Largest event we answer; every real payload is far smaller. Larger ones get an error reply. */
 export const MAX_PAYLOAD_BYTES = 4 * 1024;
+/** Larger packets than this are not even read: the connection is closed. */
+export const MAX_PACKET_BYTES = 64 * 1024;
 
 export function attachRealtime(httpServer: HttpServer): WeighInServer {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
-    maxHttpBufferSize: MAX_PAYLOAD_BYTES,
+    maxHttpBufferSize: MAX_PACKET_BYTES,
     pingInterval: 10_000,
     pingTimeout: 8_000,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
@@ -111,6 +113,16 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
   return io;
 }
 
+const tooLarge = { success: false as const, error: { issues: [{ path: [], message: `larger than ${MAX_PAYLOAD_BYTES} bytes` }] } };
+
+function payloadSize(payload: unknown): number {
+  try {
+    return JSON.stringify(payload ?? null).length;
+  } catch {
+    return Infinity;
+  }
+}
+
 async function requireSeminar(socket: WeighInSocket, seminarId: string): Promise<string> {
   const tutorId = socket.data.tutorId;
   if (!tutorId) throw new SeminarError("Sign in as a tutor to present this seminar.", "forbidden");
@@ -129,7 +141,7 @@ function on<S extends z.ZodType, R extends object>(
   socket.on(event, async (...args: unknown[]) => {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (reply: unknown) => void) : undefined;
     const reply = (body: unknown) => (ack ? ack(body) : undefined);
-    const parsed = schema.safeParse(args[0]);
+    const parsed = payloadSize(args[0]) > MAX_PAYLOAD_BYTES ? tooLarge : schema.safeParse(args[0]);
     if (!parsed.success) {
       const error = `Invalid ${event}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ")}`;
       if (ack) reply({ ok: false, error });

@@ -24,6 +24,7 @@ const keyName = (k: string) => (k === " " ? "Space" : k === "ArrowRight" ? "→"
 
 /** How long a refused command's reason stays on screen: the room should not keep seeing it. */
 const ERROR_MS = 5000;
+const COMMAND_TIMEOUT_MS = 8000;
 
 interface Props {
   mode: "projector" | "controls";
@@ -84,12 +85,24 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
     return () => clearTimeout(timer);
   }, [error]);
 
+  // Commands go one at a time: "→ then Space" pressed quickly must open voting on the next
+  // scenario, not race it (the server refuses a command based on a state that just changed).
+  const queue = useRef<Promise<void>>(Promise.resolve());
   const command = useCallback(
     (cmd: Command) => {
-      socketRef.current?.emit("presenter:command", { seminarId, command: cmd }, (reply) => {
-        if (reply.ok) setError("");
-        else setError(reply.error);
-      });
+      queue.current = queue.current.then(
+        () =>
+          new Promise<void>((done) => {
+            const socket = socketRef.current;
+            if (!socket) return done();
+            socket.timeout(COMMAND_TIMEOUT_MS).emit("presenter:command", { seminarId, command: cmd }, (timedOut, reply) => {
+              if (timedOut) setError("The server did not answer: check the connection and try again.");
+              else if (reply.ok) setError("");
+              else setError(reply.error);
+              done();
+            });
+          }),
+      );
     },
     [seminarId],
   );

@@ -1,0 +1,88 @@
+// The live channel: tallies are coalesced, and each seminar's events reach only its own screens.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/db/client.server";
+import { runCommand, startSeminar } from "@/lib/seminars.server";
+import type { RoundProgress } from "@/lib/realtime/protocol";
+import { client, ensureBuilt, startApp, tutorCookie, waitFor, type AppProcess } from "./helpers/app-server";
+import { TestPhone } from "./helpers/phone";
+
+let app: AppProcess;
+beforeAll(async () => {
+  ensureBuilt();
+  app = await startApp();
+}, 600_000);
+afterAll(async () => app?.kill());
+
+async function openSeminar() {
+  const prisma = getPrisma();
+  const tutor = await prisma.tutor.create({ data: { email: `rt-${Date.now()}-${Math.random()}@example.org`, name: "T" } });
+  const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: "C" } });
+  const seminar = await startSeminar({ tutorId: tutor.id, cohortId: cohort.id, packSlug: "social-media-and-professional-relationships" });
+  await runCommand(seminar.id, tutor.id, "open");
+  return { tutor, seminar };
+}
+
+async function projectorFor(tutorId: string, seminarId: string) {
+  const socket = client(app.url, await tutorCookie(tutorId));
+  const progress: (RoundProgress & { at: number })[] = [];
+  const frames: string[] = [];
+  socket.on("round:progress", (p) => progress.push({ ...p, at: Date.now() }));
+  socket.onAny((event, ...args) => frames.push(`${event} ${JSON.stringify(args)}`));
+  await new Promise<void>((resolve, reject) =>
+    socket.emit("presenter:join", { seminarId, view: "projector" }, (r) => (r.ok ? resolve() : reject(new Error(r.error)))),
+  );
+  return { socket, progress, frames };
+}
+
+describe("the live channel", () => {
+  it("turns a burst of votes into a few count updates, never carrying the split", async () => {
+    const { tutor, seminar } = await openSeminar();
+    const projector = await projectorFor(tutor.id, seminar.id);
+    const phones = Array.from({ length: 200 }, () => new TestPhone(() => app.url, seminar.code));
+    await waitFor(() => phones.every((p) => p.joined && p.roundId), 30_000, "phones joined");
+    await new Promise((r) => setTimeout(r, 300));
+    const before = projector.progress.length;
+    const started = Date.now();
+    for (const [i, phone] of phones.entries()) phone.vote(i % 2 ? "YES" : "NO");
+    await waitFor(() => projector.progress.at(-1)?.answered === 200, 20_000, "projector sees 200 answers");
+    const elapsed = Date.now() - started;
+    const updates = projector.progress.length - before;
+    // At most one update per 100 ms (plus the edges), not one per vote.
+    expect(updates).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
+    expect(updates).toBeLessThan(50);
+    // Counts only: no Yes/No numbers anywhere in what the projector received before the reveal.
+    expect(projector.frames.join("\n")).not.toMatch(/"yes"|"no"|"tally"|"results":\{/);
+    projector.socket.disconnect();
+    for (const phone of phones) phone.close();
+  }, 90_000);
+
+  it("sends a seminar's events only to that seminar's screens", async () => {
+    const a = await openSeminar();
+    const b = await openSeminar();
+    const projectorB = await projectorFor(b.tutor.id, b.seminar.id);
+    const phoneB = new TestPhone(() => app.url, b.seminar.code);
+    const seenByPhoneB: string[] = [];
+    phoneB.socket.onAny((event, payload) => seenByPhoneB.push(`${event}:${payload?.seminarId ?? ""}`));
+    await waitFor(() => phoneB.joined, 10_000, "phone B joined");
+
+    const phonesA = Array.from({ length: 5 }, () => new TestPhone(() => app.url, a.seminar.code));
+    await waitFor(() => phonesA.every((p) => p.joined && p.roundId), 10_000, "phones A joined");
+    for (const phone of phonesA) phone.vote("YES");
+    await waitFor(() => phonesA.every((p) => p.acked), 10_000, "A's votes acknowledged");
+    const projectorA = await projectorFor(a.tutor.id, a.seminar.id);
+    await new Promise<void>((resolve, reject) =>
+      projectorA.socket.emit("presenter:command", { seminarId: a.seminar.id, command: "reveal" }, (r) =>
+        r.ok ? resolve() : reject(new Error(r.error)),
+      ),
+    );
+    await waitFor(() => projectorA.frames.some((f) => f.startsWith("seminar:view") && f.includes('"results":{')), 5000, "A revealed");
+    await new Promise((r) => setTimeout(r, 300));
+
+    expect(projectorB.frames.join("\n")).not.toContain(a.seminar.id);
+    expect(seenByPhoneB.every((e) => !e.includes(a.seminar.id))).toBe(true);
+    projectorA.socket.disconnect();
+    projectorB.socket.disconnect();
+    phoneB.close();
+    for (const phone of phonesA) phone.close();
+  }, 60_000);
+});

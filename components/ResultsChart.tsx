@@ -56,7 +56,7 @@ export function Bars({ tally, caption }: { tally: Tally; caption: string }) {
 export function Switched({ switched }: { switched: NonNullable<Results["switched"]> }) {
   return (
     <section className="switched" data-testid="switched" aria-label="Changed their mind">
-      <h3 className="switched-heading">Changed their mind</h3>
+      <p className="switched-heading">Changed their mind</p>
       <p>
         <span className="switch-count">{switched.yesToNo}</span> from Yes to No
       </p>

@@ -247,17 +247,19 @@ export async function screenshot(page: Page, name: string, sizes: { width: numbe
   if (original) await page.setViewportSize(original);
 }
 
+// Playwright calls a fixture's second argument `use`; named `provide` here so that React's
+// lint rules do not take it for a hook.
 export const test = base.extend<{ tutor: Tutor; phones: Phones }>({
-  tutor: async ({ page, browser }, use) => {
+  tutor: async ({ page, browser }, provide) => {
     const tutor = new Tutor(page, browser);
     await signInAsTutor(page);
-    await use(tutor);
+    await provide(tutor);
     await tutor.close();
   },
-  phones: async ({ browser }, use) => {
+  phones: async ({ browser }, provide) => {
     const opened: Phone[] = [];
     const track = (phone: Phone) => (opened.push(phone), phone);
-    await use({
+    await provide({
       join: async (code, count) => {
         const first = track(await openPhone(browser, code, "form"));
         const rest = await Promise.all(Array.from({ length: count - 1 }, () => openPhone(browser, code).then(track)));

@@ -106,6 +106,10 @@ test("the projector's keyboard: help, blank screen, join QR and refused commands
   await expect(refusal).toBeHidden({ timeout: 8000 });
   await expect(projector).toHaveAttribute("data-phase", "WAITING");
 
+  // Asked for less motion, the live count stops sliding.
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await expect(projector.locator(".answered-meter > span")).toHaveCSS("transition-duration", "0s");
+
   // Keyboard focus is visible.
   await tutor.press("Tab");
   const focused = page.locator(":focus");

@@ -1,0 +1,92 @@
+// What each audience is sent, built from a snapshot by hand: the split is left out of the
+// message until it is revealed to that audience and enough people answered.
+import { describe, expect, it } from "vitest";
+import type { Pack } from "@/lib/packs";
+import type { Phase } from "@/lib/seminar-flow";
+import { viewFor, type SeminarSnapshot } from "@/lib/seminars.server";
+
+const scenario = (id: string) => ({ id, title: id, prompt: `${id}?`, question: "Do you?", discussion: ["Notes."] });
+const pack = { slug: "p", title: "Pack", scenarios: [scenario("a"), scenario("b")], reflectiveQuestions: ["Why?"] } as unknown as Pack;
+const tally = (yes: number, no: number) => ({ yes, no, total: yes + no });
+
+function snapshot(state: Partial<SeminarSnapshot["seminar"]> & { phase: Phase }, rounds: SeminarSnapshot["rounds"] = new Map()): SeminarSnapshot {
+  return {
+    seminar: {
+      id: "s1",
+      code: "ABCDEF",
+      scenarioIndex: 0,
+      roundNumber: 1,
+      revealToProjector: false,
+      revealToPhones: false,
+      minResponses: 5,
+      endedAt: null,
+      ...state,
+    },
+    cohortName: "Cohort",
+    pack,
+    currentRoundId: "r1",
+    answered: 6,
+    connected: 7,
+    rounds,
+    switched: new Map([["a", { yesToNo: 2, noToYes: 1 }]]),
+  };
+}
+
+const roundOne = new Map([["a", [{ id: "r1", number: 1, revealed: true, tally: tally(4, 2) }]]]);
+const bothRounds = new Map([
+  [
+    "a",
+    [
+      { id: "r1", number: 1, revealed: true, tally: tally(4, 2) },
+      { id: "r2", number: 2, revealed: true, tally: tally(3, 3) },
+    ],
+  ],
+]);
+
+describe("viewFor", () => {
+  it("sends nobody the split while voting or closed, only counts", () => {
+    for (const phase of ["VOTING", "CLOSED"] as const) {
+      for (const audience of ["projector", "phone", "controls"] as const) {
+        const view = viewFor(snapshot({ phase }, roundOne), audience);
+        expect(view.results).toBeNull();
+        expect(view.answered).toBe(6);
+        expect(JSON.stringify(view)).not.toMatch(/"(yes|no|tally)":/);
+      }
+    }
+  });
+
+  it("reveals to the projector only, when asked", () => {
+    const s = snapshot({ phase: "REVEALED", revealToProjector: true }, roundOne);
+    expect(viewFor(s, "projector").results?.rounds[0]?.tally).toEqual(tally(4, 2));
+    expect(viewFor(s, "phone")).toMatchObject({ results: null, withheld: "not-revealed" });
+    expect(viewFor(s, "controls").results).not.toBeNull();
+  });
+
+  it("withholds the split below the minimum, from everyone", () => {
+    const small = new Map([["a", [{ id: "r1", number: 1, revealed: true, tally: tally(2, 1) }]]]);
+    const s = snapshot({ phase: "REVEALED", revealToProjector: true, revealToPhones: true }, small);
+    for (const audience of ["projector", "phone", "controls"] as const) {
+      expect(viewFor(s, audience)).toMatchObject({ results: null, withheld: "below-minimum" });
+    }
+  });
+
+  it("shows round 1 and round 2 with the switches once round 2 is revealed", () => {
+    const s = snapshot({ phase: "REVEALED", roundNumber: 2, revealToProjector: true, revealToPhones: true }, bothRounds);
+    const view = viewFor(s, "projector");
+    expect(view.results?.rounds.map((r) => r.number)).toEqual([1, 2]);
+    expect(view.results?.switched).toEqual({ yesToNo: 2, noToYes: 1 });
+    // The round on screen stays known after the reveal, so a phone can show the answer it gave.
+    expect(viewFor({ ...s, currentRoundId: "r2" }, "phone").roundId).toBe("r2");
+  });
+
+  it("gives the summary to the projector and controls but not to phones", () => {
+    const s = snapshot({ phase: "SUMMARY", scenarioIndex: 1 }, bothRounds);
+    const projector = viewFor(s, "projector");
+    expect(projector.summary?.[0]).toMatchObject({ rounds: [{ number: 1 }, { number: 2 }], switched: { yesToNo: 2, noToYes: 1 } });
+    expect(projector.summary?.[1]).toMatchObject({ rounds: [], withheld: false });
+    expect(projector.roundId).toBeNull();
+    const phone = viewFor(s, "phone");
+    expect(phone.summary).toBeNull();
+    expect(phone.reflectiveQuestions).toEqual(["Why?"]);
+  });
+});

@@ -83,6 +83,11 @@ export class SocketTraffic {
     return this.frames.length;
   }
 
+  /** How many replies (acknowledgements) the page has received so far. */
+  replies(): number {
+    return this.frames.filter((raw) => raw.startsWith("43")).length;
+  }
+
   messages(since = 0): SocketMessage[] {
     return this.frames
       .slice(since)
@@ -166,6 +171,9 @@ export interface Seminar {
   code: string;
 }
 
+/** Keys that send a command or a display change (see SHORTCUTS in components/Presenter.tsx). */
+const SHORTCUT_KEYS = new Set(["Space", "r", "R", "d", "D", "2", "ArrowRight", "n", "N", "ArrowLeft", "p", "P", "b", "B", "q", "Q"]);
+
 export class Tutor {
   readonly traffic: SocketTraffic;
   private readonly extra: BrowserContext[] = [];
@@ -189,9 +197,14 @@ export class Tutor {
     return { id: id!, code };
   }
 
-  /** A key pressed on the projector, as the tutor at the laptop would. */
+  /**
+   * A shortcut pressed on the projector, as the tutor at the laptop would; waits for the
+   * server's reply, so that what arrives afterwards belongs to the next step.
+   */
   async press(key: string): Promise<void> {
+    const before = this.traffic.replies();
     await this.page.keyboard.press(key);
+    if (SHORTCUT_KEYS.has(key)) await expect.poll(() => this.traffic.replies(), { message: `reply to ${key}` }).toBeGreaterThan(before);
   }
 
   /** The tutor's controls in a second tab of the same browser, beside the projector. */

@@ -122,8 +122,9 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       const target = event.target as HTMLElement | null;
       if (target && (/^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName) || target.isContentEditable)) return;
-      // Space and Enter on a focused button or link press it, not a shortcut.
-      if (target && /^(BUTTON|A|SUMMARY)$/.test(target.tagName) && (event.key === " " || event.key === "Enter")) return;
+      // Space and Enter on a focused button press it, and Enter follows a focused link: not shortcuts.
+      if (target && /^(BUTTON|SUMMARY)$/.test(target.tagName) && (event.key === " " || event.key === "Enter")) return;
+      if (target?.tagName === "A" && event.key === "Enter") return;
       if (event.key === "?") {
         event.preventDefault();
         return setHelp((h) => !h);
@@ -287,7 +288,7 @@ function ControlButtons({
           {view.phase === "VOTING" ? "Close voting" : "Open voting"}
         </button>
         <button type="button" onClick={() => command("reveal")} disabled={!canReveal || (revealed && view.reveal.projector && view.reveal.phones)}>
-          Reveal
+          {revealed ? "Reveal to everyone" : "Reveal"}
         </button>
         <button type="button" onClick={() => command("toggleNotes")} disabled={!["CLOSED", "REVEALED", "DISCUSSION"].includes(view.phase)}>
           {view.phase === "DISCUSSION" ? "Hide notes" : "Show notes"}

@@ -1,7 +1,7 @@
 // A phone on lecture-hall Wi-Fi: it drops out and comes back. It keeps its answer, sends an
 // answer tapped while offline once it is back, catches up with the room, and says plainly
 // when an answer could not be sent.
-import { expect, phaseOf, test, vote } from "./fixtures";
+import { expect, phaseOf, screenshot, test, vote } from "./fixtures";
 
 test("a phone that loses the network keeps its answer, sends one tapped offline, and catches up with the room", async ({ tutor, phones }) => {
   const seminar = await tutor.startSeminar({ minResponses: 1 });
@@ -21,6 +21,7 @@ test("a phone that loses the network keeps its answer, sends one tapped offline,
   await no.click();
   await expect(no).toHaveAttribute("aria-pressed", "true");
   await expect(phone!.page.getByTestId("pending")).toHaveText("Not sent yet: your answer (No) will be sent when you are back online.");
+  await screenshot(phone!.page, "phone-offline-not-sent");
   await vote(other!, "Yes");
   await expect(answered).toHaveText("2");
 

@@ -45,6 +45,14 @@ test("the tutor's phone as a remote drives the projector, and can show the resul
   await expect(projector.getByTestId("results")).toHaveCount(0);
   await expect(remote.getByTestId("audience")).toHaveText("Projector does not show the results; phones show the results.");
 
+  // The projector's own key presses are answered with the projector's view: still no split.
+  const projectorMark = tutor.traffic.mark();
+  await tutor.press("d");
+  await expect(projector.getByRole("heading", { name: "Discussion" })).toBeVisible();
+  await tutor.press("d");
+  await expect(projector.getByRole("heading", { name: "Discussion" })).toHaveCount(0);
+  tutor.traffic.expectNoSplit(projectorMark, "the projector, with results on the phones only,");
+
   // Notes, blank screen and join QR code, all from the remote.
   await remote.getByRole("button", { name: "Show notes" }).click();
   await expect(projector.getByRole("heading", { name: "Discussion" })).toBeVisible();
@@ -112,10 +120,15 @@ test("the projector's keyboard: help, blank screen, join QR and refused commands
   await expect(projector.locator(".answered-meter > span")).toHaveCSS("transition-duration", "0s");
 
   // Keyboard focus is visible.
-  await tutor.press("Tab");
-  const focused = page.locator(":focus");
-  await expect(focused).toHaveCSS("outline-style", "solid");
-  await expect(focused).toHaveCSS("outline-width", "3px");
+  const controlsLink = projector.getByRole("link", { name: "Controls" });
+  await controlsLink.focus();
+  await expect(controlsLink).toHaveCSS("outline-style", "solid");
+  await expect(controlsLink).toHaveCSS("outline-width", "3px");
+  // ... and Space there still opens voting (only Enter follows the link).
+  await tutor.press("Space");
+  await expect(projector.getByTestId("phase")).toHaveText("Voting is open");
+  await tutor.press("Space");
+  await expect(projector.getByTestId("phase")).toHaveText("Voting is closed");
 
   // On the controls, the help opens from its button and Escape gives the focus back to it.
   const controls = await tutor.openControls(seminar);
@@ -128,7 +141,7 @@ test("the projector's keyboard: help, blank screen, join QR and refused commands
   await controls.keyboard.press("Escape");
   await expect(controlsHelp).toBeHidden();
   await expect(shortcuts).toBeFocused();
-  // The controls take the same keys: Space opens voting on the projector.
+  // The controls take the same keys: Space opens voting on the projector again.
   await shortcuts.blur();
   await controls.keyboard.press("Space");
   await expect(projector.getByTestId("phase")).toHaveText("Voting is open");

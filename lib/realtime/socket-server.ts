@@ -30,6 +30,8 @@ import { findOpenSeminarByCode, getSeminarForTutor, loadSnapshot, runCommand, Se
 interface SocketData {
   tutorId: string | null;
   participant?: { id: string; seminarId: string };
+  /** Which tutor screen this socket is: a command's reply carries that screen's view, no more. */
+  presenterView?: "projector" | "controls";
 }
 
 type WeighInSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -85,6 +87,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     on(socket, "presenter:join", presenterJoinSchema, async (payload) => {
       await requireSeminar(socket, payload.seminarId);
       await socket.join(payload.view === "projector" ? rooms.projector(payload.seminarId) : rooms.controls(payload.seminarId));
+      socket.data.presenterView = payload.view;
       const snapshot = await loadSnapshot(payload.seminarId);
       return { view: viewFor(snapshot!, payload.view), display: displayOf(payload.seminarId) };
     });
@@ -94,7 +97,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       const tutorId = await requireSeminar(socket, payload.seminarId);
       await runCommand(payload.seminarId, tutorId, payload.command);
       const snapshot = await loadSnapshot(payload.seminarId);
-      return { view: viewFor(snapshot!, "controls") };
+      return { view: viewFor(snapshot!, socket.data.presenterView ?? "controls") };
     });
 
     on(socket, "presenter:display", displaySchema, async ({ seminarId, ...change }) => {

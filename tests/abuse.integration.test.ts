@@ -2,9 +2,9 @@
 // behind one IP address. The server answers with errors, changes nothing and keeps serving.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
-import { runCommand, startSeminar } from "@/lib/seminars.server";
 import { client, ensureBuilt, startApp, waitFor, type AppProcess, type Client } from "./helpers/app-server";
 import { TestPhone } from "./helpers/phone";
+import { seminarWithOpenRound } from "./helpers/seminars";
 
 let app: AppProcess;
 beforeAll(async () => {
@@ -13,15 +13,6 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => app?.kill());
 
-async function openSeminar() {
-  const prisma = getPrisma();
-  const tutor = await prisma.tutor.create({ data: { email: `abuse-${Date.now()}-${Math.random()}@example.org`, name: "T" } });
-  const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: "C" } });
-  const seminar = await startSeminar({ tutorId: tutor.id, cohortId: cohort.id, packSlug: "social-media-and-professional-relationships" });
-  await runCommand(seminar.id, tutor.id, "open");
-  const round = await prisma.round.findFirstOrThrow({ where: { seminarId: seminar.id } });
-  return { seminar, round };
-}
 
 function emit(socket: Client, event: string, ...args: unknown[]): Promise<{ ok: boolean; error?: string }> {
   return new Promise((resolve) => (socket.emit as (...a: unknown[]) => void)(event, ...args, resolve));
@@ -29,7 +20,7 @@ function emit(socket: Client, event: string, ...args: unknown[]): Promise<{ ok: 
 
 describe("bad input", () => {
   it("malformed payloads get an error reply and change nothing", async () => {
-    const { seminar, round } = await openSeminar();
+    const { seminar, round } = await seminarWithOpenRound("abuse");
     const socket = client(app.url);
     await waitFor(() => socket.connected, 10_000, "connected");
     const errors: unknown[] = [];
@@ -66,7 +57,7 @@ describe("bad input", () => {
   });
 
   it("an oversized packet closes only that connection; the server keeps serving", async () => {
-    const { seminar } = await openSeminar();
+    const { seminar } = await seminarWithOpenRound("abuse");
     const attacker = client(app.url);
     attacker.io.opts.reconnection = false;
     await waitFor(() => attacker.connected, 10_000, "connected");
@@ -83,7 +74,7 @@ describe("bad input", () => {
   });
 
   it("a socket that floods votes is slowed down, not the others", async () => {
-    const { seminar, round } = await openSeminar();
+    const { seminar, round } = await seminarWithOpenRound("abuse");
     const flooder = client(app.url);
     await waitFor(() => flooder.connected, 10_000, "connected");
     await emit(flooder, "participant:join", { code: seminar.code });
@@ -100,7 +91,7 @@ describe("bad input", () => {
 
 describe("a whole class behind one address", () => {
   it("500 phones from one IP address all join and every vote is acknowledged and stored", async () => {
-    const { seminar, round } = await openSeminar();
+    const { seminar, round } = await seminarWithOpenRound("abuse");
     const phones = Array.from({ length: 500 }, () => new TestPhone(() => app.url, seminar.code));
     await waitFor(() => phones.every((p) => p.joined && p.roundId), 60_000, "500 phones joined");
     for (const [i, phone] of phones.entries()) phone.vote(i % 3 === 0 ? "NO" : "YES");

@@ -2,24 +2,14 @@
 // PostgreSQL) two servers sharing one database and a socket.io adapter.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
-import { runCommand } from "@/lib/seminars.server";
-import { startSeminar } from "@/lib/seminars.server";
 import type { RoundProgress } from "@/lib/realtime/protocol";
 import { client, ensureBuilt, startApp, tutorCookie, waitFor, type AppProcess } from "./helpers/app-server";
 import { TestPhone } from "./helpers/phone";
+import { seminarWithOpenRound } from "./helpers/seminars";
 
 const PHONES = 30;
 const VOTES_PER_PHONE = 8;
 
-async function seminarWithOpenRound(label: string) {
-  const prisma = getPrisma();
-  const tutor = await prisma.tutor.create({ data: { email: `${label}-${Date.now()}@example.org`, name: label } });
-  const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: `${label} cohort` } });
-  const seminar = await startSeminar({ tutorId: tutor.id, cohortId: cohort.id, packSlug: "social-media-and-professional-relationships" });
-  await runCommand(seminar.id, tutor.id, "open");
-  const round = await prisma.round.findFirstOrThrow({ where: { seminarId: seminar.id } });
-  return { tutor, seminar, round };
-}
 
 /** Stored answers per participant token hash must equal what each phone last had acknowledged. */
 async function expectStoredEqualsAcknowledged(roundId: string, phones: TestPhone[]) {

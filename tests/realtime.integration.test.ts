@@ -1,10 +1,9 @@
 // The live channel: tallies are coalesced, and each seminar's events reach only its own screens.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getPrisma } from "@/lib/db/client.server";
-import { runCommand, startSeminar } from "@/lib/seminars.server";
 import type { RoundProgress } from "@/lib/realtime/protocol";
 import { client, ensureBuilt, startApp, tutorCookie, waitFor, type AppProcess } from "./helpers/app-server";
 import { TestPhone } from "./helpers/phone";
+import { seminarWithOpenRound } from "./helpers/seminars";
 
 let app: AppProcess;
 beforeAll(async () => {
@@ -13,14 +12,6 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => app?.kill());
 
-async function openSeminar() {
-  const prisma = getPrisma();
-  const tutor = await prisma.tutor.create({ data: { email: `rt-${Date.now()}-${Math.random()}@example.org`, name: "T" } });
-  const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: "C" } });
-  const seminar = await startSeminar({ tutorId: tutor.id, cohortId: cohort.id, packSlug: "social-media-and-professional-relationships" });
-  await runCommand(seminar.id, tutor.id, "open");
-  return { tutor, seminar };
-}
 
 async function projectorFor(tutorId: string, seminarId: string) {
   const socket = client(app.url, await tutorCookie(tutorId));
@@ -36,7 +27,7 @@ async function projectorFor(tutorId: string, seminarId: string) {
 
 describe("the live channel", () => {
   it("turns a burst of votes into a few count updates, never carrying the split", async () => {
-    const { tutor, seminar } = await openSeminar();
+    const { tutor, seminar } = await seminarWithOpenRound("rt");
     const projector = await projectorFor(tutor.id, seminar.id);
     const phones = Array.from({ length: 200 }, () => new TestPhone(() => app.url, seminar.code));
     await waitFor(() => phones.every((p) => p.joined && p.roundId), 30_000, "phones joined");
@@ -57,8 +48,8 @@ describe("the live channel", () => {
   }, 90_000);
 
   it("sends a seminar's events only to that seminar's screens", async () => {
-    const a = await openSeminar();
-    const b = await openSeminar();
+    const a = await seminarWithOpenRound("rt");
+    const b = await seminarWithOpenRound("rt");
     const projectorB = await projectorFor(b.tutor.id, b.seminar.id);
     const phoneB = new TestPhone(() => app.url, b.seminar.code);
     const seenByPhoneB: string[] = [];

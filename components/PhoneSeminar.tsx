@@ -38,13 +38,20 @@ export function PhoneSeminar({ code }: { code: string }) {
     [code],
   );
 
+  // Joined on the current connection: the server knows this socket's participant only then.
+  const joinedRef = useRef(false);
+
   const send = useCallback(
-    (vote: PendingVote) => {
+    function send(vote: PendingVote) {
       const socket = socketRef.current;
-      if (!socket?.connected) return;
+      if (!socket?.connected || !joinedRef.current) return; // sent after the next join
       socket.timeout(8000).emit("response:submit", vote, (timeout, reply) => {
-        if (timeout) return; // still pending: sent again when the connection comes back
         if (pendingRef.current?.voteId !== vote.voteId) return;
+        if (timeout) {
+          // Same vote id: the server applies it once however often it arrives.
+          send(vote);
+          return;
+        }
         if (reply.ok) {
           setAnswers((a) => ({ ...a, [reply.roundId]: reply.answer }));
           setMessage("");
@@ -77,14 +84,14 @@ export function PhoneSeminar({ code }: { code: string }) {
           return;
         }
         localStorage.setItem(tokenKey(code), reply.token);
+        joinedRef.current = true;
         setView(reply.view);
         setAnswers(reply.answers);
         const vote = pendingRef.current;
         if (vote && reply.view.phase === "VOTING" && reply.view.roundId === vote.roundId) {
           updatePending(vote);
           send(vote);
-        }
-        else if (vote) {
+        } else if (vote) {
           setMessage("Your last answer was not sent before voting closed.");
           updatePending(null);
         }
@@ -95,7 +102,10 @@ export function PhoneSeminar({ code }: { code: string }) {
       setConnected(true);
       join();
     });
-    socket.on("disconnect", () => setConnected(false));
+    socket.on("disconnect", () => {
+      joinedRef.current = false;
+      setConnected(false);
+    });
     // The browser knows at once when the network goes; socket.io would notice only at its next ping.
     const offline = () => socket.disconnect();
     const online = () => {

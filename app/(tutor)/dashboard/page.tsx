@@ -77,7 +77,7 @@ export default async function Dashboard() {
                     <td>{s._count.participants}</td>
                     <td>
                       {s.endedAt ? (
-                        "Ended"
+                        <Link href={`/seminars/${s.id}/present`}>Summary</Link>
                       ) : (
                         <span className="row">
                           <Link href={`/seminars/${s.id}/present`}>Projector</Link>

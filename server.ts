@@ -50,8 +50,8 @@ async function main() {
   const { attachRealtime } = await import("@/lib/realtime/socket-server");
   const io = attachRealtime(httpServer);
   if (env.REALTIME_ADAPTER === "postgres") {
-    const { usePostgresAdapter } = await import("@/lib/realtime/adapter.server");
-    stops.unshift(await usePostgresAdapter(io, process.env.DATABASE_URL!));
+    const { attachPostgresAdapter } = await import("@/lib/realtime/adapter.server");
+    stops.unshift(await attachPostgresAdapter(io, process.env.DATABASE_URL!));
     console.log("Realtime: PostgreSQL adapter (several processes share broadcasts)");
   }
 

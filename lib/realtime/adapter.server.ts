@@ -6,7 +6,7 @@ import type { WeighInServer } from "@/lib/realtime/hub.server";
 
 export const ATTACHMENTS_TABLE = "socket_io_attachments";
 
-export async function usePostgresAdapter(io: WeighInServer, databaseUrl: string): Promise<() => Promise<void>> {
+export async function attachPostgresAdapter(io: WeighInServer, databaseUrl: string): Promise<() => Promise<void>> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   // Large packets travel as rows of this table; it is the adapter's, not part of our schema.
   await pool.query(`CREATE TABLE IF NOT EXISTS ${ATTACHMENTS_TABLE} (

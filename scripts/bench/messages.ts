@@ -1,0 +1,72 @@
+// What the benchmark's parent (scripts/bench/index.ts) and its phone workers
+// (scripts/bench/worker.ts) say to each other over the IPC channel.
+//
+// Times are epoch milliseconds with sub-millisecond precision (`performance.timeOrigin +
+// performance.now()`, see `epochNow`), so that the parent can compare a phone's emit time with
+// the moment its own projector client saw the count change: one clock for every process.
+
+export type AnswerValue = "YES" | "NO";
+
+/** A vote the parent planned: phone `phone` sends `answer` at `at` (epoch ms). */
+export interface PlannedVote {
+  /** Global position in the phase's plan, in time order. */
+  seq: number;
+  phone: number;
+  at: number;
+  answer: AnswerValue;
+}
+
+export interface JoinRecord {
+  phone: number;
+  ok: boolean;
+  error?: string;
+  /** The participant token the server gave this phone (its SHA-256 is stored in the database). */
+  token?: string;
+  /** Socket open (handshake + websocket upgrade), ms. */
+  connectMs?: number;
+  /** `participant:join` emit → acknowledgement, ms. */
+  joinMs?: number;
+}
+
+export interface VoteRecord {
+  seq: number;
+  phone: number;
+  answer: AnswerValue;
+  plannedAt: number;
+  /** When the phone actually emitted (later than plannedAt when it waited for its previous vote). */
+  emitAt: number;
+  ackAt?: number;
+  ok: boolean;
+  /** No acknowledgement within the timeout: the vote may or may not be stored. */
+  timedOut?: boolean;
+  error?: string;
+}
+
+export interface WorkerCounters {
+  /** `round:progress` messages received by all phones of this worker. */
+  progress: number;
+  /** `seminar:view` messages received by all phones of this worker. */
+  views: number;
+  /** Phones whose socket closed while the benchmark still needed them. */
+  disconnects: number;
+  disconnectReasons: Record<string, number>;
+}
+
+export type ParentToWorker =
+  | { type: "join"; url: string; code: string; phones: number[]; concurrency: number; timeoutMs: number }
+  | { type: "vote"; phase: string; roundId: string; votes: PlannedVote[]; sequential: boolean; timeoutMs: number }
+  | { type: "counters" }
+  | { type: "stop" };
+
+export type WorkerToParent =
+  | { type: "ready"; pid: number }
+  | { type: "joinProgress"; done: number }
+  | { type: "joined"; phones: JoinRecord[] }
+  | { type: "voted"; phase: string; records: VoteRecord[] }
+  | { type: "counters"; counters: WorkerCounters }
+  | { type: "fatal"; message: string };
+
+/** Epoch milliseconds, sub-millisecond precision, comparable between processes on one machine. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}

@@ -69,7 +69,7 @@ export async function runCommand(seminarId: string, tutorId: string, command: Co
   const seminar = await getSeminarForTutor(seminarId, tutorId);
   if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
   if (seminar.endedAt) throw new SeminarError("This seminar has ended.");
-  const pack = parseStoredPack(seminar.pack);
+  const pack = parseStoredPack(seminar.pack, seminar.id);
   const rounds = await getPrisma().round.findMany({ where: { seminarId }, select: { scenarioId: true, number: true } });
 
   const before: FlowState = {
@@ -115,8 +115,19 @@ export async function runCommand(seminarId: string, tutorId: string, command: Co
   await announceSeminar(seminarId);
 }
 
-export function parseStoredPack(value: unknown): Pack {
-  return packSchema.parse(value);
+// A seminar's pack is an immutable copy: parse it once per process, not on every join and view.
+const parsedPacks: Map<string, Pack> = ((globalThis as { __weighInSeminarPacks?: Map<string, Pack> }).__weighInSeminarPacks ??=
+  new Map());
+
+export function parseStoredPack(value: unknown, seminarId?: string): Pack {
+  const cached = seminarId ? parsedPacks.get(seminarId) : undefined;
+  if (cached) return cached;
+  const pack = packSchema.parse(value);
+  if (seminarId) {
+    if (parsedPacks.size > 500) parsedPacks.delete(parsedPacks.keys().next().value!);
+    parsedPacks.set(seminarId, pack);
+  }
+  return pack;
 }
 
 /** Everything the views of one seminar are made from, read once per announcement. */
@@ -146,7 +157,7 @@ export async function loadSnapshot(seminarId: string): Promise<SeminarSnapshot |
   const prisma = getPrisma();
   const seminar = await prisma.seminar.findUnique({ where: { id: seminarId }, include: { cohort: { select: { name: true } } } });
   if (!seminar) return null;
-  const pack = parseStoredPack(seminar.pack);
+  const pack = parseStoredPack(seminar.pack, seminar.id);
   const roundRows = await prisma.round.findMany({ where: { seminarId }, orderBy: [{ scenarioId: "asc" }, { number: "asc" }] });
   const tallies = await tallyRounds(roundRows.map((r) => r.id));
 

@@ -2,7 +2,7 @@
 // between them through the database they already share (LISTEN/NOTIFY), no extra service.
 import { createAdapter } from "@socket.io/postgres-adapter";
 import pg from "pg";
-import type { WeighInServer } from "@/lib/realtime/hub.server";
+import { setClustered, type WeighInServer } from "@/lib/realtime/hub.server";
 
 export const ATTACHMENTS_TABLE = "socket_io_attachments";
 
@@ -13,6 +13,7 @@ export async function attachPostgresAdapter(io: WeighInServer, databaseUrl: stri
     id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`);
   pool.on("error", (error) => console.error("socket.io adapter pool:", error.message));
   io.adapter(createAdapter(pool, { tableName: ATTACHMENTS_TABLE, heartbeatInterval: 5000, heartbeatTimeout: 12000 }));
+  setClustered(true);
   return async () => {
     await pool.end().catch(() => {});
   };

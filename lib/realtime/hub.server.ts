@@ -24,6 +24,8 @@ interface HubState {
   progress: Map<string, { timer?: NodeJS.Timeout; last: number; running: boolean; dirty: boolean; roundId?: string }>;
   display: Map<string, DisplayState>;
   serverId: string;
+  /** Set when a cluster adapter is installed: only then are there other processes to tell. */
+  clustered: boolean;
   remotePresence: Map<string, Map<string, { count: number; at: number }>>;
 }
 
@@ -32,8 +34,13 @@ const hub: HubState = ((globalThis as { __weighInHub?: HubState }).__weighInHub 
   progress: new Map(),
   display: new Map(),
   serverId: randomUUID(),
+  clustered: false,
   remotePresence: new Map(),
 });
+
+export function setClustered(clustered: boolean): void {
+  hub.clustered = clustered;
+}
 
 export function setRealtimeServer(io: WeighInServer | undefined): void {
   hub.io = io;
@@ -71,7 +78,7 @@ export function connectedCount(seminarId: string): number {
 /** Tells the other processes this one's count for a seminar (no-op with a single process). */
 function sharePresence(seminarId: string): void {
   const io = hub.io;
-  if (!io || io.of("/").adapter.constructor.name === "Adapter") return;
+  if (!io || !hub.clustered) return;
   io.serverSideEmit("presence", { server: hub.serverId, seminarId, count: localCount(seminarId) });
 }
 
@@ -129,7 +136,9 @@ async function flushProgress(seminarId: string): Promise<void> {
     const { countResponses } = await import("@/lib/tallies.server");
     const answered = roundId ? await countResponses(roundId) : 0;
     sharePresence(seminarId);
-    io.to([rooms.phones(seminarId), rooms.projector(seminarId), rooms.controls(seminarId)]).emit("round:progress", {
+    // The tutor's screens only: phones do not show the count, and one frame per phone ten
+    // times a second was half the server's work with thousands of phones.
+    io.to([rooms.projector(seminarId), rooms.controls(seminarId)]).emit("round:progress", {
       seminarId,
       roundId: roundId ?? null,
       answered,

@@ -62,12 +62,13 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       if (!payload.token) await limit("joinPerSeminar", seminar.id);
       const previous = socket.data.participant;
       if (previous && previous.seminarId !== seminar.id) await socket.leave(rooms.phones(previous.seminarId));
-      const { participant, token } = await joinSeminar(seminar.id, payload.token);
+      const { participant, token, rejoined } = await joinSeminar(seminar.id, payload.token);
       socket.data.participant = { id: participant.id, seminarId: seminar.id };
       await socket.join(rooms.phones(seminar.id));
       announceProgress(seminar.id);
       const snapshot = await loadSnapshot(seminar.id);
-      return { token, view: viewFor(snapshot!, "phone"), answers: await answersOf(participant.id) };
+      // A phone that joins for the first time has no answers yet: spare the query.
+      return { token, view: viewFor(snapshot!, "phone"), answers: rejoined ? await answersOf(participant.id) : {} };
     });
 
     on(socket, "response:submit", responseSubmitSchema, async (payload) => {

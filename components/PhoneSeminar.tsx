@@ -114,9 +114,6 @@ export function PhoneSeminar({ code }: { code: string }) {
     window.addEventListener("offline", offline);
     window.addEventListener("online", online);
     socket.on("seminar:view", setView);
-    socket.on("round:progress", (progress) => {
-      setView((v) => (v && v.roundId === progress.roundId ? { ...v, answered: progress.answered, connected: progress.connected } : v));
-    });
     return () => {
       window.removeEventListener("offline", offline);
       window.removeEventListener("online", online);

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { AnswerValue, SeminarView } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
 import { ResultsChart, describeResults } from "@/components/ResultsChart";
+import { useAnnouncement } from "@/components/useAnnouncement";
 import { connectSocket, newVoteId, type WeighInSocket } from "@/components/socket";
 
 interface PendingVote {
@@ -26,7 +27,8 @@ export function PhoneSeminar({ code }: { code: string }) {
   const [connected, setConnected] = useState(false);
   const [fatal, setFatal] = useState("");
   const [message, setMessage] = useState("");
-  const [announcement, setAnnouncement] = useState("");
+  // Screen readers hear what changed: voting opening and closing, results shown, a new scenario.
+  const [announcement, setAnnouncement] = useAnnouncement(view, announce);
 
   const updatePending = useCallback(
     (vote: PendingVote | null) => {
@@ -62,7 +64,7 @@ export function PhoneSeminar({ code }: { code: string }) {
         updatePending(null);
       });
     },
-    [updatePending],
+    [updatePending, setAnnouncement],
   );
 
   useEffect(() => {
@@ -122,16 +124,6 @@ export function PhoneSeminar({ code }: { code: string }) {
     };
   }, [code, send, updatePending]);
 
-  // Screen readers hear what changed: voting opening and closing, results shown, a new scenario.
-  const heard = useRef("");
-  useEffect(() => {
-    if (!view) return;
-    const text = announce(view);
-    if (text !== heard.current) {
-      heard.current = text;
-      setAnnouncement(text);
-    }
-  }, [view]);
 
   const vote = (answer: AnswerValue) => {
     if (!view?.roundId || view.phase !== "VOTING") return;

@@ -7,6 +7,7 @@ import type { Command } from "@/lib/seminar-flow";
 import type { DisplayState, SeminarView, SummaryItem } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
 import { Bars, ResultsChart, Switched, describeResults, roundCaption } from "@/components/ResultsChart";
+import { useAnnouncement } from "@/components/useAnnouncement";
 import { connectSocket, type WeighInSocket } from "@/components/socket";
 
 export const SHORTCUTS: { keys: string[]; label: string; command?: Command; display?: keyof DisplayState }[] = [
@@ -43,7 +44,8 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState("");
   const [help, setHelp] = useState(false);
-  const [announcement, setAnnouncement] = useState("");
+  // Screen readers hear what changed: a new phase, and the split once it is shown.
+  const [announcement] = useAnnouncement(view, announce);
 
   useEffect(() => {
     const socket = connectSocket();
@@ -68,16 +70,6 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
     };
   }, [seminarId, mode]);
 
-  // Screen readers hear what changed: a new phase, and the split once it is shown.
-  const heard = useRef("");
-  useEffect(() => {
-    if (!view) return;
-    const text = announce(view);
-    if (text !== heard.current) {
-      heard.current = text;
-      setAnnouncement(text);
-    }
-  }, [view]);
 
   useEffect(() => {
     if (!error) return;

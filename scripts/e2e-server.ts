@@ -5,7 +5,8 @@ import pg from "pg";
 import { buildIfStale } from "./build-if-stale";
 import { runServer } from "./run-server";
 
-const dataDir = ".data/e2e";
+// One folder per port, so two test runs on one checkout do not share (or delete) a database.
+const dataDir = `.data/e2e-${process.env.PORT ?? "3100"}`;
 rmSync(dataDir, { recursive: true, force: true });
 buildIfStale();
 

@@ -2,6 +2,7 @@
 // The app is started on its own port with a fresh database (see scripts/e2e-server.ts).
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { OIDC_CLIENT, OIDC_ISSUER, OIDC_PORT } from "./e2e/oidc-provider";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 // E2E_BASE_URL: run against a server that is already up (e.g. `npm run dev`) instead of starting one.
@@ -28,13 +29,31 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: external
     ? undefined
-    : {
-    command: "npx tsx scripts/e2e-server.ts",
-    url: `http://127.0.0.1:${port}/api/health`,
-    env: { PORT: String(port) },
-    timeout: 300_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+    : [
+        {
+          command: "npx tsx scripts/e2e-server.ts",
+          url: `http://127.0.0.1:${port}/api/health`,
+          // Single sign-on against the local provider below (e2e/oidc.spec.ts).
+          env: {
+            PORT: String(port),
+            OIDC_ISSUER,
+            OIDC_CLIENT_ID: OIDC_CLIENT.id,
+            OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
+            OIDC_NAME: OIDC_CLIENT.name,
+          },
+          timeout: 300_000,
+          reuseExistingServer: false,
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+        {
+          command: "npx tsx e2e/oidc-provider.ts",
+          url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
+          env: { E2E_OIDC_PORT: String(OIDC_PORT), E2E_PORT: String(port) },
+          timeout: 60_000,
+          reuseExistingServer: false,
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      ],
 });

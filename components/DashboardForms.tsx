@@ -17,16 +17,22 @@ export function StartSeminarForm({
   return (
     <form action={formAction} className="stack card" aria-labelledby="start-heading">
       <h2 id="start-heading">Start a seminar</h2>
-      <div>
-        <label htmlFor="cohortId">Cohort</label>
-        <select id="cohortId" name="cohortId" required>
-          {cohorts.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      {cohorts.length === 0 ? (
+        <p className="muted" data-testid="no-cohorts">
+          You have no cohorts yet. Add one under “New cohort” to start a seminar.
+        </p>
+      ) : (
+        <div>
+          <label htmlFor="cohortId">Cohort</label>
+          <select id="cohortId" name="cohortId" required>
+            {cohorts.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       <div>
         <label htmlFor="packSlug">Pack</label>
         <select id="packSlug" name="packSlug" required>

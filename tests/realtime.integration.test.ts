@@ -76,4 +76,21 @@ describe("the live channel", () => {
     phoneB.close();
     for (const phone of phonesA) phone.close();
   }, 60_000);
+
+  it("keeps the projector's blank and QR state with the seminar, for screens that join later", async () => {
+    const { tutor, seminar } = await seminarWithOpenRound("rt");
+    const first = await projectorFor(tutor.id, seminar.id);
+    const reply = await new Promise<{ ok: boolean }>((resolve) =>
+      first.socket.emit("presenter:display", { seminarId: seminar.id, blank: true }, resolve),
+    );
+    expect(reply).toMatchObject({ ok: true, display: { blank: true, qr: false } });
+    first.socket.disconnect();
+
+    const later = client(app.url, await tutorCookie(tutor.id));
+    const joined = await new Promise<{ ok: boolean }>((resolve) =>
+      later.emit("presenter:join", { seminarId: seminar.id, view: "projector" }, resolve),
+    );
+    expect(joined).toMatchObject({ ok: true, display: { blank: true, qr: false } });
+    later.disconnect();
+  });
 });

@@ -22,7 +22,6 @@ export const PROGRESS_INTERVAL_MS = 100;
 interface HubState {
   io?: WeighInServer;
   progress: Map<string, { timer?: NodeJS.Timeout; last: number; running: boolean; dirty: boolean; roundId?: string }>;
-  display: Map<string, DisplayState>;
   serverId: string;
   /** Set when a cluster adapter is installed: only then are there other processes to tell. */
   clustered: boolean;
@@ -32,7 +31,6 @@ interface HubState {
 // On globalThis: Next's bundled server code and the custom server load this module separately.
 const hub: HubState = ((globalThis as { __weighInHub?: HubState }).__weighInHub ??= {
   progress: new Map(),
-  display: new Map(),
   serverId: randomUUID(),
   clustered: false,
   remotePresence: new Map(),
@@ -82,13 +80,24 @@ function sharePresence(seminarId: string): void {
   io.serverSideEmit("presence", { server: hub.serverId, seminarId, count: localCount(seminarId) });
 }
 
-export function displayOf(seminarId: string): DisplayState {
-  return hub.display.get(seminarId) ?? { blank: false, qr: false };
+/** Whether the projector is blanked or shows the join QR: kept with the seminar, so it survives restarts. */
+export async function displayOf(seminarId: string): Promise<DisplayState> {
+  const { getPrisma } = await import("@/lib/db/client.server");
+  const seminar = await getPrisma().seminar.findUnique({
+    where: { id: seminarId },
+    select: { projectorBlank: true, projectorQr: true },
+  });
+  return { blank: seminar?.projectorBlank ?? false, qr: seminar?.projectorQr ?? false };
 }
 
-export function setDisplay(seminarId: string, change: Partial<DisplayState>): DisplayState {
-  const next = { ...displayOf(seminarId), ...change };
-  hub.display.set(seminarId, next);
+export async function setDisplay(seminarId: string, change: Partial<DisplayState>): Promise<DisplayState> {
+  const { getPrisma } = await import("@/lib/db/client.server");
+  const seminar = await getPrisma().seminar.update({
+    where: { id: seminarId },
+    data: { projectorBlank: change.blank, projectorQr: change.qr },
+    select: { projectorBlank: true, projectorQr: true },
+  });
+  const next = { blank: seminar.projectorBlank, qr: seminar.projectorQr };
   hub.io?.to([rooms.projector(seminarId), rooms.controls(seminarId)]).emit("projector:display", next);
   return next;
 }
@@ -150,11 +159,4 @@ async function flushProgress(seminarId: string): Promise<void> {
     entry.running = false;
     if (entry.dirty) announceProgress(seminarId);
   }
-}
-
-export function forgetSeminar(seminarId: string): void {
-  const entry = hub.progress.get(seminarId);
-  if (entry?.timer) clearTimeout(entry.timer);
-  hub.progress.delete(seminarId);
-  hub.display.delete(seminarId);
 }

@@ -90,7 +90,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       await socket.join(payload.view === "projector" ? rooms.projector(payload.seminarId) : rooms.controls(payload.seminarId));
       socket.data.presenterView = payload.view;
       const snapshot = await loadSnapshot(payload.seminarId);
-      return { view: viewFor(snapshot!, payload.view), display: displayOf(payload.seminarId) };
+      return { view: viewFor(snapshot!, payload.view), display: await displayOf(payload.seminarId) };
     });
 
     on(socket, "presenter:command", presenterCommandSchema, async (payload) => {
@@ -104,7 +104,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     on(socket, "presenter:display", displaySchema, async ({ seminarId, ...change }) => {
       await limit("command", socket.id);
       await requireSeminar(socket, seminarId);
-      return { display: setDisplay(seminarId, change) };
+      return { display: await setDisplay(seminarId, change) };
     });
 
     socket.on("disconnect", () => {

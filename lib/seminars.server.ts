@@ -6,7 +6,7 @@ import { getPack } from "@/lib/packs.server";
 import { applyCommand, resultsVisible, type Command, type FlowState, type Phase } from "@/lib/seminar-flow";
 import type { Audience, Results, SeminarView, SummaryItem, Tally } from "@/lib/realtime/protocol";
 import { announceSeminar, connectedCount } from "@/lib/realtime/hub.server";
-import { countResponses, countSwitches, tallyRounds } from "@/lib/tallies.server";
+import { countSwitches, tallyRounds } from "@/lib/tallies.server";
 
 export class SeminarError extends Error {
   constructor(message: string, public readonly code: "not-found" | "forbidden" | "invalid" | "conflict" = "invalid") {
@@ -259,8 +259,4 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience): SeminarV
     summary,
     ended: seminar.endedAt !== null,
   };
-}
-
-export async function currentAnswered(roundId: string | null): Promise<number> {
-  return roundId ? countResponses(roundId) : 0;
 }

@@ -1,5 +1,6 @@
 // Rounds: which one a seminar is voting in now.
 import { getPrisma } from "@/lib/db/client.server";
+import { parseStoredPack } from "@/lib/seminars.server";
 
 /** The round of the seminar's current scenario and round number, if it has been opened. */
 export async function currentRoundId(seminarId: string): Promise<string | null> {
@@ -9,9 +10,8 @@ export async function currentRoundId(seminarId: string): Promise<string | null> 
     select: { phase: true, scenarioIndex: true, roundNumber: true, pack: true },
   });
   if (!seminar || seminar.phase === "SUMMARY") return null;
-  const scenarios = (seminar.pack as { scenarios?: { id?: unknown }[] }).scenarios;
-  const scenarioId = scenarios?.[seminar.scenarioIndex]?.id;
-  if (typeof scenarioId !== "string") return null;
+  const scenarioId = parseStoredPack(seminar.pack, seminarId).scenarios[seminar.scenarioIndex]?.id;
+  if (!scenarioId) return null;
   const round = await prisma.round.findUnique({
     where: { seminarId_scenarioId_number: { seminarId, scenarioId, number: seminar.roundNumber } },
     select: { id: true },

@@ -1,17 +1,12 @@
 // Bad and heavy input from outside: malformed and oversized socket payloads, and a whole class
 // behind one IP address. The server answers with errors, changes nothing and keeps serving.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
-import { client, ensureBuilt, startApp, waitFor, type AppProcess, type Client } from "./helpers/app-server";
+import { client, appForTests, waitFor, type Client } from "./helpers/app-server";
 import { TestPhone } from "./helpers/phone";
 import { seminarWithOpenRound } from "./helpers/seminars";
 
-let app: AppProcess;
-beforeAll(async () => {
-  ensureBuilt();
-  app = await startApp();
-}, 600_000);
-afterAll(async () => app?.kill());
+const app = appForTests();
 
 
 function emit(socket: Client, event: string, ...args: unknown[]): Promise<{ ok: boolean; error?: string }> {
@@ -21,7 +16,7 @@ function emit(socket: Client, event: string, ...args: unknown[]): Promise<{ ok: 
 describe("bad input", () => {
   it("malformed payloads get an error reply and change nothing", async () => {
     const { seminar, round } = await seminarWithOpenRound("abuse");
-    const socket = client(app.url);
+    const socket = client(app().url);
     await waitFor(() => socket.connected, 10_000, "connected");
     const errors: unknown[] = [];
     socket.on("error:event", (e) => errors.push(e));
@@ -58,7 +53,7 @@ describe("bad input", () => {
 
   it("an oversized packet closes only that connection; the server keeps serving", async () => {
     const { seminar } = await seminarWithOpenRound("abuse");
-    const attacker = client(app.url);
+    const attacker = client(app().url);
     attacker.io.opts.reconnection = false;
     await waitFor(() => attacker.connected, 10_000, "connected");
     let closed = "";
@@ -66,16 +61,16 @@ describe("bad input", () => {
     (attacker.emit as (...a: unknown[]) => void)("participant:join", { code: "x".repeat(200_000) });
     await waitFor(() => closed, 10_000, "oversized packet refused");
 
-    const phone = client(app.url);
+    const phone = client(app().url);
     await waitFor(() => phone.connected, 10_000, "another phone connects");
     expect(await emit(phone, "participant:join", { code: seminar.code })).toMatchObject({ ok: true });
-    expect(app.child.exitCode).toBeNull();
+    expect(app().child.exitCode).toBeNull();
     phone.disconnect();
   });
 
   it("a socket that floods votes is slowed down, not the others", async () => {
     const { seminar, round } = await seminarWithOpenRound("abuse");
-    const flooder = client(app.url);
+    const flooder = client(app().url);
     await waitFor(() => flooder.connected, 10_000, "connected");
     await emit(flooder, "participant:join", { code: seminar.code });
     const replies = await Promise.all(
@@ -92,7 +87,7 @@ describe("bad input", () => {
 describe("a whole class behind one address", () => {
   it("500 phones from one IP address all join and every vote is acknowledged and stored", async () => {
     const { seminar, round } = await seminarWithOpenRound("abuse");
-    const phones = Array.from({ length: 500 }, () => new TestPhone(() => app.url, seminar.code));
+    const phones = Array.from({ length: 500 }, () => new TestPhone(() => app().url, seminar.code));
     await waitFor(() => phones.every((p) => p.joined && p.roundId), 60_000, "500 phones joined");
     for (const [i, phone] of phones.entries()) phone.vote(i % 3 === 0 ? "NO" : "YES");
     await waitFor(() => phones.every((p) => p.acked && !p.pending), 60_000, "500 votes acknowledged");

@@ -1,20 +1,15 @@
 // The live channel: tallies are coalesced, and each seminar's events reach only its own screens.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RoundProgress } from "@/lib/realtime/protocol";
-import { client, ensureBuilt, startApp, tutorCookie, waitFor, type AppProcess } from "./helpers/app-server";
+import { client, appForTests, tutorCookie, waitFor } from "./helpers/app-server";
 import { TestPhone } from "./helpers/phone";
 import { seminarWithOpenRound } from "./helpers/seminars";
 
-let app: AppProcess;
-beforeAll(async () => {
-  ensureBuilt();
-  app = await startApp();
-}, 600_000);
-afterAll(async () => app?.kill());
+const app = appForTests();
 
 
 async function projectorFor(tutorId: string, seminarId: string) {
-  const socket = client(app.url, await tutorCookie(tutorId));
+  const socket = client(app().url, await tutorCookie(tutorId));
   const progress: (RoundProgress & { at: number })[] = [];
   const frames: string[] = [];
   socket.on("round:progress", (p) => progress.push({ ...p, at: Date.now() }));
@@ -29,7 +24,7 @@ describe("the live channel", () => {
   it("turns a burst of votes into a few count updates, never carrying the split", async () => {
     const { tutor, seminar } = await seminarWithOpenRound("rt");
     const projector = await projectorFor(tutor.id, seminar.id);
-    const phones = Array.from({ length: 200 }, () => new TestPhone(() => app.url, seminar.code));
+    const phones = Array.from({ length: 200 }, () => new TestPhone(() => app().url, seminar.code));
     await waitFor(() => phones.every((p) => p.joined && p.roundId), 30_000, "phones joined");
     await new Promise((r) => setTimeout(r, 300));
     const before = projector.progress.length;
@@ -51,12 +46,12 @@ describe("the live channel", () => {
     const a = await seminarWithOpenRound("rt");
     const b = await seminarWithOpenRound("rt");
     const projectorB = await projectorFor(b.tutor.id, b.seminar.id);
-    const phoneB = new TestPhone(() => app.url, b.seminar.code);
+    const phoneB = new TestPhone(() => app().url, b.seminar.code);
     const seenByPhoneB: string[] = [];
     phoneB.socket.onAny((event, payload) => seenByPhoneB.push(`${event}:${payload?.seminarId ?? ""}`));
     await waitFor(() => phoneB.joined, 10_000, "phone B joined");
 
-    const phonesA = Array.from({ length: 5 }, () => new TestPhone(() => app.url, a.seminar.code));
+    const phonesA = Array.from({ length: 5 }, () => new TestPhone(() => app().url, a.seminar.code));
     await waitFor(() => phonesA.every((p) => p.joined && p.roundId), 10_000, "phones A joined");
     for (const phone of phonesA) phone.vote("YES");
     await waitFor(() => phonesA.every((p) => p.acked), 10_000, "A's votes acknowledged");
@@ -86,7 +81,7 @@ describe("the live channel", () => {
     expect(reply).toMatchObject({ ok: true, display: { blank: true, qr: false } });
     first.socket.disconnect();
 
-    const later = client(app.url, await tutorCookie(tutor.id));
+    const later = client(app().url, await tutorCookie(tutor.id));
     const joined = await new Promise<{ ok: boolean }>((resolve) =>
       later.emit("presenter:join", { seminarId: seminar.id, view: "projector" }, resolve),
     );

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { encode } from "next-auth/jwt";
+import { afterAll, beforeAll } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { buildIfStale } from "../../scripts/build-if-stale";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/protocol";
@@ -103,4 +104,15 @@ export function waitFor<T>(check: () => T | undefined | false, timeoutMs = 20_00
     };
     tick();
   });
+}
+
+/** One production app process for a whole test file: started before its tests, killed after. */
+export function appForTests(): () => AppProcess {
+  let app: AppProcess | undefined;
+  beforeAll(async () => {
+    ensureBuilt();
+    app = await startApp();
+  }, 600_000);
+  afterAll(async () => app?.kill());
+  return () => app!;
 }

@@ -1,28 +1,11 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Presenter } from "@/components/Presenter";
-import { requireTutor } from "@/lib/auth.server";
-import { publicBaseUrl, qrSvg } from "@/lib/public-url.server";
-import { getSeminarForTutor } from "@/lib/seminars.server";
+import { presenterProps } from "../presenter-props";
 
 export const metadata: Metadata = { title: "Projector" };
 export const dynamic = "force-dynamic";
 
 export default async function ProjectorPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const tutor = await requireTutor(`/seminars/${id}/present`);
-  const seminar = await getSeminarForTutor(id, tutor.id);
-  if (!seminar) notFound();
-  const base = await publicBaseUrl();
-  const joinUrl = `${base}/j/${seminar.code}`;
-  return (
-    <Presenter
-      mode="projector"
-      seminarId={seminar.id}
-      code={seminar.code}
-      joinHost={base.replace(/^https?:\/\//, "")}
-      joinUrl={joinUrl}
-      joinQr={await qrSvg(joinUrl)}
-    />
-  );
+  const { base: _, ...props } = await presenterProps((await params).id, "present");
+  return <Presenter mode="projector" {...props} />;
 }

@@ -64,8 +64,8 @@ export async function getSeminarForTutor(seminarId: string, tutorId: string) {
   return seminar;
 }
 
-/** Runs one of the tutor's commands; everybody in the seminar is told the new state. */
-export async function runCommand(seminarId: string, tutorId: string, command: Command): Promise<void> {
+/** Runs one of the tutor's commands; everybody in the seminar is told the new state, which is returned. */
+export async function runCommand(seminarId: string, tutorId: string, command: Command): Promise<SeminarSnapshot> {
   const seminar = await getSeminarForTutor(seminarId, tutorId);
   if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
   if (seminar.endedAt) throw new SeminarError("This seminar has ended.");
@@ -112,7 +112,7 @@ export async function runCommand(seminarId: string, tutorId: string, command: Co
       }
     }
   });
-  await announceSeminar(seminarId);
+  return (await announceSeminar(seminarId))!;
 }
 
 // A seminar's pack is an immutable copy: parse it once per process, not on every join and view.

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "socket.io";
 import type { ClientToServerEvents, DisplayState, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { rooms } from "@/lib/realtime/protocol";
+import type { SeminarSnapshot } from "@/lib/seminars.server";
 
 /** Between app processes (through the adapter): how many phones each holds per seminar. */
 export interface InterServerEvents {
@@ -102,18 +103,18 @@ export async function setDisplay(seminarId: string, change: Partial<DisplayState
   return next;
 }
 
-/** Sends every screen of a seminar its own view of the new state. */
-export async function announceSeminar(seminarId: string): Promise<void> {
-  const io = hub.io;
-  if (!io) return;
+/** Sends every screen of a seminar its own view of the new state; returns the state it sent. */
+export async function announceSeminar(seminarId: string): Promise<SeminarSnapshot | null> {
   const { loadSnapshot, viewFor } = await import("@/lib/seminars.server");
   const snapshot = await loadSnapshot(seminarId);
-  if (!snapshot) return;
+  const io = hub.io;
+  if (!snapshot || !io) return snapshot;
   const progress = hub.progress.get(seminarId);
   if (progress) progress.roundId = snapshot.currentRoundId ?? undefined;
   io.to(rooms.phones(seminarId)).emit("seminar:view", viewFor(snapshot, "phone"));
   io.to(rooms.projector(seminarId)).emit("seminar:view", viewFor(snapshot, "projector"));
   io.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
+  return snapshot;
 }
 
 /**

@@ -96,9 +96,8 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     on(socket, "presenter:command", presenterCommandSchema, async (payload) => {
       await limit("command", socket.id);
       const tutorId = await requireSeminar(socket, payload.seminarId);
-      await runCommand(payload.seminarId, tutorId, payload.command);
-      const snapshot = await loadSnapshot(payload.seminarId);
-      return { view: viewFor(snapshot!, socket.data.presenterView ?? "controls") };
+      const snapshot = await runCommand(payload.seminarId, tutorId, payload.command);
+      return { view: viewFor(snapshot, socket.data.presenterView ?? "controls") };
     });
 
     on(socket, "presenter:display", displaySchema, async ({ seminarId, ...change }) => {

@@ -22,12 +22,17 @@ const env: NodeJS.ProcessEnv = {
 let dropDatabase: (() => Promise<void>) | undefined;
 const serverUrl = process.env.TEST_DATABASE_URL;
 if (serverUrl) {
-  const name = `weighin_e2e_${Date.now()}`;
+  const name = `weighin_e2e_${process.env.PORT ?? "3100"}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  // Leftovers of runs that were killed before they could clean up.
+  // Leftovers of runs that were killed before they could clean up: only those older than a day,
+  // so a run that is still going on the same server (another checkout, another port) keeps its own.
   const old = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'weighin_e2e_%'");
-  for (const row of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const row of old.rows) {
+    const started = Number(row.datname.split("_").pop());
+    if (Number.isFinite(started) && started < dayAgo) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+  }
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
   const url = new URL(serverUrl);

@@ -1,4 +1,4 @@
-// `npm run bench -- --phones N [--json]`: the load benchmark for live voting (issue #4).
+// `npm run bench -- --phones N [--json]`: the load benchmark for live voting.
 //
 // Starts the app as in production (server.ts, NODE_ENV=production, demo tutor) on a fresh
 // database: a new database on DATABASE_URL's PostgreSQL server (dropped afterwards), or the
@@ -852,7 +852,7 @@ async function run(options: Options, tmp: string, cleanups: (() => Promise<void>
     `  tally matches truth: ${tallyMatchesTruth ? "yes" : "NO"}`,
     `  server log: ${serverErrorLines} line(s) on stderr${serverErrorLines ? `, first: ${server.stderrErrors[0]!.slice(0, 200)}` : ""}`,
     "",
-    "Targets (issue #4):",
+    "Targets:",
     ...targets(options, joinedOk.length, burst, tally.distribution, sustained, check, tallyMatchesTruth),
   ];
   if (joinProfile) lines.push("", formatProfile(joinProfile, "while the phones joined"));

@@ -46,8 +46,12 @@ afterAll(async () => {
 });
 
 describe(`database (${kind})`, () => {
-  it("uses the database prepared by the global setup", () => {
-    expect(process.env.DATABASE_URL).toBe(databaseUrl);
+  it("writes through the app's client into the database prepared by the global setup", async () => {
+    // Written by the app's Prisma client, read back over a separate connection to the prepared database.
+    const email = `${unique("marker")}@example.org`;
+    await getPrisma().tutor.create({ data: { email, name: "Marker" } });
+    const found = await sql.query<{ name: string }>('SELECT "name" FROM "Tutor" WHERE "email" = $1', [email]);
+    expect(found.rows).toEqual([{ name: "Marker" }]);
   });
 
   it("has every migration applied and recorded like `prisma migrate deploy`", async () => {

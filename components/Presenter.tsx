@@ -3,12 +3,15 @@
 // sees, beside the projector or on a phone as a remote). Both take the same keyboard shortcuts.
 import Link from "next/link";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
+import { z } from "zod";
 import type { Command } from "@/lib/seminar-flow";
 import type { DisplayState, SeminarView, SummaryItem } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
 import { Bars, ResultsChart, Switched, describeResults, roundCaption } from "@/components/ResultsChart";
 import { useAnnouncement } from "@/components/useAnnouncement";
 import { connectSocket, type WeighInSocket } from "@/components/socket";
+
+const projectorErrorSchema = z.strictObject({ error: z.string().min(1).max(500) });
 
 export const SHORTCUTS: { keys: string[]; label: string; command?: Command; display?: keyof DisplayState }[] = [
   { keys: [" "], label: "Open or close voting", command: "toggleVoting" },
@@ -77,6 +80,32 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
     return () => clearTimeout(timer);
   }, [error]);
 
+  // A refused key on the projector is told to the controls open in the same browser (the room
+  // should not read it); the projector itself says it to a screen reader only.
+  const channelRef = useRef<BroadcastChannel | null>(null);
+  useEffect(() => {
+    if (typeof BroadcastChannel === "undefined") return;
+    const channel = new BroadcastChannel(`weighin:${seminarId}`);
+    channelRef.current = channel;
+    if (mode === "controls") {
+      channel.onmessage = (event: MessageEvent) => {
+        const parsed = projectorErrorSchema.safeParse(event.data);
+        if (parsed.success) setError(`On the projector: ${parsed.data.error}`);
+      };
+    }
+    return () => {
+      channelRef.current = null;
+      channel.close();
+    };
+  }, [seminarId, mode]);
+  const refuse = useCallback(
+    (reason: string) => {
+      setError(reason);
+      if (mode === "projector" && reason) channelRef.current?.postMessage({ error: reason });
+    },
+    [mode],
+  );
+
   // Commands go one at a time: "→ then Space" pressed quickly must open voting on the next
   // scenario, not race it (the server refuses a command based on a state that just changed).
   const queue = useRef<Promise<void>>(Promise.resolve());
@@ -88,25 +117,25 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
             const socket = socketRef.current;
             if (!socket) return done();
             socket.timeout(COMMAND_TIMEOUT_MS).emit("presenter:command", { seminarId, command: cmd }, (timedOut, reply) => {
-              if (timedOut) setError("The server did not answer: check the connection and try again.");
+              if (timedOut) refuse("The server did not answer: check the connection and try again.");
               else if (reply.ok) setError("");
-              else setError(reply.error);
+              else refuse(reply.error);
               done();
             });
           }),
       );
     },
-    [seminarId],
+    [seminarId, refuse],
   );
 
   const toggleDisplay = useCallback(
     (key: keyof DisplayState) => {
       socketRef.current?.emit("presenter:display", { seminarId, [key]: !display[key] }, (reply) => {
         if (reply.ok) setDisplay(reply.display);
-        else setError(reply.error);
+        else refuse(reply.error);
       });
     },
-    [seminarId, display],
+    [seminarId, display, refuse],
   );
 
   useEffect(() => {
@@ -136,7 +165,9 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
   const stageRef = useRef<HTMLElement>(null);
   useFitToScreen(stageRef, view);
 
-  const helpDialog = <HelpDialog open={help} onClose={() => setHelp(false)} />;
+  const helpDialog = (
+    <HelpDialog open={help} onClose={() => setHelp(false)} controlsHref={mode === "projector" ? `/seminars/${seminarId}/control` : undefined} />
+  );
   const liveRegion = (
     <div className="visually-hidden" aria-live="polite" data-testid="announcement">
       {announcement}
@@ -175,14 +206,16 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
         </main>
         <footer>
           <span>{!connected && view ? "Reconnecting…" : ""}</span>
-          {errorLine}
-          <span className="row">
-            <Link href={`/seminars/${seminarId}/control`} target="_blank">
-              Controls
-            </Link>
+          {view?.ended ? (
+            <Link href={`/seminars/${seminarId}/results`}>Results and your seminars</Link>
+          ) : (
             <span>Press ? for shortcuts</span>
-          </span>
+          )}
         </footer>
+        {/* The room does not read refusals: they go to the controls, and to a screen reader here. */}
+        <div className="visually-hidden" role="alert" data-testid="projector-error">
+          {error}
+        </div>
         {display.qr && (
           <div className="qr-overlay" data-testid="qr-overlay">
             <div className="stack">
@@ -246,7 +279,7 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
               <summary>Use your phone as a remote</summary>
               <p>Scan with your phone and sign in. Only you can use this link: students cannot open it.</p>
               <div className="qr" aria-hidden="true" dangerouslySetInnerHTML={{ __html: remote.qr }} />
-              <p>{remote.url}</p>
+              <p className="url">{remote.url}</p>
             </details>
           )}
         </>
@@ -358,7 +391,7 @@ function useFitToScreen(ref: RefObject<HTMLElement | null>, content: unknown) {
 }
 
 /** A modal dialog (native <dialog>): focus moves into it, stays there, and returns on close. */
-function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+function HelpDialog({ open, onClose, controlsHref }: { open: boolean; onClose: () => void; controlsHref?: string }) {
   const ref = useRef<HTMLDialogElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -394,9 +427,16 @@ function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
           </tr>
         </tbody>
       </table>
-      <button type="button" ref={closeRef} onClick={onClose}>
-        Close
-      </button>
+      <p className="row">
+        <button type="button" ref={closeRef} onClick={onClose}>
+          Close
+        </button>
+        {controlsHref && (
+          <Link className="button secondary" href={controlsHref} target="_blank">
+            Open the controls
+          </Link>
+        )}
+      </p>
     </dialog>
   );
 }

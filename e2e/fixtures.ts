@@ -283,3 +283,18 @@ export const test = base.extend<{ tutor: Tutor; phones: Phones }>({
     for (const phone of opened) await phone.context.close();
   },
 });
+
+/** Runs axe on the page as it is and fails on any WCAG 2.x A/AA violation, listing each one. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  const problems = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary ?? ""}`.replace(/\n/g, " ")).join("\n    ")}`,
+  );
+  expect(problems, `axe on ${what}`).toEqual([]);
+}
+
+/** How far the page can be scrolled sideways (0 when nothing sticks out). */
+export async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}

@@ -55,7 +55,7 @@ export function authOptions(): NextAuthOptions {
   return {
     secret: env().NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
-    pages: { signIn: "/signin" },
+    pages: { signIn: "/signin", signOut: "/signout" },
     providers: [
       CredentialsProvider({
         name: "E-mail and password",

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateCohortForm, StartSeminarForm } from "@/components/DashboardForms";
+import { TutorBar } from "@/components/TutorBar";
 import { requireTutor } from "@/lib/auth.server";
 import { getPrisma } from "@/lib/db/client.server";
 import { formatJoinCode } from "@/lib/join-code";
@@ -26,15 +27,7 @@ export default async function Dashboard() {
 
   return (
     <>
-      <header className="topbar">
-        <Link className="brand" href="/dashboard">
-          Weigh In
-        </Link>
-        <span>
-          {tutor.name} ·{" "}
-          <Link href="/api/auth/signout">Sign out</Link>
-        </span>
-      </header>
+      <TutorBar name={tutor.name} />
       <main id="main" className="page stack">
         <h1>Your seminars</h1>
         <div className="row" style={{ alignItems: "stretch" }}>
@@ -54,7 +47,7 @@ export default async function Dashboard() {
           {seminars.length === 0 ? (
             <p className="muted">None yet. Start one above.</p>
           ) : (
-            <table>
+            <table className="seminar-table">
               <thead>
                 <tr>
                   <th scope="col">Started</th>
@@ -70,18 +63,24 @@ export default async function Dashboard() {
               <tbody>
                 {seminars.map((s) => (
                   <tr key={s.id}>
-                    <td>{s.createdAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}</td>
-                    <td>{s.cohort.name}</td>
-                    <td>{(s.pack as { title?: string }).title ?? s.packSlug}</td>
-                    <td>{formatJoinCode(s.code)}</td>
-                    <td>{s._count.participants}</td>
-                    <td>
+                    <td data-label="Started">{s.createdAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}</td>
+                    <td data-label="Cohort">{s.cohort.name}</td>
+                    <td data-label="Pack">{(s.pack as { title?: string }).title ?? s.packSlug}</td>
+                    <td data-label="Code">{formatJoinCode(s.code)}</td>
+                    <td data-label="Phones">{s._count.participants}</td>
+                    <td className="actions">
                       {s.endedAt ? (
-                        <Link href={`/seminars/${s.id}/present`}>Summary</Link>
+                        <Link className="button secondary small" href={`/seminars/${s.id}/present`}>
+                          Summary
+                        </Link>
                       ) : (
                         <span className="row">
-                          <Link href={`/seminars/${s.id}/present`}>Projector</Link>
-                          <Link href={`/seminars/${s.id}/control`}>Controls</Link>
+                          <Link className="button secondary small" href={`/seminars/${s.id}/present`}>
+                            Projector
+                          </Link>
+                          <Link className="button secondary small" href={`/seminars/${s.id}/control`}>
+                            Controls
+                          </Link>
                         </span>
                       )}
                     </td>

@@ -1,0 +1,89 @@
+// The tutor's pages at the sizes people use: the dashboard on a phone, the controls at 320 px,
+// sign-out, the icon, and what the room's screen does not show (the tutor's mistakes, the way
+// to the controls). Every page checked here also passes axe (WCAG 2.2 A/AA).
+import { expect, expectAccessible, screenshot, sidewaysOverflow, test } from "./fixtures";
+
+test("every page has an icon: no request for one ends in 404", async ({ page }) => {
+  const missing: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() === 404) missing.push(response.url());
+  });
+  for (const path of ["/", "/join", "/signin"]) {
+    await page.goto(path);
+    const icon = page.locator('link[rel="icon"]');
+    await expect(icon).toHaveCount(1);
+    const href = await icon.getAttribute("href");
+    const response = await page.request.get(href!);
+    expect(response.status()).toBe(200);
+    expect(response.headers()["content-type"]).toContain("image/svg+xml");
+  }
+  expect(missing).toEqual([]);
+});
+
+test("the dashboard on a 390 px phone: no sideways scroll, Controls is a large target nothing covers", async ({ tutor }) => {
+  await tutor.startSeminar();
+  const page = tutor.page;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/dashboard");
+  await expect(page.getByRole("heading", { name: "Recent seminars" })).toBeVisible();
+  expect(await sidewaysOverflow(page), "dashboard scrolls sideways at 390 px").toBeLessThanOrEqual(0);
+
+  const controls = page.getByRole("link", { name: "Controls" }).first();
+  await controls.scrollIntoViewIfNeeded();
+  const box = (await controls.boundingBox())!;
+  expect(box.width, "Controls link width").toBeGreaterThanOrEqual(44);
+  expect(box.height, "Controls link height").toBeGreaterThanOrEqual(44);
+  // Whatever is at the middle of the link is the link: no table cell lies on top of it.
+  const onTop = await page.evaluate(
+    ({ x, y }) => document.elementFromPoint(x, y)?.closest("a")?.textContent ?? null,
+    { x: box.x + box.width / 2, y: box.y + box.height / 2 },
+  );
+  expect(onTop).toBe("Controls");
+  await screenshot(page, "dashboard-390");
+  await expectAccessible(page, "the dashboard at 390 px");
+  await controls.tap().catch(() => controls.click());
+  await expect(page.getByTestId("controls-status")).toBeVisible();
+
+  // The controls fit a 320 px phone too.
+  await page.setViewportSize({ width: 320, height: 568 });
+  await expect(page.getByRole("button", { name: "Open voting" })).toBeVisible();
+  expect(await sidewaysOverflow(page), "controls scroll sideways at 320 px").toBeLessThanOrEqual(0);
+  await page.getByText("Use your phone as a remote").click();
+  expect(await sidewaysOverflow(page), "controls with the remote QR open scroll sideways at 320 px").toBeLessThanOrEqual(0);
+  await screenshot(page, "controls-320");
+  await expectAccessible(page, "the controls at 320 px");
+});
+
+test("a refused key on the projector is shown on the controls, never to the room", async ({ tutor }) => {
+  const seminar = await tutor.startSeminar();
+  const controls = await tutor.openControls(seminar);
+  await tutor.page.bringToFront();
+  const projector = tutor.projector;
+  await expect(projector.getByRole("link", { name: "Controls" })).toHaveCount(0);
+
+  await tutor.press("2");
+  await expect(controls.getByRole("alert").filter({ hasText: "On the projector:" })).toHaveText(
+    "On the projector: Reveal round 1 before starting round 2.",
+  );
+  await expect(projector.getByText("Reveal round 1 before starting round 2.")).not.toBeInViewport();
+  await expect(projector).toHaveAttribute("data-phase", "WAITING");
+  await screenshot(tutor.page, "projector-after-refused-key");
+  await expectAccessible(tutor.page, "the projector");
+});
+
+test("signing out: the dashboard's link leads to our own sign-out page, which passes contrast", async ({ tutor }) => {
+  const page = tutor.page;
+  await page.getByRole("link", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signout$/);
+  await expect(page.getByRole("heading", { name: "Sign out" })).toBeVisible();
+  await expectAccessible(page, "the sign-out page");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "You are signed out" })).toBeVisible();
+  await expectAccessible(page, "the signed-out page");
+  await page.goto("/dashboard");
+  await expect(page.getByRole("heading", { name: "Tutor sign-in" })).toBeVisible();
+  // The library's own address leads to the same page.
+  await page.goto("/api/auth/signout");
+  await expect(page).toHaveURL(/\/signout$/);
+  await expect(page.getByRole("heading", { name: "You are signed out" })).toBeVisible();
+});

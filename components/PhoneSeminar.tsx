@@ -161,10 +161,16 @@ export function PhoneSeminar({ code }: { code: string }) {
           {connected ? "Connected" : "Offline: reconnecting…"}
         </span>
       </div>
-      <p className="notice">
-        <strong>Your answer is anonymous.</strong> Nobody, not even your tutor, sees who answered what. The class sees totals
-        only, and only when your tutor reveals them.
-      </p>
+      {/* One line, so that the question and the buttons fit a small phone; the rest on request. */}
+      <details className="notice anonymity">
+        <summary>
+          <strong>Your answer is anonymous.</strong> <span className="more">More</span>
+        </summary>
+        <p>
+          Nobody, not even your tutor, sees who answered what. The class sees totals only, and only when your tutor reveals
+          them.
+        </p>
+      </details>
       <div aria-live="polite" className="visually-hidden">
         {announcement}
       </div>
@@ -194,20 +200,31 @@ export function PhoneSeminar({ code }: { code: string }) {
 
           {(voting || view.phase === "CLOSED") && (
             <div className="vote-buttons" role="group" aria-label="Your answer">
-              {(["YES", "NO"] as const).map((answer) => (
-                <button
-                  key={answer}
-                  type="button"
-                  className="vote-button"
-                  data-answer={answer}
-                  aria-pressed={shown === answer}
-                  disabled={!voting}
-                  onClick={() => vote(answer)}
-                >
-                  {label(answer)}
-                  {shown === answer && <span aria-hidden="true"> ✓</span>}
-                </button>
-              ))}
+              {(["YES", "NO"] as const).map((answer) => {
+                // A tapped answer is only the phone's until the server says it is stored: it looks
+                // different (outlined, "sending") until then, and filled with a tick once stored.
+                const state = shown !== answer ? undefined : pendingHere ? "pending" : "stored";
+                return (
+                  <button
+                    key={answer}
+                    type="button"
+                    className="vote-button"
+                    data-answer={answer}
+                    data-state={state}
+                    aria-pressed={shown === answer}
+                    disabled={!voting}
+                    onClick={() => vote(answer)}
+                  >
+                    {label(answer)}
+                    {state === "stored" && <span aria-hidden="true"> ✓</span>}
+                    {state === "pending" && (
+                      <span className="vote-state" aria-hidden="true">
+                        {connected ? "sending…" : "not sent"}
+                      </span>
+                    )}
+                  </button>
+                );
+              })}
             </div>
           )}
           {pendingHere && (

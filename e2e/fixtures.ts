@@ -126,8 +126,13 @@ export interface Phone {
 }
 
 /** A student's phone: its own browser context (own storage, own socket), mobile viewport. */
-export async function openPhone(browser: Browser, code: string, via: "url" | "form" = "url"): Promise<Phone> {
-  const context = await browser.newContext({ ...PHONE });
+export async function openPhone(
+  browser: Browser,
+  code: string,
+  via: "url" | "form" = "url",
+  viewport?: { width: number; height: number },
+): Promise<Phone> {
+  const context = await browser.newContext({ ...PHONE, ...(viewport ? { viewport, screen: viewport } : {}) });
   const page = await context.newPage();
   const traffic = new SocketTraffic(page);
   if (via === "form") {
@@ -160,7 +165,7 @@ export async function onEveryPhone(phones: Phone[], check: (phone: Phone, index:
 export interface Phones {
   /** Opens `count` phones on the seminar; the first joins by typing the code, the rest by its URL. */
   join(code: string, count: number): Promise<Phone[]>;
-  one(code: string): Promise<Phone>;
+  one(code: string, viewport?: { width: number; height: number }): Promise<Phone>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,7 +283,7 @@ export const test = base.extend<{ tutor: Tutor; phones: Phones }>({
         const rest = await Promise.all(Array.from({ length: count - 1 }, () => openPhone(browser, code).then(track)));
         return [first, ...rest];
       },
-      one: async (code) => track(await openPhone(browser, code)),
+      one: async (code, viewport) => track(await openPhone(browser, code, "url", viewport)),
     });
     for (const phone of opened) await phone.context.close();
   },

@@ -87,3 +87,49 @@ test("signing out: the dashboard's link leads to our own sign-out page, which pa
   await expect(page).toHaveURL(/\/signout$/);
   await expect(page.getByRole("heading", { name: "You are signed out" })).toBeVisible();
 });
+
+test("a 320×568 phone: Yes and No in view without scrolling, a one-line anonymity notice, a sent answer told apart from a stored one", async ({
+  tutor,
+  phones,
+}) => {
+  const seminar = await tutor.startSeminar({ minResponses: 1 });
+  const phone = await phones.one(seminar.code, { width: 320, height: 568 });
+  const page = phone.page;
+  const notice = page.getByRole("group").filter({ hasText: "Your answer is anonymous." });
+  await expect(page.getByText("Nobody, not even your tutor, sees who answered what.")).toBeHidden();
+  expect((await notice.boundingBox())!.height, "the anonymity notice takes one line").toBeLessThanOrEqual(52);
+
+  await tutor.press("Space");
+  await expect(page.getByTestId("phase")).toHaveText("Voting is open: tap Yes or No.");
+  const yes = page.getByRole("button", { name: "Yes", exact: true });
+  const no = page.getByRole("button", { name: "No", exact: true });
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  for (const button of [yes, no]) {
+    const box = (await button.boundingBox())!;
+    expect(box.y, "button top in view").toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height, "button bottom in view without scrolling").toBeLessThanOrEqual(568);
+    expect(box.height).toBeGreaterThanOrEqual(48);
+  }
+  expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+  await screenshot(page, "phone-320x568-voting");
+  await expectAccessible(page, "the phone while voting");
+
+  // The rest of the notice is one tap away.
+  await page.getByText("More", { exact: true }).click();
+  await expect(page.getByText("Nobody, not even your tutor, sees who answered what.")).toBeVisible();
+
+  // Tapped offline: marked as the phone's choice, but not as stored.
+  await phone.context.setOffline(true);
+  await expect(page.getByRole("status").filter({ hasText: "Offline" })).toBeVisible();
+  await no.click();
+  await expect(no).toHaveAttribute("aria-pressed", "true");
+  await expect(no).toHaveText("Nonot sent");
+  await expect(no).toHaveCSS("border-top-style", "dashed");
+  await screenshot(page, "phone-320x568-not-sent");
+  // Stored once back online: filled, with a tick.
+  await phone.context.setOffline(false);
+  await expect(page.getByTestId("my-answer")).toHaveText(/^Your answer: No/);
+  await expect(no).toHaveText("No ✓");
+  await expect(no).toHaveCSS("border-top-style", "solid");
+  await screenshot(page, "phone-320x568-stored");
+});

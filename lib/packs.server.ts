@@ -3,7 +3,7 @@
 // fixing a pack sees the whole list at once. The format is described in docs/content.md.
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import { isMap, isSeq, LineCounter, parseDocument, stringify, type Node as YamlNode } from "yaml";
 import { formatPackError, packSchema, type Pack } from "./packs";
 
 export class PackValidationError extends Error {
@@ -47,9 +47,11 @@ function locator(doc: ReturnType<typeof parseDocument>, lines: LineCounter) {
   };
 }
 
-/** Problems with one pack file; `pack` is set when the file is valid. */
-function checkFile(file: string, source: string): { pack?: Pack; problems: string[] } {
-  const shown = displayPath(file);
+/**
+ * Parses and validates one pack written in YAML. Each problem names `shown` (a file name), the
+ * field and, where it can, the line. `pack` is set when the text is valid.
+ */
+export function parsePackYaml(source: string, shown: string): { pack?: Pack; problems: string[]; data?: unknown } {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -64,19 +66,39 @@ function checkFile(file: string, source: string): { pack?: Pack; problems: strin
   if (data === null || data === undefined) return { problems: [`${shown}: the file is empty`] };
   const result = packSchema.safeParse(data);
   const problems = result.success ? [] : formatPackError(shown, result.error, locator(doc, lines));
+  return result.success ? { pack: result.data, problems, data } : { problems, data };
+}
+
+/** Problems with one pack file; `pack` is set when the file is valid. */
+function checkFile(file: string, source: string): { pack?: Pack; problems: string[] } {
+  const shown = displayPath(file);
+  const parsed = parsePackYaml(source, shown);
+  if (parsed.data === undefined) return parsed;
+  const { problems } = parsed;
 
   // Checked even when other fields are invalid, so every problem is listed at once.
-  const rawSlug = (data as { slug?: unknown } | null)?.slug;
+  const rawSlug = (parsed.data as { slug?: unknown } | null)?.slug;
   const slug = typeof rawSlug === "string" ? rawSlug.trim() : undefined;
   const expected = path.basename(file).replace(PACK_FILE, "");
   if (slug && slug !== expected) {
-    const line = locator(doc, lines)(["slug"]);
+    const line = slugLine(source);
     problems.push(
       `${shown}: slug: "${slug}" does not match the file name; the slug must be "${expected}" ` +
         `(or rename the file to ${slug}.yaml)${line ? ` (line ${line})` : ""}`,
     );
   }
-  return problems.length === 0 && result.success ? { pack: result.data, problems } : { problems };
+  return problems.length === 0 && parsed.pack ? { pack: parsed.pack, problems } : { problems };
+}
+
+function slugLine(source: string): number | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
+  return locator(doc, lines)(["slug"]);
+}
+
+/** A pack as a YAML file in the format of content/ (what parsePackYaml reads back). */
+export function packToYaml(pack: Pack): string {
+  return stringify(pack, { lineWidth: 0 });
 }
 
 function deepFreeze<T>(value: T): T {

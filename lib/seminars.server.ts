@@ -2,7 +2,7 @@
 import { getPrisma } from "@/lib/db/client.server";
 import { generateJoinCode, normalizeJoinCode } from "@/lib/join-code";
 import { packSchema, type Pack } from "@/lib/packs";
-import { getPack } from "@/lib/packs.server";
+import { resolvePackToRun } from "@/lib/pack-library.server";
 import { applyCommand, resultsVisible, type Command, type FlowState, type Phase } from "@/lib/seminar-flow";
 import type { Audience, Results, SeminarView, SummaryItem, Tally } from "@/lib/realtime/protocol";
 import { announceSeminar, connectedCount } from "@/lib/realtime/hub.server";
@@ -26,8 +26,9 @@ export async function startSeminar(input: StartSeminarInput) {
   const prisma = getPrisma();
   const cohort = await prisma.cohort.findFirst({ where: { id: input.cohortId, ownerId: input.tutorId } });
   if (!cohort) throw new SeminarError("That cohort does not exist or is not yours.", "not-found");
-  const pack = await getPack(input.packSlug);
-  if (!pack) throw new SeminarError(`There is no pack called "${input.packSlug}".`, "not-found");
+  const found = await resolvePackToRun(input.tutorId, input.packSlug);
+  if (!found) throw new SeminarError(`There is no pack called "${input.packSlug}".`, "not-found");
+  const { pack, packVersionId } = found;
 
   // A clash on the unique code is unlikely (31^6 codes); retry a few times rather than check first.
   for (let attempt = 0; ; attempt++) {
@@ -39,6 +40,7 @@ export async function startSeminar(input: StartSeminarInput) {
           tutorId: input.tutorId,
           packSlug: pack.slug,
           pack: pack as object,
+          packVersionId,
           minResponses: input.minResponses ?? 5,
         },
       });

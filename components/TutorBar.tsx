@@ -7,6 +7,11 @@ export function TutorBar({ name }: { name: string }) {
       <Link className="brand" href="/dashboard">
         Weigh In
       </Link>
+      <nav aria-label="Tutor" className="row">
+        <Link href="/dashboard">Seminars</Link>
+        <Link href="/cohorts">Cohorts</Link>
+        <Link href="/history">History</Link>
+      </nav>
       <span className="row">
         <span>{name}</span>
         <Link className="button secondary small" href="/signout">

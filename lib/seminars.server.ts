@@ -26,6 +26,7 @@ export async function startSeminar(input: StartSeminarInput) {
   const prisma = getPrisma();
   const cohort = await prisma.cohort.findFirst({ where: { id: input.cohortId, ownerId: input.tutorId } });
   if (!cohort) throw new SeminarError("That cohort does not exist or is not yours.", "not-found");
+  if (cohort.archivedAt) throw new SeminarError("That cohort is archived: restore it on its page to run seminars with it.");
   const found = await resolvePackToRun(input.tutorId, input.packSlug);
   if (!found) throw new SeminarError(`There is no pack called "${input.packSlug}".`, "not-found");
   const { pack, packVersionId } = found;
@@ -54,15 +55,13 @@ export async function findOpenSeminarByCode(code: string) {
   return getPrisma().seminar.findFirst({ where: { code: normalizeJoinCode(code), endedAt: null } });
 }
 
-/** The seminar if this tutor may run it (its owner, or an administrator). */
+/**
+ * The seminar if this tutor may run it: only its owner. Administrators manage accounts, not
+ * other tutors' classes, and a cohort shared with a tutor is shared read-only.
+ */
 export async function getSeminarForTutor(seminarId: string, tutorId: string) {
-  const prisma = getPrisma();
-  const [seminar, tutor] = await Promise.all([
-    prisma.seminar.findUnique({ where: { id: seminarId }, include: { cohort: true } }),
-    prisma.tutor.findUnique({ where: { id: tutorId }, select: { role: true } }),
-  ]);
-  if (!seminar || !tutor) return null;
-  if (seminar.tutorId !== tutorId && tutor.role !== "ADMIN") return null;
+  const seminar = await getPrisma().seminar.findUnique({ where: { id: seminarId }, include: { cohort: true } });
+  if (!seminar || seminar.tutorId !== tutorId) return null;
   return seminar;
 }
 

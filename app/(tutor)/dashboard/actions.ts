@@ -2,7 +2,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { requireTutor } from "@/lib/auth.server";
-import { getPrisma } from "@/lib/db/client.server";
+import { CohortError, createCohort } from "@/lib/cohorts.server";
 import { SeminarError, startSeminar } from "@/lib/seminars.server";
 
 const startSchema = z.object({
@@ -35,8 +35,11 @@ export async function createCohortAction(_: ActionState, form: FormData): Promis
   const tutor = await requireTutor("/dashboard");
   const parsed = cohortSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid name." };
-  const exists = await getPrisma().cohort.findUnique({ where: { ownerId_name: { ownerId: tutor.id, name: parsed.data.name } } });
-  if (exists) return { error: "You already have a cohort with that name." };
-  await getPrisma().cohort.create({ data: { ownerId: tutor.id, name: parsed.data.name } });
+  try {
+    await createCohort(tutor.id, parsed.data.name);
+  } catch (error) {
+    if (error instanceof CohortError) return { error: error.message };
+    throw error;
+  }
   redirect("/dashboard");
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { CreateCohortForm, StartSeminarForm } from "@/components/DashboardForms";
 import { TutorBar } from "@/components/TutorBar";
 import { requireTutor } from "@/lib/auth.server";
+import { startableCohorts } from "@/lib/cohorts.server";
 import { getPrisma } from "@/lib/db/client.server";
 import { formatJoinCode } from "@/lib/join-code";
 import { listPacks } from "@/lib/packs.server";
@@ -15,7 +16,7 @@ export default async function Dashboard() {
   const tutor = await requireTutor("/dashboard");
   const prisma = getPrisma();
   const [cohorts, seminars, packs] = await Promise.all([
-    prisma.cohort.findMany({ where: { ownerId: tutor.id }, orderBy: { createdAt: "desc" } }),
+    startableCohorts(tutor.id),
     prisma.seminar.findMany({
       where: { tutorId: tutor.id },
       orderBy: { createdAt: "desc" },
@@ -64,7 +65,9 @@ export default async function Dashboard() {
                 {seminars.map((s) => (
                   <tr key={s.id}>
                     <td data-label="Started">{s.createdAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}</td>
-                    <td data-label="Cohort">{s.cohort.name}</td>
+                    <td data-label="Cohort">
+                      <Link href={`/cohorts/${s.cohortId}`}>{s.cohort.name}</Link>
+                    </td>
                     <td data-label="Pack">{(s.pack as { title?: string }).title ?? s.packSlug}</td>
                     <td data-label="Code">{formatJoinCode(s.code)}</td>
                     <td data-label="Phones">{s._count.participants}</td>

@@ -1,0 +1,191 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { TutorBar } from "@/components/TutorBar";
+import { requireTutor } from "@/lib/auth.server";
+import { getCohortPage } from "@/lib/cohorts.server";
+import { archiveCohortAction, renameCohortAction, shareCohortAction, unshareCohortAction } from "../actions";
+
+export const metadata: Metadata = { title: "Cohort" };
+export const dynamic = "force-dynamic";
+
+const DONE: Record<string, string> = {
+  renamed: "The cohort was renamed.",
+  archived: "The cohort is archived: it no longer appears when you start a seminar, and its history stays.",
+  restored: "The cohort is active again.",
+  shared: "The cohort is shared.",
+  unshared: "The cohort is no longer shared with that tutor.",
+  "seminar-deleted": "The seminar was deleted.",
+};
+
+const searchSchema = z.object({ done: z.string().max(40).optional(), error: z.string().max(200).optional() });
+const dateTime = (d: Date) => d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+
+export default async function CohortPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
+  const { id } = await params;
+  const tutor = await requireTutor(`/cohorts/${id}`);
+  const cohort = await getCohortPage(tutor.id, id);
+  if (!cohort) notFound();
+  const parsed = searchSchema.safeParse(await searchParams);
+  const query = parsed.success ? parsed.data : {};
+  const owner = cohort.access === "owner";
+
+  return (
+    <>
+      <TutorBar name={tutor.name} />
+      <main id="main" className="page stack">
+        <p>
+          <Link href="/cohorts">All cohorts</Link>
+        </p>
+        <h1>{cohort.name}</h1>
+        {cohort.archived && <p className="muted">Archived: not offered when starting a seminar; its history stays.</p>}
+        {!owner && <p className="muted">Shared with you by {cohort.ownerName}, read-only.</p>}
+        {query.done && DONE[query.done] && (
+          <p role="status" className="notice">
+            {DONE[query.done]}
+          </p>
+        )}
+        {query.error && (
+          <p role="alert" className="error">
+            {query.error}
+          </p>
+        )}
+
+        <section aria-labelledby="seminars-heading" className="stack">
+          <h2 id="seminars-heading">Seminars</h2>
+          {cohort.seminars.length === 0 ? (
+            <p className="muted">No seminars yet.</p>
+          ) : (
+            <table className="seminar-table">
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">Pack</th>
+                  <th scope="col">Phones</th>
+                  <th scope="col">How far it got</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {cohort.seminars.map((s) => (
+                  <tr key={s.id}>
+                    <td data-label="Started">{dateTime(s.startedAt)}</td>
+                    <td data-label="Pack">{s.packTitle}</td>
+                    <td data-label="Phones">{s.participants}</td>
+                    <td data-label="How far it got">
+                      {s.scenariosReached} of {s.scenarioCount} scenarios{s.endedAt ? ", ended" : ", still running"}
+                    </td>
+                    <td className="actions">
+                      <span className="row">
+                        <Link className="button secondary small" href={`/exports?scope=seminar&id=${s.id}&format=csv`}>
+                          CSV<span className="visually-hidden"> of the seminar of {dateTime(s.startedAt)}</span>
+                        </Link>
+                        {owner && (
+                          <Link className="button secondary small" href={`/seminars/${s.id}/delete`}>
+                            Delete<span className="visually-hidden"> the seminar of {dateTime(s.startedAt)}</span>
+                          </Link>
+                        )}
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p className="row">
+            <Link className="button secondary small" href={`/history?cohort=${cohort.id}`}>
+              Scenario history of this cohort
+            </Link>
+            <Link className="button secondary small" href={`/exports?scope=cohort&id=${cohort.id}&format=csv`}>
+              Download CSV
+            </Link>
+            <Link className="button secondary small" href={`/exports?scope=cohort&id=${cohort.id}&format=xlsx`}>
+              Download Excel (XLSX)
+            </Link>
+          </p>
+        </section>
+
+        {owner && (
+          <>
+            <section aria-labelledby="rename-heading" className="card stack">
+              <h2 id="rename-heading">Rename</h2>
+              <form action={renameCohortAction} className="stack">
+                <input type="hidden" name="cohortId" value={cohort.id} />
+                <div>
+                  <label htmlFor="rename-name">New name</label>
+                  <input id="rename-name" name="name" defaultValue={cohort.name} required minLength={2} maxLength={120} />
+                </div>
+                <button type="submit" className="secondary">
+                  Rename cohort
+                </button>
+              </form>
+            </section>
+
+            <section aria-labelledby="share-heading" className="card stack">
+              <h2 id="share-heading">Share (read-only)</h2>
+              <p className="muted">
+                A tutor you share with can read this cohort&apos;s seminars, history and exports. They cannot change or delete anything.
+              </p>
+              {cohort.sharedWith.length > 0 && (
+                <ul>
+                  {cohort.sharedWith.map((s) => (
+                    <li key={s.tutorId} className="row">
+                      <span>
+                        {s.name} ({s.email})
+                      </span>
+                      <form action={unshareCohortAction}>
+                        <input type="hidden" name="cohortId" value={cohort.id} />
+                        <input type="hidden" name="tutorId" value={s.tutorId} />
+                        <button type="submit" className="secondary">
+                          Stop sharing<span className="visually-hidden"> with {s.name}</span>
+                        </button>
+                      </form>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <form action={shareCohortAction} className="stack">
+                <input type="hidden" name="cohortId" value={cohort.id} />
+                <div>
+                  <label htmlFor="share-email">Tutor&apos;s e-mail</label>
+                  <input id="share-email" name="email" type="email" required maxLength={320} />
+                </div>
+                <button type="submit" className="secondary">
+                  Share cohort
+                </button>
+              </form>
+            </section>
+
+            <section aria-labelledby="archive-heading" className="card stack">
+              <h2 id="archive-heading">{cohort.archived ? "Restore" : "Archive"}</h2>
+              <form action={archiveCohortAction}>
+                <input type="hidden" name="cohortId" value={cohort.id} />
+                <input type="hidden" name="archived" value={cohort.archived ? "false" : "true"} />
+                <button type="submit" className="secondary">
+                  {cohort.archived ? "Restore cohort" : "Archive cohort"}
+                </button>
+              </form>
+            </section>
+
+            <section aria-labelledby="delete-heading" className="card stack">
+              <h2 id="delete-heading">Delete</h2>
+              <p>Deleting removes the cohort and every seminar, phone and answer of it, for good.</p>
+              <Link className="button secondary" href={`/cohorts/${cohort.id}/delete`}>
+                Delete cohort…
+              </Link>
+            </section>
+          </>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,83 @@
+// Another tutor's cohort through the running app: pages, history, comparison and exports by URL,
+// and the cohort page's server actions replayed with the other tutor's own session cookie.
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/db/client.server";
+import { appForTests, tutorCookie } from "./helpers/app-server";
+import { seminarWithAnswers } from "./helpers/seminars";
+
+const app = appForTests();
+
+async function tutorWithCohort(label: string) {
+  const prisma = getPrisma();
+  const tutor = await prisma.tutor.create({ data: { email: `${label}-${randomUUID()}@example.org`, name: label } });
+  const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: `${label} 2025 intake` } });
+  return { tutor, cohort, cookie: await tutorCookie(tutor.id) };
+}
+
+const get = (path: string, cookie: string) => fetch(`${app().url}${path}`, { headers: { cookie }, redirect: "manual" });
+
+/** The action id of the form on a page that posts `field=value`, as Next renders it for forms without JavaScript. */
+async function actionIdOn(path: string, cookie: string, field: string): Promise<string> {
+  const html = await (await get(path, cookie)).text();
+  const forms = html.split("<form").slice(1);
+  const form = forms.find((f) => f.includes(`name="${field}"`));
+  const id = form?.match(/name="\$ACTION_ID_([0-9a-f]+)"/)?.[1];
+  if (!id) throw new Error(`no action with ${field} on ${path}`);
+  return id;
+}
+
+/** Submits a server action as the browser does without JavaScript. */
+async function replay(path: string, actionId: string, fields: Record<string, string>, cookie: string) {
+  const body = new FormData();
+  body.set(`$ACTION_ID_${actionId}`, "");
+  for (const [k, v] of Object.entries(fields)) body.set(k, v);
+  return fetch(`${app().url}${path}`, { method: "POST", body, headers: { cookie, origin: app().url }, redirect: "manual" });
+}
+
+describe("another tutor's cohort", () => {
+  let a: Awaited<ReturnType<typeof tutorWithCohort>>;
+  let b: Awaited<ReturnType<typeof tutorWithCohort>>;
+  let seminarId: string;
+
+  beforeAll(async () => {
+    a = await tutorWithCohort("tutor-a");
+    b = await tutorWithCohort("tutor-b");
+    seminarId = (await seminarWithAnswers(a.tutor.id, a.cohort.id, ["YES", "NO", "YES"], ["NO", "NO", "YES"])).seminar.id;
+  });
+
+  it("cannot be read by URL: cohort page, deletion pages, history, comparison, exports", async () => {
+    const pages = [
+      `/cohorts/${a.cohort.id}`,
+      `/cohorts/${a.cohort.id}/delete`,
+      `/seminars/${seminarId}/delete`,
+    ];
+    for (const path of pages) {
+      const own = await get(path, a.cookie);
+      expect(own.status, path).toBe(200);
+      expect(await own.text()).toContain(a.cohort.name);
+      const other = await get(path, b.cookie);
+      expect(other.status, path).toBe(404);
+      expect(await other.text()).not.toContain(a.cohort.name);
+    }
+    const overview = await (await get("/cohorts", b.cookie)).text();
+    expect(overview).not.toContain(a.cohort.name);
+  });
+
+  it("cannot be changed by replaying the owner's form actions with another tutor's cookie", async () => {
+    const renameId = await actionIdOn(`/cohorts/${a.cohort.id}`, a.cookie, "name");
+    const deleteId = await actionIdOn(`/cohorts/${a.cohort.id}/delete`, a.cookie, "cohortId");
+    const deleteSeminarId = await actionIdOn(`/seminars/${seminarId}/delete`, a.cookie, "seminarId");
+
+    await replay(`/cohorts/${a.cohort.id}`, renameId, { cohortId: a.cohort.id, name: "renamed by b" }, b.cookie);
+    await replay(`/seminars/${seminarId}/delete`, deleteSeminarId, { seminarId, cohortId: a.cohort.id }, b.cookie);
+    await replay(`/cohorts/${a.cohort.id}/delete`, deleteId, { cohortId: a.cohort.id }, b.cookie);
+    const prisma = getPrisma();
+    expect((await prisma.cohort.findUnique({ where: { id: a.cohort.id } }))?.name).toBe(a.cohort.name);
+    expect(await prisma.seminar.count({ where: { id: seminarId } })).toBe(1);
+
+    // The same requests with the owner's cookie do change it: the replay itself is sound.
+    await replay(`/cohorts/${a.cohort.id}`, renameId, { cohortId: a.cohort.id, name: "renamed by a" }, a.cookie);
+    expect((await prisma.cohort.findUnique({ where: { id: a.cohort.id } }))?.name).toBe("renamed by a");
+  });
+});

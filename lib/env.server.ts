@@ -20,6 +20,16 @@ export const envSchema = z.object({
   /** PostgreSQL 15+. Unset: the embedded database in DATA_DIR. */
   DATABASE_URL: optionalUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** How long to wait for a new database connection before giving up. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * Longest a query may run (PostgreSQL's statement_timeout, lock waits included). The app also
+   * stops waiting for an answer 2 s later, which is what ends a query on a frozen server or on
+   * the embedded database (PGlite has no statement_timeout of its own).
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** A connection left inside a transaction this long is closed by PostgreSQL. */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   /** Where the embedded database and generated secrets live. */
   DATA_DIR: z.string().min(1).default(".data"),
   CONTENT_DIR: z.string().min(1).default("content"),
@@ -61,6 +71,26 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new EnvError(["REALTIME_ADAPTER=postgres needs DATABASE_URL (a PostgreSQL server shared by every process)"]);
   }
   return env;
+}
+
+const databaseSchema = envSchema.pick({
+  DATABASE_POOL_SIZE: true,
+  DATABASE_CONNECT_TIMEOUT_MS: true,
+  DATABASE_STATEMENT_TIMEOUT_MS: true,
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: true,
+});
+export type DatabaseSettings = z.infer<typeof databaseSchema>;
+
+/**
+ * Only the database pool's settings: the client is also created by scripts and tests, which do
+ * not carry the web server's whole environment.
+ */
+export function databaseSettings(source: Record<string, string | undefined> = process.env): DatabaseSettings {
+  const result = databaseSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  return result.data;
 }
 
 let cached: Env | undefined;

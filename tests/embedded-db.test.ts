@@ -1,6 +1,6 @@
 // The embedded PGlite database process itself (independent of the database the other tests use).
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -49,7 +49,7 @@ describe("embedded PGlite database", () => {
     const first = await startEmbeddedDatabase({ dataDir });
     running.push(first);
     expect(first.pid).not.toBe(process.pid);
-    expect(first.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
+    expect(first.url).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/postgres/);
     expect(existsSync(path.join(dataDir, LOCK_FILE_NAME))).toBe(true);
 
     await query(first.url, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('survives restarts')");
@@ -152,4 +152,59 @@ describe("embedded PGlite database", () => {
       await db.stop();
     }
   }, 60_000);
+
+  it("keeps its files private to the owner, also in a folder created by an older version", async () => {
+    const parent = await tempDir();
+    const dataDir = path.join(parent, "pglite");
+    // As an older version left it: a world-readable folder and file.
+    await mkdir(dataDir, { mode: 0o755 });
+    await chmod(dataDir, 0o755);
+    await writeFile(path.join(dataDir, "left-over"), "x", { mode: 0o666 });
+    await chmod(path.join(dataDir, "left-over"), 0o666);
+
+    const db = await startEmbeddedDatabase({ dataDir });
+    running.push(db);
+    // Files PGlite creates while running (a new table) are private too.
+    await query(db.url, "CREATE TABLE secrets (value text); INSERT INTO secrets VALUES ('hash'); CHECKPOINT");
+    await db.stop();
+
+    const open: string[] = [];
+    const walk = async (dir: string) => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if ((await stat(file)).mode & 0o077) open.push(`${path.relative(dataDir, file)} ${((await stat(file)).mode & 0o777).toString(8)}`);
+        if (entry.isDirectory()) await walk(file);
+      }
+    };
+    await walk(dataDir);
+    expect(((await stat(dataDir)).mode & 0o777).toString(8)).toBe("700");
+    expect(open).toEqual([]);
+  }, 90_000);
+
+  it("refuses connections without its password, which it keeps private in the data folder", async () => {
+    const dataDir = await tempDir();
+    const db = await startEmbeddedDatabase({ dataDir });
+    running.push(db);
+    const withPassword = new URL(db.url);
+    expect(withPassword.password.length).toBeGreaterThanOrEqual(32);
+
+    const withoutPassword = new URL(db.url);
+    withoutPassword.password = "";
+    const wrongPassword = new URL(db.url);
+    wrongPassword.password = "not-the-password";
+    await expect(query(withoutPassword.toString(), "SELECT 1")).rejects.toThrow();
+    await expect(query(wrongPassword.toString(), "SELECT 1")).rejects.toMatchObject({ code: "28P01" });
+    expect(await query(db.url, "SELECT 1 AS one")).toEqual([{ one: 1 }]);
+
+    const passwordFiles = (await readdir(dataDir)).filter((name) => name.includes("password"));
+    expect(passwordFiles).toHaveLength(1);
+    expect(((await stat(path.join(dataDir, passwordFiles[0]!))).mode & 0o777).toString(8)).toBe("600");
+
+    // The same password after a restart: it was generated once.
+    await db.stop();
+    const again = await startEmbeddedDatabase({ dataDir });
+    running.push(again);
+    expect(new URL(again.url).password).toBe(withPassword.password);
+    await again.stop();
+  }, 90_000);
 });

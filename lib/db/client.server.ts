@@ -8,9 +8,11 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 
+import { databaseSettings, type DatabaseSettings } from "../env.server";
 import { PrismaClient } from "../generated/prisma/client";
 
-export const DEFAULT_POOL_SIZE = 10;
+/** A query gets this long after PostgreSQL's own statement_timeout would have ended it. */
+export const QUERY_TIMEOUT_MARGIN_MS = 2_000;
 
 interface PrismaHolder {
   client: PrismaClient;
@@ -22,15 +24,21 @@ const GLOBAL_KEY = Symbol.for("weighin.prisma");
 type GlobalWithPrisma = typeof globalThis & { [GLOBAL_KEY]?: PrismaHolder };
 const globalStore = globalThis as GlobalWithPrisma;
 
-/** DATABASE_POOL_SIZE (a positive integer), default 10. */
-export function poolSizeFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.DATABASE_POOL_SIZE;
-  if (raw === undefined || raw.trim() === "") return DEFAULT_POOL_SIZE;
-  const size = Number(raw);
-  if (!Number.isInteger(size) || size < 1) {
-    throw new Error(`DATABASE_POOL_SIZE must be a positive integer, got "${raw}".`);
-  }
-  return size;
+/**
+ * The pool's options. Every wait is bounded, so that a database that is down or frozen makes
+ * requests fail within seconds (health check 503, "try again" replies) instead of hanging:
+ * connecting, each statement (on the server, and on the client for a server that does not answer
+ * at all), and a transaction left open.
+ */
+export function poolConfig(url: string, settings: DatabaseSettings = databaseSettings()): pg.PoolConfig {
+  return {
+    connectionString: url,
+    max: settings.DATABASE_POOL_SIZE,
+    connectionTimeoutMillis: settings.DATABASE_CONNECT_TIMEOUT_MS,
+    statement_timeout: settings.DATABASE_STATEMENT_TIMEOUT_MS,
+    query_timeout: settings.DATABASE_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
+    idle_in_transaction_session_timeout: settings.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  };
 }
 
 /** The shared PrismaClient, created on first call. */
@@ -45,7 +53,7 @@ export function getPrisma(): PrismaClient {
         "is configured) before handling requests; scripts and tests must set it themselves.",
     );
   }
-  const pool = new pg.Pool({ connectionString: url, max: poolSizeFromEnv() });
+  const pool = new pg.Pool(poolConfig(url));
   // An idle connection that dies (database restarted, network) must not crash the process; the
   // pool replaces it on the next query.
   pool.on("error", (error) => console.error("[db] idle connection error:", error.message));

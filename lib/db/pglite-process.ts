@@ -7,18 +7,25 @@
 //
 // Started by lib/db/embedded.server.ts with `fork()` (an IPC channel):
 //   parent → child  { type: "stop" }
-//   child → parent  { type: "ready", host, port } | { type: "error", message, code? }
+//   child → parent  { type: "ready", host, port, password } | { type: "error", message, code? }
 // The child exits when the IPC channel closes, i.e. when its parent exits or crashes.
+//
+// Other users of the machine must not read the data: the folder and its files are made
+// owner-only, and connections need the password kept in the folder (lib/db/pglite-auth.ts).
 //
 // It can also be run by hand to inspect the embedded database with psql:
 //   npx tsx lib/db/pglite-process.ts --data-dir .data/pglite --port 5433
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import type { Socket } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+import { authenticate, scramVerifier } from "./pglite-auth";
 
 export interface PgliteProcessConfig {
   /** Directory of the database files, or "memory://" for a throwaway in-memory database. */
@@ -30,12 +37,13 @@ export interface PgliteProcessConfig {
 }
 
 export type ChildMessage =
-  | { type: "ready"; host: string; port: number }
+  | { type: "ready"; host: string; port: number; password: string }
   | { type: "error"; message: string; code?: string };
 
 export type ParentMessage = { type: "stop" };
 
 export const LOCK_FILE_NAME = "weighin-pglite.lock";
+export const PASSWORD_FILE_NAME = "weighin-pglite.password";
 export const DEFAULT_MAX_CONNECTIONS = 64;
 
 export class DataDirLockedError extends Error {
@@ -173,9 +181,38 @@ export class SessionAffinityDb {
   }
 }
 
+/**
+ * Takes group and other permissions away from the folder and everything in it: installs made
+ * before the folder was private have world-readable files (PGlite creates them 0666).
+ */
+export function makeOwnerOnly(dir: string): void {
+  const visit = (file: string) => {
+    const stats = lstatSync(file);
+    if (stats.isSymbolicLink()) return;
+    if (stats.mode & 0o077) chmodSync(file, stats.mode & 0o700);
+    if (stats.isDirectory()) for (const name of readdirSync(file)) visit(path.join(file, name));
+  };
+  visit(dir);
+}
+
+/** The database password: generated on first start, then read from the data folder. */
+export function readOrCreatePassword(dataDir: string): string {
+  const file = path.join(dataDir, PASSWORD_FILE_NAME);
+  try {
+    const existing = readFileSync(file, "utf8").trim();
+    if (existing) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const password = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
 export interface RunningPglite {
   host: string;
   port: number;
+  password: string;
   stop(): Promise<void>;
 }
 
@@ -183,13 +220,18 @@ export interface RunningPglite {
 export async function runPglite(config: PgliteProcessConfig): Promise<RunningPglite> {
   const inMemory = config.dataDir.startsWith("memory://");
   let unlock = () => {};
+  let password = randomBytes(32).toString("base64url");
   if (!inMemory) {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     unlock = lockDataDir(config.dataDir);
   }
   let db: PGlite | undefined;
   let server: PGLiteSocketServer | undefined;
   try {
+    if (!inMemory) {
+      makeOwnerOnly(config.dataDir);
+      password = readOrCreatePassword(config.dataDir);
+    }
     db = await PGlite.create(config.dataDir);
     server = new PGLiteSocketServer({
       db: new SessionAffinityDb(db) as unknown as PGlite,
@@ -197,6 +239,7 @@ export async function runPglite(config: PgliteProcessConfig): Promise<RunningPgl
       port: config.port,
       maxConnections: config.maxConnections,
     });
+    requirePassword(server, password);
     await server.start();
   } catch (error) {
     await db?.close().catch(() => {});
@@ -209,6 +252,7 @@ export async function runPglite(config: PgliteProcessConfig): Promise<RunningPgl
   return {
     host: config.host,
     port,
+    password,
     stop() {
       stopping ??= (async () => {
         try {
@@ -217,12 +261,33 @@ export async function runPglite(config: PgliteProcessConfig): Promise<RunningPgl
           try {
             await db.close();
           } finally {
+            // PGlite sets the modes of files it creates itself (0666): the folder's 0700 already
+            // keeps them from other users, and they are tightened here as well as on start.
+            if (!inMemory) makeOwnerOnly(config.dataDir);
             unlock();
           }
         }
       })();
       return stopping;
     },
+  };
+}
+
+/**
+ * Puts the password check in front of the socket server: a connection reaches PGlite only after
+ * it has authenticated. The server takes each new socket through its (private) handleConnection
+ * method; an own property of the same name takes precedence.
+ */
+function requirePassword(server: PGLiteSocketServer, password: string): void {
+  const verifier = scramVerifier(password);
+  const target = server as unknown as { handleConnection(socket: Socket): Promise<void> };
+  const handleConnection = target.handleConnection.bind(server);
+  target.handleConnection = async (socket: Socket) => {
+    if (!(await authenticate(socket, verifier))) return;
+    // The socket is paused with the StartupMessage put back: let the handler attach, then read.
+    const attached = handleConnection(socket);
+    socket.resume();
+    await attached;
   };
 }
 
@@ -246,6 +311,8 @@ function readConfig(): PgliteProcessConfig {
 }
 
 async function main(): Promise<void> {
+  // Every file PGlite creates from now on is private to this user.
+  process.umask(0o077);
   const config = readConfig();
   const send = (message: ChildMessage) => process.send?.(message);
   let running: RunningPglite;
@@ -281,9 +348,10 @@ async function main(): Promise<void> {
     });
     // The parent exited, crashed or closed the channel: nobody can use this database any more.
     process.on("disconnect", () => shutdown(0));
-    send({ type: "ready", host: running.host, port: running.port });
+    send({ type: "ready", host: running.host, port: running.port, password: running.password });
   } else {
-    console.log(`PGlite (${config.dataDir}) listening: postgres://postgres@${running.host}:${running.port}/postgres`);
+    const where = config.dataDir.startsWith("memory://") ? "" : ` (password in ${path.join(config.dataDir, PASSWORD_FILE_NAME)})`;
+    console.log(`PGlite (${config.dataDir}) listening: postgres://postgres@${running.host}:${running.port}/postgres${where}`);
   }
   process.on("SIGTERM", () => shutdown(0));
   if (process.send) {

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { AnswerValue, SeminarView } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
+import { DiscussionNotes } from "@/components/DiscussionNotes";
 import { ResultsChart, describeResults } from "@/components/ResultsChart";
 import { useAnnouncement } from "@/components/useAnnouncement";
 import { connectSocket, newVoteId, type WeighInSocket } from "@/components/socket";
@@ -257,34 +258,7 @@ export function PhoneSeminar({ code }: { code: string }) {
               Fewer than {view.minResponses} people answered, so the split stays hidden to keep everyone anonymous.
             </p>
           )}
-          {view.discussion && (
-            <section className="notes stack" aria-labelledby="notes-heading">
-              <h2 id="notes-heading">Discussion notes</h2>
-              {view.discussion.paragraphs.map((p, i) => (
-                <p key={i}>{p}</p>
-              ))}
-              {view.discussion.factors.length > 0 && (
-                <ul>
-                  {view.discussion.factors.map((f) => (
-                    <li key={f.label}>
-                      <strong>{f.label}</strong>
-                      {f.detail ? `: ${f.detail}` : ""}
-                    </li>
-                  ))}
-                </ul>
-              )}
-              {view.discussion.questions.length > 0 && (
-                <>
-                  <h3>Questions</h3>
-                  <ul>
-                    {view.discussion.questions.map((q) => (
-                      <li key={q}>{q}</li>
-                    ))}
-                  </ul>
-                </>
-              )}
-            </section>
-          )}
+          {view.discussion && <DiscussionNotes discussion={view.discussion} heading="Discussion notes" />}
         </section>
       )}
 

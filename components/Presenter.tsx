@@ -2,11 +2,12 @@
 // The tutor's screens: the projector (what the room sees) and the controls (what only the tutor
 // sees, beside the projector or on a phone as a remote). Both take the same keyboard shortcuts.
 import Link from "next/link";
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ComponentProps, type RefObject } from "react";
 import { z } from "zod";
 import type { Command } from "@/lib/seminar-flow";
 import type { DisplayState, SeminarView, SummaryItem } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
+import { DiscussionNotes } from "@/components/DiscussionNotes";
 import { Bars, ResultsChart, Switched, describeResults, roundCaption } from "@/components/ResultsChart";
 import { useAnnouncement } from "@/components/useAnnouncement";
 import { connectSocket, type WeighInSocket } from "@/components/socket";
@@ -18,8 +19,8 @@ export const SHORTCUTS: { keys: string[]; label: string; command?: Command; disp
   { keys: ["r", "R"], label: "Reveal the results", command: "reveal" },
   { keys: ["d", "D"], label: "Show or hide the discussion notes", command: "toggleNotes" },
   { keys: ["2"], label: "Start round 2 (vote again)", command: "round2" },
-  { keys: ["ArrowRight", "n", "N"], label: "Next scenario", command: "next" },
-  { keys: ["ArrowLeft", "p", "P"], label: "Previous scenario", command: "previous" },
+  { keys: ["ArrowRight", "n", "N"], label: "Next scenario (long notes: their next page first)", command: "next" },
+  { keys: ["ArrowLeft", "p", "P"], label: "Previous scenario (long notes: their previous page first)", command: "previous" },
   { keys: ["b", "B"], label: "Blank the projector", display: "blank" },
   { keys: ["q", "Q"], label: "Show the join QR code", display: "qr" },
 ];
@@ -138,6 +139,29 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
     [seminarId, display, refuse],
   );
 
+  // Notes too long for one screen are paged on the projector: → and ← turn their pages first.
+  // The page belongs to what is on screen: another scenario, round or phase starts at page 1.
+  const notesKey = view ? `${view.scenarioIndex}/${view.roundNumber}/${view.phase}` : "";
+  const [notesState, setNotesState] = useState({ key: "", page: 0, pages: 1 });
+  const notesPaging = useMemo(
+    () => (notesState.key === notesKey ? notesState : { ...notesState, key: notesKey, page: 0 }),
+    [notesState, notesKey],
+  );
+  const onNotesPages = useCallback(
+    (pages: number) => setNotesState((n) => ({ key: notesKey, page: n.key === notesKey ? Math.min(n.page, pages - 1) : 0, pages })),
+    [notesKey],
+  );
+  const turnNotesPage = useCallback(
+    (step: 1 | -1): boolean => {
+      if (mode !== "projector" || view?.phase !== "DISCUSSION") return false;
+      const page = notesPaging.page + step;
+      if (page < 0 || page >= notesPaging.pages) return false;
+      setNotesState({ ...notesPaging, page });
+      return true;
+    },
+    [mode, view?.phase, notesPaging],
+  );
+
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -155,15 +179,17 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
       const shortcut = SHORTCUTS.find((s) => s.keys.includes(event.key));
       if (!shortcut) return;
       event.preventDefault();
+      if (shortcut.command === "next" && turnNotesPage(1)) return;
+      if (shortcut.command === "previous" && turnNotesPage(-1)) return;
       if (shortcut.command) command(shortcut.command);
       else if (shortcut.display) toggleDisplay(shortcut.display);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [command, toggleDisplay, help]);
+  }, [command, toggleDisplay, help, turnNotesPage]);
 
   const stageRef = useRef<HTMLElement>(null);
-  useFitToScreen(stageRef, view);
+  useFitToScreen(stageRef, view, view?.phase === "SUMMARY");
 
   const helpDialog = (
     <HelpDialog open={help} onClose={() => setHelp(false)} controlsHref={mode === "projector" ? `/seminars/${seminarId}/control` : undefined} />
@@ -202,7 +228,7 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
           </div>
         </header>
         <main id="main" className="stage" ref={stageRef}>
-          {view && <ProjectorStage view={view} />}
+          {view && <ProjectorStage view={view} paging={{ ...notesPaging, onPages: onNotesPages }} />}
         </main>
         <footer>
           <span>{!connected && view ? "Reconnecting…" : ""}</span>
@@ -368,17 +394,20 @@ function ControlButtons({
   );
 }
 
-/** The projector cannot be scrolled by the room: long notes or summaries shrink (a little) to fit. */
-const SMALLEST_FIT = 0.7;
+/**
+ * The projector cannot be scrolled by the room: a long summary shrinks a little to fit. (Notes
+ * are paged instead, see DiscussionNotes; nothing shrinks below this.)
+ */
+const SMALLEST_FIT = 0.8;
 
-function useFitToScreen(ref: RefObject<HTMLElement | null>, content: unknown) {
+function useFitToScreen(ref: RefObject<HTMLElement | null>, content: unknown, enabled: boolean) {
   useLayoutEffect(() => {
     const box = ref.current;
     if (!box) return;
     const fit = () => {
       let scale = 1;
       box.style.setProperty("--fit", "1");
-      while (box.scrollHeight > box.clientHeight + 1 && scale > SMALLEST_FIT) {
+      while (enabled && box.scrollHeight > box.clientHeight + 1 && scale > SMALLEST_FIT) {
         scale = Math.round((scale - 0.05) * 100) / 100;
         box.style.setProperty("--fit", String(scale));
       }
@@ -387,7 +416,7 @@ function useFitToScreen(ref: RefObject<HTMLElement | null>, content: unknown) {
     const observer = new ResizeObserver(fit);
     observer.observe(box);
     return () => observer.disconnect();
-  }, [ref, content]);
+  }, [ref, content, enabled]);
 }
 
 /** A modal dialog (native <dialog>): focus moves into it, stays there, and returns on close. */
@@ -492,7 +521,7 @@ function projectorPhase(view: SeminarView): string {
   }
 }
 
-function ProjectorStage({ view }: { view: SeminarView }) {
+function ProjectorStage({ view, paging }: { view: SeminarView; paging: ComponentProps<typeof DiscussionNotes>["paging"] }) {
   if (view.phase === "SUMMARY") return <ProjectorSummary view={view} />;
   if (!view.scenario) return null;
   const counting = view.phase === "WAITING" || view.phase === "VOTING" || view.phase === "CLOSED";
@@ -505,7 +534,6 @@ function ProjectorStage({ view }: { view: SeminarView }) {
   );
 
   if (view.discussion) {
-    const { paragraphs, factors, questions } = view.discussion;
     return (
       <div className="stage-discussion">
         <div className="discussion-top">
@@ -516,43 +544,7 @@ function ProjectorStage({ view }: { view: SeminarView }) {
             <RoomLine view={view} />
           </aside>
         </div>
-        <section className="notes" aria-labelledby="notes-heading">
-          <h2 id="notes-heading">Discussion</h2>
-          <div className="notes-columns">
-            <div>
-              {paragraphs.map((p, i) => (
-                <p key={i}>{p}</p>
-              ))}
-            </div>
-            {(factors.length > 0 || questions.length > 0) && (
-              <div>
-                {factors.length > 0 && (
-                  <>
-                    <h3>Factors</h3>
-                    <ul>
-                      {factors.map((f) => (
-                        <li key={f.label}>
-                          <strong>{f.label}</strong>
-                          {f.detail ? `: ${f.detail}` : ""}
-                        </li>
-                      ))}
-                    </ul>
-                  </>
-                )}
-                {questions.length > 0 && (
-                  <>
-                    <h3>Questions</h3>
-                    <ul>
-                      {questions.map((q) => (
-                        <li key={q}>{q}</li>
-                      ))}
-                    </ul>
-                  </>
-                )}
-              </div>
-            )}
-          </div>
-        </section>
+        <DiscussionNotes discussion={view.discussion} heading="Discussion" paging={paging} />
       </div>
     );
   }

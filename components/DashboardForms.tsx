@@ -11,7 +11,7 @@ export function StartSeminarForm({
 }: {
   action: Action;
   cohorts: { id: string; name: string }[];
-  packs: { slug: string; title: string; scenarioCount: number }[];
+  packs: { slug: string; title: string; scenarioCount: number; group: string }[];
 }) {
   const [state, formAction, pending] = useActionState(action, {});
   return (
@@ -36,10 +36,16 @@ export function StartSeminarForm({
       <div>
         <label htmlFor="packSlug">Pack</label>
         <select id="packSlug" name="packSlug" required>
-          {packs.map((p) => (
-            <option key={p.slug} value={p.slug}>
-              {p.title} ({p.scenarioCount} scenarios)
-            </option>
+          {[...new Set(packs.map((p) => p.group))].map((group) => (
+            <optgroup key={group} label={group}>
+              {packs
+                .filter((p) => p.group === group)
+                .map((p) => (
+                  <option key={p.slug} value={p.slug}>
+                    {p.title} ({p.scenarioCount} scenario{p.scenarioCount === 1 ? "" : "s"})
+                  </option>
+                ))}
+            </optgroup>
           ))}
         </select>
       </div>

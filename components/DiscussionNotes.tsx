@@ -3,6 +3,7 @@
 // be scrolled by the room and its type must stay readable from the back, so there the notes
 // flow into pages of two columns (→ turns a page) instead of shrinking.
 import { useLayoutEffect, useRef, type ReactNode } from "react";
+import { NoteParagraph } from "@/components/NoteParagraph";
 import type { DiscussionView } from "@/lib/realtime/protocol";
 
 interface Paging {
@@ -25,7 +26,7 @@ export function DiscussionNotes({
   const body = (
     <>
       {paragraphs.map((p, i) => (
-        <p key={i}>{p}</p>
+        <NoteParagraph key={i} text={p} />
       ))}
       {factors.length > 0 && (
         <>
@@ -89,7 +90,13 @@ function Pages({ page, pages, onPages, content, children }: Paging & { content: 
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(box);
-    return () => observer.disconnect();
+    // The Markdown renderer arrives after the first paint and changes the notes' length.
+    const changes = new MutationObserver(measure);
+    changes.observe(columns, { childList: true, subtree: true, characterData: true });
+    return () => {
+      observer.disconnect();
+      changes.disconnect();
+    };
   }, [onPages, content]);
 
   const shown = Math.max(0, Math.min(page, pages - 1));

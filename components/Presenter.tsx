@@ -521,7 +521,7 @@ function projectorPhase(view: SeminarView): string {
   }
 }
 
-function ProjectorStage({ view, paging }: { view: SeminarView; paging: ComponentProps<typeof DiscussionNotes>["paging"] }) {
+export function ProjectorStage({ view, paging }: { view: SeminarView; paging: ComponentProps<typeof DiscussionNotes>["paging"] }) {
   if (view.phase === "SUMMARY") return <ProjectorSummary view={view} />;
   if (!view.scenario) return null;
   const counting = view.phase === "WAITING" || view.phase === "VOTING" || view.phase === "CLOSED";

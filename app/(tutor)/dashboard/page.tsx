@@ -6,7 +6,7 @@ import { requireTutor } from "@/lib/auth.server";
 import { startableCohorts } from "@/lib/cohorts.server";
 import { getPrisma } from "@/lib/db/client.server";
 import { formatJoinCode } from "@/lib/join-code";
-import { listPacks } from "@/lib/packs.server";
+import { listPacksFor } from "@/lib/pack-library.server";
 import { createCohortAction, startSeminarAction } from "./actions";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -23,20 +23,29 @@ export default async function Dashboard() {
       take: 20,
       include: { cohort: { select: { name: true } }, _count: { select: { participants: true } } },
     }),
-    listPacks(),
+    listPacksFor(tutor.id),
   ]);
 
   return (
     <>
       <TutorBar name={tutor.name} />
       <main id="main" className="page stack">
-        <h1>Your seminars</h1>
+        <div className="row" style={{ justifyContent: "space-between" }}>
+          <h1>Your seminars</h1>
+          <Link className="button secondary" href="/packs">
+            Packs: write, import, share
+          </Link>
+        </div>
         <div className="row" style={{ alignItems: "stretch" }}>
           <div style={{ flex: "2 1 20rem" }}>
             <StartSeminarForm
               action={startSeminarAction}
               cohorts={cohorts.map((c) => ({ id: c.id, name: c.name }))}
-              packs={packs.map((p) => ({ slug: p.slug, title: p.title, scenarioCount: p.scenarios.length }))}
+              packs={[
+                ...packs.own.map((p) => ({ ...p, group: "Your packs" })),
+                ...packs.shared.map((p) => ({ ...p, group: "Shared with you" })),
+                ...packs.shipped.map((p) => ({ ...p, group: "Packs of this installation" })),
+              ].map(({ slug, title, scenarioCount, group }) => ({ slug, title, scenarioCount, group }))}
             />
           </div>
           <div style={{ flex: "1 1 14rem" }}>

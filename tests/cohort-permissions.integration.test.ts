@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
 import { appForTests, tutorCookie } from "./helpers/app-server";
-import { seminarWithAnswers } from "./helpers/seminars";
+import { FIRST_PACK, seminarWithAnswers } from "./helpers/seminars";
 
 const app = appForTests();
 
@@ -62,6 +62,33 @@ describe("another tutor's cohort", () => {
     }
     const overview = await (await get("/cohorts", b.cookie)).text();
     expect(overview).not.toContain(a.cohort.name);
+
+    const scenario = `${FIRST_PACK}/${(await getPrisma().round.findFirstOrThrow({ where: { seminarId } })).scenarioId}`;
+    const history = `/history?scenario=${encodeURIComponent(scenario)}&cohort=${a.cohort.id}`;
+    expect(await (await get(history, a.cookie)).text()).toContain("2 Yes / 1 No");
+    const refused = await (await get(history, b.cookie)).text();
+    expect(refused).toContain("not shared with you");
+    expect(refused).not.toContain("2 Yes / 1 No");
+    // Without naming cohorts, the history covers only the tutor's own.
+    expect(await (await get(`/history?scenario=${encodeURIComponent(scenario)}`, b.cookie)).text()).not.toContain(a.cohort.name);
+
+    const exports = [
+      `/exports?scope=seminar&id=${seminarId}&format=csv`,
+      `/exports?scope=cohort&id=${a.cohort.id}&format=xlsx`,
+      `/exports?scope=cohort&id=${a.cohort.id}&format=csv&rows=responses`,
+      `/exports?scope=comparison&scenario=${encodeURIComponent(scenario)}&cohort=${a.cohort.id}&format=csv`,
+    ];
+    for (const path of exports) {
+      const own = await get(path, a.cookie);
+      expect(own.status, path).toBe(200);
+      expect(own.headers.get("content-disposition")).toMatch(/^attachment/);
+      await own.arrayBuffer();
+      const other = await get(path, b.cookie);
+      expect(other.status, path).toBe(404);
+      expect(await other.text()).not.toContain(a.cohort.name);
+    }
+    expect((await fetch(`${app().url}${exports[0]}`)).status).toBe(401);
+    expect((await get("/exports?scope=cohort&format=pdf", a.cookie)).status).toBe(400);
   });
 
   it("cannot be changed by replaying the owner's form actions with another tutor's cookie", async () => {

@@ -42,6 +42,13 @@ async function main() {
     console.log(`Demo tutor: ${DEMO_TUTOR.email} / ${DEMO_TUTOR.password}`);
   }
 
+  if (env.RETENTION_DAYS) {
+    const { startRetentionJob } = await import("@/lib/retention.server");
+    const stopRetention = startRetentionJob(env.RETENTION_DAYS);
+    stops.unshift(async () => stopRetention());
+    console.log(`Retention: answers older than ${env.RETENTION_DAYS} days are deleted every six hours`);
+  }
+
   const app = next({ dev, hostname: env.HOST, port: env.PORT });
   const handle = app.getRequestHandler();
   await app.prepare();

@@ -169,7 +169,7 @@ export function PhoneSeminar({ code }: { code: string }) {
         </summary>
         <p>
           Nobody, not even your tutor, sees who answered what. The class sees totals only, and only when your tutor reveals
-          them.
+          them. <a href="/privacy">What is stored, and for how long</a>
         </p>
       </details>
       <div aria-live="polite" className="visually-hidden">

@@ -46,6 +46,8 @@ export const envSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).default("Single sign-on"),
+  /** Students' answers older than this many days are deleted (see lib/retention.server.ts). Unset: kept. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { z } from "zod";
 import { JoinForm } from "@/components/JoinForm";
 
@@ -17,6 +18,9 @@ export default async function JoinPage({ searchParams }: { searchParams: Promise
         initialCode={query.code ?? ""}
         initialError={query.error === "not-found" ? "No seminar is running with that code. Check the code on the screen." : undefined}
       />
+      <p>
+        <Link href="/privacy">What Weigh In stores about you, and for how long</Link>
+      </p>
     </main>
   );
 }

@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { env } from "@/lib/env.server";
+
+export const metadata: Metadata = { title: "Privacy" };
+export const dynamic = "force-dynamic";
+
+export default function PrivacyPage() {
+  const days = env().RETENTION_DAYS;
+  return (
+    <main id="main" className="page narrow stack">
+      <h1>What Weigh In stores</h1>
+
+      <section aria-labelledby="students-heading" className="stack">
+        <h2 id="students-heading">About students</h2>
+        <p>You do not sign in, and Weigh In never asks for or stores your name, e-mail address or IP address.</p>
+        <p>When you join a seminar, your phone is given a random token that this browser keeps in its storage, so that it is recognised again if the connection drops. The server stores only a one-way hash of that token, which cannot be turned back into it.</p>
+        <p>For each question you answer, the server stores Yes or No, the time, and which anonymous phone gave it, so that a changed answer replaces the earlier one and the re-vote can count who changed their mind. Your tutor sees totals, never who answered what; exports name phones only by a random id.</p>
+        <p>
+          How long:{" "}
+          {days
+            ? `answers are deleted automatically ${days} days after they were given, and the anonymous phone with them.`
+            : "this installation keeps answers until your tutor deletes the seminar or its cohort (its administrator has set no automatic deletion)."}
+        </p>
+      </section>
+
+      <section aria-labelledby="tutors-heading" className="stack">
+        <h2 id="tutors-heading">About tutors</h2>
+        <p>
+          For each tutor account: name, e-mail address, role, and a bcrypt hash of the password (none when signing in through
+          the institution&apos;s single sign-on). Sign-in keeps a signed session cookie for up to 12 hours. Tutors&apos;
+          cohorts, seminars and the pack each seminar used are kept until the tutor deletes them.
+        </p>
+      </section>
+
+      <p>
+        <Link href="/join">Back to joining a seminar</Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Response_createdAt_idx" ON "Response"("createdAt");

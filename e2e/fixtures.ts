@@ -267,7 +267,30 @@ export async function screenshot(page: Page, name: string, sizes: { width: numbe
 
 // Playwright calls a fixture's second argument `use`; named `provide` here so that React's
 // lint rules do not take it for a hook.
-export const test = base.extend<{ tutor: Tutor; phones: Phones }>({
+export const test = base.extend<{ tutor: Tutor; phones: Phones; cspViolations: string[] }>({
+  // Every page of every test, in every browser context (tutor, phones, remotes), must run without
+  // breaking the Content-Security-Policy: Chromium reports each blocked script or connection on
+  // the console.
+  cspViolations: [
+    async ({ browser, context }, provide) => {
+      const seen: string[] = [];
+      const watch = (ctx: BrowserContext) =>
+        ctx.on("console", (message) => {
+          if (/Content Security Policy/i.test(message.text())) seen.push(`${message.page()?.url() ?? "?"}: ${message.text()}`);
+        });
+      watch(context);
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (...args) => {
+        const ctx = await newContext(...args);
+        watch(ctx);
+        return ctx;
+      };
+      await provide(seen);
+      browser.newContext = newContext;
+      expect(seen, "Content-Security-Policy violations").toEqual([]);
+    },
+    { auto: true },
+  ],
   tutor: async ({ page, browser }, provide) => {
     const tutor = new Tutor(page, browser);
     await signInAsTutor(page);

@@ -12,7 +12,8 @@ async function main() {
   const env = parseEnv();
   const dev = env.NODE_ENV !== "production";
   const dataDir = path.resolve(env.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  // Holds the embedded database and the generated session secret: other users have no business in it.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const stops: (() => Promise<void>)[] = [];
 
   if (!env.DATABASE_URL) {

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
+import { stampClientAddress } from "@/lib/client-address.server";
 import { EnvError, parseEnv } from "@/lib/env.server";
 
 async function main() {
@@ -36,11 +37,20 @@ async function main() {
   const packs = await listPacks();
   console.log(`Content: ${packs.length} pack(s): ${packs.map((p) => p.slug).join(", ")}`);
 
+  // On by default only for the embedded quick start. An existing demo tutor is made safe either way.
+  const { ensureDemo, secureDemoTutor } = await import("@/lib/demo.server");
   const demo = env.DEMO ?? !env.DATABASE_URL;
-  if (demo) {
-    const { ensureDemo, DEMO_TUTOR } = await import("@/lib/demo.server");
-    await ensureDemo();
-    console.log(`Demo tutor: ${DEMO_TUTOR.email} / ${DEMO_TUTOR.password}`);
+  const status = demo ? await ensureDemo({ password: env.DEMO_PASSWORD }) : await secureDemoTutor();
+  if (status) {
+    for (const change of status.repaired) console.log(`Demo tutor ${status.email}: ${change}.`);
+    if (env.DEMO_PASSWORD && demo) {
+      console.log(`Demo tutor: ${status.email}, password from DEMO_PASSWORD`);
+    } else if (status.newPassword) {
+      console.log(`Demo tutor: ${status.email}, password ${status.newPassword} (shown this once; kept only as a hash)`);
+    } else if (demo) {
+      console.log(`Demo tutor: ${status.email} (password shown when it was created; \`npm run demo:remove\` and a restart make a new one)`);
+    }
+    if (!demo) console.log("The demo is off: `npm run demo:remove` removes the demo tutor (with the server stopped).");
   }
 
   if (env.RETENTION_DAYS) {
@@ -54,7 +64,10 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const httpServer = createServer((req, res) => void handle(req, res));
+  const httpServer = createServer((req, res) => {
+    stampClientAddress(req, env.TRUST_PROXY ?? false);
+    void handle(req, res);
+  });
   const { attachRealtime } = await import("@/lib/realtime/socket-server");
   const io = attachRealtime(httpServer);
   if (env.REALTIME_ADAPTER === "postgres") {

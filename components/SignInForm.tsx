@@ -23,7 +23,7 @@ export function SignInForm({ callbackUrl, sso }: { callbackUrl: string; sso: { i
           });
           setBusy(false);
           if (result?.ok) window.location.assign(callbackUrl);
-          else setError("That e-mail and password do not match an account.");
+          else setError(signInError(result?.error));
         }}
       >
         <div>
@@ -50,4 +50,11 @@ export function SignInForm({ callbackUrl, sso }: { callbackUrl: string; sso: { i
       )}
     </div>
   );
+}
+
+/** The form's message for next-auth's error code (`TooManyAttempts:<seconds>` from lib/auth.server.ts). */
+function signInError(code: string | null | undefined): string {
+  const limited = /^TooManyAttempts:(\d+)$/.exec(code ?? "");
+  if (limited) return `Too many attempts. Wait ${limited[1]} s, then try again.`;
+  return "That e-mail and password do not match an account.";
 }

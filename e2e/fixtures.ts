@@ -7,7 +7,8 @@ import type { SeminarView } from "@/lib/realtime/protocol";
 
 export { expect };
 
-export const DEMO_TUTOR = { email: "tutor@example.org", password: "weigh-in-demo" };
+/** The demo tutor; playwright.config.ts picks its password for each run (E2E_DEMO_PASSWORD). */
+export const DEMO_TUTOR = { email: "tutor@example.org", password: process.env.E2E_DEMO_PASSWORD ?? "" };
 
 /** A phone-sized browser context (Chromium; the device's own browser type is not what we test). */
 const { defaultBrowserType: _, ...PHONE } = devices["Pixel 7"];

@@ -1,44 +1,127 @@
 // Tutor sign-in (next-auth v4): e-mail and password for small installs, OIDC for institutions.
-// Sessions are signed JWT cookies, so the socket.io server can check them too.
-import bcrypt from "bcryptjs";
+// Sessions are signed JWT cookies, so the socket.io server can check them too. Each cookie
+// carries the tutor's session version: signing out or disabling a tutor bumps it, which ends
+// every session of that tutor at the next page load or socket handshake.
+import { compare, hash } from "@node-rs/bcrypt";
 import type { NextAuthOptions } from "next-auth";
-import { getServerSession } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { decode } from "next-auth/jwt";
+import { decode, type JWT } from "next-auth/jwt";
 import { z } from "zod";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address.server";
 import { getPrisma } from "@/lib/db/client.server";
 import { env } from "@/lib/env.server";
+import { checkSignInAllowed, recordSignInResult, SignInLimitedError } from "@/lib/sign-in-limits.server";
 
 const credentialsSchema = z.object({
   email: z.email().max(320).transform((e) => e.toLowerCase()),
   password: z.string().min(1).max(1024),
 });
 
+const BCRYPT_COST = 12;
+
+/** bcrypt in native threads (libuv's pool), so a burst of sign-ins does not stall the event loop. */
 export function hashPassword(password: string): Promise<string> {
-  return bcrypt.hash(password, 12);
+  return hash(password, BCRYPT_COST);
 }
 
-let dummyHash: string | undefined;
+export function passwordMatches(password: string, passwordHash: string): Promise<boolean> {
+  return compare(password, passwordHash).catch(() => false);
+}
 
-export async function verifyTutorPassword(email: string, password: string) {
+let dummyHash: Promise<string> | undefined;
+
+/** The error message a limited sign-in carries to the form: `TooManyAttempts:<seconds>`. */
+export const TOO_MANY_ATTEMPTS = "TooManyAttempts";
+
+/**
+ * The tutor for an e-mail and password, or null. Throws SignInLimitedError when this client
+ * has guessed too often (see lib/sign-in-limits.server.ts).
+ */
+export async function verifyTutorPassword(email: string, password: string, clientAddress = "unknown") {
   const parsed = credentialsSchema.safeParse({ email, password });
   if (!parsed.success) return null;
+  const attempt = { account: parsed.data.email, address: clientAddress };
+  await checkSignInAllowed(attempt);
   const tutor = await getPrisma().tutor.findUnique({ where: { email: parsed.data.email } });
   // Compare against a dummy hash for unknown e-mails, so timing does not reveal who has an account.
-  const hash = tutor?.passwordHash ?? (dummyHash ??= await bcrypt.hash("no such tutor", 12));
-  const ok = await bcrypt.compare(parsed.data.password, hash);
-  return ok && tutor?.passwordHash ? tutor : null;
+  const stored = tutor?.passwordHash ?? (await (dummyHash ??= hashPassword("no such tutor")));
+  const ok = (await passwordMatches(parsed.data.password, stored)) && !!tutor?.passwordHash && !tutor.disabledAt;
+  await recordSignInResult(attempt, ok);
+  return ok ? tutor : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Single sign-on
+
+/** Why a single sign-on was refused: the sign-in page shows a message for each. */
+export type SsoRefusal = "SsoNoEmail" | "SsoUnverifiedEmail" | "SsoLinkDisabled" | "SsoAdminLink" | "SsoDisabled";
+
+export interface SsoIdentity {
+  issuer: string;
+  subject: string;
+  email?: string | null;
+  emailVerified: boolean;
+  name?: string | null;
+}
+
+/**
+ * The tutor for a single sign-on, found by the provider's issuer and subject. A new identity
+ * takes over an existing tutor's account by e-mail only when the provider says the e-mail is
+ * verified, and either the installation allows linking (OIDC_LINK_BY_EMAIL) or the tutor was
+ * created by single sign-on before identities were recorded (no password, no identity). An
+ * administrator is never linked by e-mail. An unused e-mail gets a new tutor.
+ */
+export async function tutorForSso(identity: SsoIdentity, options: { linkByEmail: boolean }) {
+  const prisma = getPrisma();
+  const known = await prisma.tutorIdentity.findUnique({
+    where: { issuer_subject: { issuer: identity.issuer, subject: identity.subject } },
+    include: { tutor: true },
+  });
+  if (known) return known.tutor.disabledAt ? refuse("SsoDisabled") : { tutor: known.tutor };
+
+  const email = identity.email?.trim().toLowerCase();
+  if (!email) return refuse("SsoNoEmail");
+  const link = { issuer: identity.issuer, subject: identity.subject };
+  const existing = await prisma.tutor.findUnique({ where: { email }, include: { _count: { select: { identities: true } } } });
+  if (!existing) {
+    const tutor = await prisma.tutor.create({ data: { email, name: identity.name?.trim() || email, identities: { create: link } } });
+    return { tutor };
+  }
+  if (existing.role === "ADMIN") return refuse("SsoAdminLink");
+  if (!identity.emailVerified) return refuse("SsoUnverifiedEmail");
+  const createdBySso = existing.passwordHash === null && existing._count.identities === 0;
+  if (!options.linkByEmail && !createdBySso) return refuse("SsoLinkDisabled");
+  if (existing.disabledAt) return refuse("SsoDisabled");
+  await prisma.tutorIdentity.create({ data: { ...link, tutorId: existing.id } });
+  return { tutor: existing };
+}
+
+function refuse(reason: SsoRefusal) {
+  return { refused: reason };
+}
+
+const ssoProfileSchema = z.object({
+  sub: z.string().min(1).max(255),
+  email: z.string().max(320).nullish(),
+  // Only a literal true counts: some providers send "true" or leave it out.
+  email_verified: z.unknown().optional(),
+  name: z.string().max(200).nullish(),
+});
+
+function oidcIssuer(): string | undefined {
+  return env().OIDC_ISSUER?.replace(/\/$/, "");
 }
 
 function oidcProvider() {
   const e = env();
-  if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) return [];
+  const issuer = oidcIssuer();
+  if (!issuer || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) return [];
   return [
     {
       id: "oidc",
       name: e.OIDC_NAME,
       type: "oauth" as const,
-      wellKnown: `${e.OIDC_ISSUER.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      wellKnown: `${issuer}/.well-known/openid-configuration`,
       clientId: e.OIDC_CLIENT_ID,
       clientSecret: e.OIDC_CLIENT_SECRET,
       authorization: { params: { scope: "openid email profile" } },
@@ -51,38 +134,65 @@ function oidcProvider() {
   ];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sessions
+
+/** What a session cookie carries besides next-auth's own fields. */
+interface SessionClaims {
+  tutorId: string;
+  sessionVersion: number;
+}
+
+const sessionClaimsSchema = z.object({ tutorId: z.string().min(1), sessionVersion: z.number().int().min(0) });
+
 export function authOptions(): NextAuthOptions {
   return {
     secret: env().NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
-    pages: { signIn: "/signin", signOut: "/signout" },
+    pages: { signIn: "/signin", signOut: "/signout", error: "/signin" },
     providers: [
       CredentialsProvider({
         name: "E-mail and password",
         credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(credentials) {
-          const tutor = await verifyTutorPassword(credentials?.email ?? "", credentials?.password ?? "");
-          return tutor ? { id: tutor.id, email: tutor.email, name: tutor.name } : null;
+        async authorize(credentials, req) {
+          const address = String(req?.headers?.[CLIENT_ADDRESS_HEADER] ?? "unknown");
+          try {
+            const tutor = await verifyTutorPassword(credentials?.email ?? "", credentials?.password ?? "", address);
+            return tutor ? { id: tutor.id, email: tutor.email, name: tutor.name, sessionVersion: tutor.sessionVersion } : null;
+          } catch (error) {
+            // next-auth hands a thrown message to the sign-in form as its error code.
+            if (error instanceof SignInLimitedError) throw new Error(`${TOO_MANY_ATTEMPTS}:${error.retryAfterSeconds}`);
+            throw error;
+          }
         },
       }),
       ...oidcProvider(),
     ],
     callbacks: {
-      async signIn({ user, account }) {
+      async signIn({ user, account, profile }) {
         if (account?.provider !== "oidc") return true;
-        // SSO: the identity provider vouches for the e-mail; tutors are created on first sign-in.
-        const email = user.email?.toLowerCase();
-        if (!email) return false;
-        const tutor = await getPrisma().tutor.upsert({
-          where: { email },
-          create: { email, name: user.name ?? email },
-          update: {},
-        });
-        user.id = tutor.id;
+        const claims = ssoProfileSchema.safeParse(profile);
+        if (!claims.success) return "/signin?error=SsoNoEmail";
+        const result = await tutorForSso(
+          {
+            issuer: oidcIssuer()!,
+            subject: claims.data.sub,
+            email: claims.data.email,
+            emailVerified: claims.data.email_verified === true,
+            name: claims.data.name,
+          },
+          { linkByEmail: env().OIDC_LINK_BY_EMAIL },
+        );
+        if ("refused" in result) return `/signin?error=${result.refused}`;
+        user.id = result.tutor.id;
+        (user as { sessionVersion?: number }).sessionVersion = result.tutor.sessionVersion;
         return true;
       },
       async jwt({ token, user }) {
-        if (user) token.tutorId = user.id;
+        if (user) {
+          token.tutorId = user.id;
+          token.sessionVersion = (user as { sessionVersion?: number }).sessionVersion;
+        }
         return token;
       },
       async session({ session, token }) {
@@ -90,7 +200,24 @@ export function authOptions(): NextAuthOptions {
         return session;
       },
     },
+    events: {
+      // Ends this session and every other session of the tutor: a copied cookie stops working.
+      async signOut({ token }) {
+        const claims = sessionClaimsSchema.safeParse(token);
+        if (claims.success) await revokeSessions(claims.data.tutorId);
+      },
+    },
   };
+}
+
+/** Ends every session of a tutor (sign-out, a replaced password). */
+export async function revokeSessions(tutorId: string): Promise<void> {
+  await getPrisma().tutor.updateMany({ where: { id: tutorId }, data: { sessionVersion: { increment: 1 } } });
+}
+
+/** Disables a tutor: no sign-in any more, and every session ends now. */
+export async function disableTutor(tutorId: string): Promise<void> {
+  await getPrisma().tutor.update({ where: { id: tutorId }, data: { disabledAt: new Date(), sessionVersion: { increment: 1 } } });
 }
 
 export interface SignedInTutor {
@@ -100,25 +227,10 @@ export interface SignedInTutor {
   role: "TUTOR" | "ADMIN";
 }
 
-/** The signed-in tutor for a page or route handler, or null. */
-export async function currentTutor(): Promise<SignedInTutor | null> {
-  const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  return getPrisma().tutor.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true } });
-}
-
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
-/** The tutor id in a session cookie, for the socket.io handshake (which is not a Next request). */
-export async function tutorIdFromCookieHeader(cookieHeader: string | undefined): Promise<string | null> {
-  if (!cookieHeader) return null;
-  const cookies = new Map(
-    cookieHeader.split(";").map((part) => {
-      const i = part.indexOf("=");
-      return [part.slice(0, i).trim(), decodeURIComponent(part.slice(i + 1).trim())] as const;
-    }),
-  );
+/** The tutor whose live session a set of cookies carries, or null (none, forged, signed out, disabled). */
+async function tutorFromCookies(cookies: Map<string, string>): Promise<SignedInTutor | null> {
   for (const name of SESSION_COOKIES) {
     // next-auth splits large cookies into name.0, name.1, ...
     let value = cookies.get(name);
@@ -128,14 +240,52 @@ export async function tutorIdFromCookieHeader(cookieHeader: string | undefined):
       value = chunks.join("") || undefined;
     }
     if (!value) continue;
+    let token: JWT | null = null;
     try {
-      const token = await decode({ token: value, secret: env().NEXTAUTH_SECRET! });
-      if (token && typeof token.tutorId === "string") return token.tutorId;
+      token = await decode({ token: value, secret: env().NEXTAUTH_SECRET! });
     } catch {
       // A forged or outdated cookie is simply not a session.
     }
+    const claims = sessionClaimsSchema.safeParse(token);
+    if (claims.success) return liveSessionTutor(claims.data);
   }
   return null;
+}
+
+async function liveSessionTutor(claims: SessionClaims): Promise<SignedInTutor | null> {
+  const tutor = await getPrisma().tutor.findUnique({
+    where: { id: claims.tutorId },
+    select: { id: true, email: true, name: true, role: true, sessionVersion: true, disabledAt: true },
+  });
+  if (!tutor || tutor.disabledAt || tutor.sessionVersion !== claims.sessionVersion) return null;
+  return { id: tutor.id, email: tutor.email, name: tutor.name, role: tutor.role };
+}
+
+/** The signed-in tutor for a page or route handler, or null. */
+export async function currentTutor(): Promise<SignedInTutor | null> {
+  const { cookies } = await import("next/headers");
+  const store = await cookies();
+  return tutorFromCookies(new Map(store.getAll().map((c) => [c.name, c.value])));
+}
+
+/** The tutor id in a live session cookie, for the socket.io handshake (which is not a Next request). */
+export async function tutorIdFromCookieHeader(cookieHeader: string | undefined): Promise<string | null> {
+  if (!cookieHeader) return null;
+  const cookies = new Map(
+    cookieHeader.split(";").map((part) => {
+      const i = part.indexOf("=");
+      return [part.slice(0, i).trim(), safeDecode(part.slice(i + 1).trim())] as const;
+    }),
+  );
+  return (await tutorFromCookies(cookies))?.id ?? null;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /** The signed-in tutor, or a redirect to sign-in that comes back to `returnTo`. */

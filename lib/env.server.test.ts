@@ -30,4 +30,32 @@ describe("environment", () => {
     expect(parseEnv({ DEMO: "false" }).DEMO).toBe(false);
     expect(parseEnv({ DEMO: "1" }).DEMO).toBe(true);
   });
+
+  it("refuses a session secret that is published, a placeholder or predictable", () => {
+    const refused = [
+      "change-me-to-a-long-random-string-of-32-chars", // the old docker-compose default
+      "change-me-please-change-me-please-123456",
+      "my-super-secret-session-key-for-weigh-in",
+      "a".repeat(64),
+      "ab".repeat(32),
+    ];
+    for (const NEXTAUTH_SECRET of refused) {
+      expect(() => parseEnv({ NEXTAUTH_SECRET }), NEXTAUTH_SECRET).toThrow(/NEXTAUTH_SECRET/);
+    }
+    // What `openssl rand -base64 32` and `openssl rand -hex 32` print.
+    for (const NEXTAUTH_SECRET of ["q3J0m7kq8Zb8vB8Yt4Hn0mXo6zN3uF0cS9l1pW2rE5A=", "4f9a0c6e1b2d7f83a5c4e6b9d0f1a2c3e4b5d6f7a8c9e0f1a2b3c4d5e6f7a8b9"]) {
+      expect(parseEnv({ NEXTAUTH_SECRET }).NEXTAUTH_SECRET).toBe(NEXTAUTH_SECRET);
+    }
+  });
+
+  it("links single sign-on to existing accounts by e-mail only when switched on", () => {
+    expect(parseEnv({}).OIDC_LINK_BY_EMAIL).toBe(false);
+    expect(parseEnv({ OIDC_LINK_BY_EMAIL: "true" }).OIDC_LINK_BY_EMAIL).toBe(true);
+    expect(() => parseEnv({ OIDC_LINK_BY_EMAIL: "maybe" })).toThrow(/OIDC_LINK_BY_EMAIL/);
+  });
+
+  it("takes a demo password only when it is long enough", () => {
+    expect(parseEnv({}).DEMO_PASSWORD).toBeUndefined();
+    expect(() => parseEnv({ DEMO_PASSWORD: "short" })).toThrow(/DEMO_PASSWORD/);
+  });
 });

@@ -13,6 +13,25 @@ const booleanish = z
   .transform((v) => (v === "" ? undefined : ["true", "1", "yes"].includes(v)))
   .optional();
 
+/** Values published somewhere (earlier compose files, examples): anyone could forge sessions with them. */
+const KNOWN_SECRETS = new Set(["change-me-to-a-long-random-string-of-32-chars"]);
+const PLACEHOLDER = /change[-_ ]?me|replace[-_ ]?me|placeholder|example|secret|password|your[-_ ]/i;
+
+/** Shannon entropy of the string's own characters, in bits: low for "aaaa…" or "abcabc…". */
+export function estimatedBits(value: string): number {
+  const counts = new Map<string, number>();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) perChar -= (n / value.length) * Math.log2(n / value.length);
+  return perChar * value.length;
+}
+
+const sessionSecret = z
+  .string()
+  .min(32, "must be at least 32 characters")
+  .refine((v) => !KNOWN_SECRETS.has(v) && !PLACEHOLDER.test(v), "is a placeholder or published value: generate one with `openssl rand -base64 32`")
+  .refine((v) => estimatedBits(v) >= 100, "is too predictable (repeated characters): generate one with `openssl rand -base64 32`");
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -34,12 +53,16 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default(".data"),
   CONTENT_DIR: z.string().min(1).default("content"),
   /** Signs tutor sessions. Unset: generated once and kept in DATA_DIR. */
-  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  NEXTAUTH_SECRET: sessionSecret.optional(),
   NEXTAUTH_URL: optionalUrl,
   /** The address students type, shown on the projector. Unset: taken from the request. */
   PUBLIC_URL: optionalUrl,
   /** Create the demo tutor, cohort and sign-in. Default: on for the embedded database. */
   DEMO: booleanish,
+  /** The demo tutor's password when it is created (for test servers); unset: a random one, printed once. */
+  DEMO_PASSWORD: z.string().min(16, "must be at least 16 characters").max(200).optional(),
+  /** Requests come through a proxy that appends the client address to X-Forwarded-For. */
+  TRUST_PROXY: booleanish,
   /** "postgres": several app processes share broadcasts through PostgreSQL (see docs/deployment.md). */
   REALTIME_ADAPTER: z.enum(["none", "postgres"]).default("none"),
   OIDC_ISSUER: optionalUrl,
@@ -48,6 +71,11 @@ export const envSchema = z.object({
   OIDC_NAME: z.string().min(1).default("Single sign-on"),
   /** Students' answers older than this many days are deleted (see lib/retention.server.ts). Unset: kept. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).optional(),
+  /**
+   * A first single sign-on may take over an existing password account with the same e-mail when
+   * the provider says the e-mail is verified (never an administrator's). Default: off.
+   */
+  OIDC_LINK_BY_EMAIL: booleanish.transform((v) => v ?? false),
 });
 
 export type Env = z.infer<typeof envSchema>;

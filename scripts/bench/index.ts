@@ -9,7 +9,7 @@
 // round is closed and the stored tally is compared with what the phones were told was recorded.
 // What every number means: docs/performance.md.
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -35,7 +35,8 @@ import {
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
 const DEMO_EMAIL = "tutor@example.org";
-const DEMO_PASSWORD = "weigh-in-demo";
+/** The demo tutor's password for this run's server (DEMO_PASSWORD). */
+const DEMO_PASSWORD = randomBytes(18).toString("base64url");
 const BENCH_DB_PREFIX = "weighin_bench_";
 
 // ---------------------------------------------------------------------------------------------
@@ -283,6 +284,7 @@ async function startServer(databaseUrl: string, tmp: string, cpuProfDir: string 
     HOST: "127.0.0.1",
     DATA_DIR: path.join(tmp, "data"),
     DEMO: "true",
+    DEMO_PASSWORD,
     DATABASE_URL: databaseUrl,
     NEXTAUTH_URL: base,
   };

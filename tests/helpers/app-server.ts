@@ -1,6 +1,7 @@
 // Real app processes for integration tests: the production build of server.ts on its own
 // port, on the test database. Tests kill and restart them to check what survives.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll } from "vitest";
@@ -8,7 +9,8 @@ import { io as connect, type Socket } from "socket.io-client";
 import { buildIfStale } from "../../scripts/build-if-stale";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/protocol";
 
-export const TEST_SECRET = "integration-test-secret-integration-test-secret";
+/** Each test file's app processes sign sessions with a key of their own. */
+export const TEST_SECRET = randomBytes(32).toString("base64url");
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -77,9 +79,9 @@ export async function startApp(options: { port?: number; env?: Record<string, st
   };
 }
 
-/** A session cookie for a tutor, as next-auth would set it after sign-in. */
-export async function tutorCookie(tutorId: string): Promise<string> {
-  const token = await encode({ token: { tutorId, sub: tutorId }, secret: TEST_SECRET });
+/** A session cookie for a tutor, as next-auth would set it after sign-in (a new tutor's session version is 0). */
+export async function tutorCookie(tutorId: string, sessionVersion = 0): Promise<string> {
+  const token = await encode({ token: { tutorId, sub: tutorId, sessionVersion }, secret: TEST_SECRET });
   return `next-auth.session-token=${token}`;
 }
 

@@ -4,6 +4,7 @@
 // every session of that tutor at the next page load or socket handshake.
 import { compare, hash } from "@node-rs/bcrypt";
 import type { NextAuthOptions } from "next-auth";
+import pLimit from "p-limit";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { decode, type JWT } from "next-auth/jwt";
 import { z } from "zod";
@@ -18,14 +19,19 @@ const credentialsSchema = z.object({
 });
 
 const BCRYPT_COST = 12;
+/**
+ * bcrypt runs in native threads (libuv's pool of 4), so a burst of sign-ins does not stall the
+ * event loop. At most two at a time: the same pool reads files for every page, which must not
+ * wait behind a queue of password checks.
+ */
+const bcryptSlots = pLimit(2);
 
-/** bcrypt in native threads (libuv's pool), so a burst of sign-ins does not stall the event loop. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, BCRYPT_COST);
+  return bcryptSlots(() => hash(password, BCRYPT_COST));
 }
 
 export function passwordMatches(password: string, passwordHash: string): Promise<boolean> {
-  return compare(password, passwordHash).catch(() => false);
+  return bcryptSlots(() => compare(password, passwordHash)).catch(() => false);
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -104,7 +104,7 @@ async function tutorWithPassword(label: string, password: string, role: "TUTOR" 
   return tutor;
 }
 
-describe("the demo tutor", () => {
+describe("the demo tutor", { timeout: 120_000 }, () => {
   it("is an ordinary tutor whose password is generated, printed once and never the published one", async () => {
     const printed = /Demo tutor: tutor@example\.org, password (\S+) \(shown this once/.exec(app.output());
     expect(printed, app.output()).not.toBeNull();
@@ -152,7 +152,7 @@ describe("the demo tutor", () => {
   });
 });
 
-describe("signing out", () => {
+describe("signing out", { timeout: 120_000 }, () => {
   it("ends the session: a copied cookie no longer opens the dashboard nor a presenter socket", async () => {
     const password = "correct horse battery staple";
     const { tutor, seminar } = await seminarWithOpenRound("signout");
@@ -187,7 +187,8 @@ describe("signing out", () => {
   });
 });
 
-describe("password guessing", () => {
+// Each sign-in costs a bcrypt check (about 0.3 s, more on a busy machine): room for dozens.
+describe("password guessing", { timeout: 120_000 }, () => {
   it("blocks an address after 5 wrong passwords for an account, without locking the tutor out elsewhere", async () => {
     const password = "the tutor's own password";
     const tutor = await tutorWithPassword("guessed", password);

@@ -226,6 +226,11 @@ export async function disableTutor(tutorId: string): Promise<void> {
   await getPrisma().tutor.update({ where: { id: tutorId }, data: { disabledAt: new Date(), sessionVersion: { increment: 1 } } });
 }
 
+/** Enables a disabled tutor again (they sign in anew; old sessions stay ended). */
+export async function enableTutor(tutorId: string): Promise<void> {
+  await getPrisma().tutor.update({ where: { id: tutorId }, data: { disabledAt: null } });
+}
+
 export interface SignedInTutor {
   id: string;
   email: string;

@@ -7,7 +7,7 @@ const NotesMarkdown = lazy(() => import("./NotesMarkdown"));
 
 export function NoteParagraph({ text }: { text: string }) {
   return (
-    <Suspense fallback={<p>{text}</p>}>
+    <Suspense fallback={<p data-loading="">{text}</p>}>
       <NotesMarkdown text={text} />
     </Suspense>
   );

@@ -53,12 +53,15 @@ test("notes with <img onerror> and a javascript: link are harmless on the projec
     ["phone", phone.page.locator("main")],
   ] as const) {
     const notes = screen.locator(".notes");
+    // Until the renderer has loaded, notes show as plain text; check what it makes of them.
+    await expect(notes.getByText("Click me"), who).toBeVisible();
+    await expect(notes.locator("[data-loading]"), who).toHaveCount(0);
+    await expect(notes.locator("img, script, [onerror]"), who).toHaveCount(0);
+    expect(await screen.page().evaluate(() => (window as { __pwned?: string }).__pwned), who).toBeUndefined();
     await expect(notes.locator("strong", { hasText: "calm" }), who).toBeVisible();
     await expect(notes.locator("blockquote"), who).toContainText("A quote with");
     await expect(notes.getByRole("link", { name: "a safe link" }), who).toHaveAttribute("href", "https://example.org/guide");
-    await expect(notes.locator("img, script, [onerror]"), who).toHaveCount(0);
     // The javascript: link keeps its text but has no target to run.
-    await expect(notes.getByText("Click me"), who).toBeVisible();
     const hrefs = await notes.locator("a").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
     expect(hrefs.filter((h) => /^\s*javascript:/i.test(h)), who).toEqual([]);
     await notes.getByText("Click me").click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env.server";
+import { EnvError, databaseSettings, parseEnv } from "./env.server";
 
 describe("environment", () => {
   it("has working defaults for the embedded quick start", () => {
@@ -57,5 +57,25 @@ describe("environment", () => {
   it("takes a demo password only when it is long enough", () => {
     expect(parseEnv({}).DEMO_PASSWORD).toBeUndefined();
     expect(() => parseEnv({ DEMO_PASSWORD: "short" })).toThrow(/DEMO_PASSWORD/);
+  });
+});
+
+describe("database settings", () => {
+  it("bound every wait on the database by default, and take other bounds from the environment", async () => {
+    const { poolConfig } = await import("./db/client.server");
+    expect(poolConfig("postgres://db/x", databaseSettings({}))).toMatchObject({
+      max: 10,
+      connectionTimeoutMillis: 5_000,
+      statement_timeout: 5_000,
+      query_timeout: 7_000,
+      idle_in_transaction_session_timeout: 30_000,
+    });
+    const slow = databaseSettings({ DATABASE_STATEMENT_TIMEOUT_MS: "20000", DATABASE_CONNECT_TIMEOUT_MS: "1000" });
+    expect(poolConfig("postgres://db/x", slow)).toMatchObject({ connectionTimeoutMillis: 1_000, statement_timeout: 20_000, query_timeout: 22_000 });
+  });
+
+  it("refuse a timeout that is not a positive number of milliseconds", () => {
+    expect(() => databaseSettings({ DATABASE_STATEMENT_TIMEOUT_MS: "0" })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
+    expect(() => databaseSettings({ DATABASE_CONNECT_TIMEOUT_MS: "soon" })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
   });
 });

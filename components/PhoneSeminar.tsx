@@ -2,137 +2,25 @@
 // The student's phone: join anonymously, answer in one tap, see what the tutor reveals.
 // Survives a flaky network: re-joins on reconnect, keeps its answer, resends an unsent one.
 import Link from "next/link";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect } from "react";
 import type { AnswerValue, SeminarView } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
 import { DiscussionNotes } from "@/components/DiscussionNotes";
 import { ResultsChart, describeResults } from "@/components/ResultsChart";
 import { useAnnouncement } from "@/components/useAnnouncement";
-import { connectSocket, newVoteId, type WeighInSocket } from "@/components/socket";
-
-interface PendingVote {
-  roundId: string;
-  answer: AnswerValue;
-  voteId: string;
-}
-
-const tokenKey = (code: string) => `weighin:participant:${code}`;
-const pendingKey = (code: string) => `weighin:pending:${code}`;
+import { usePhoneClient } from "@/components/usePhoneClient";
 
 export function PhoneSeminar({ code }: { code: string }) {
-  const socketRef = useRef<WeighInSocket | null>(null);
-  const [view, setView] = useState<SeminarView | null>(null);
-  const [answers, setAnswers] = useState<Record<string, AnswerValue>>({});
-  const [pending, setPending] = useState<PendingVote | null>(null);
-  const pendingRef = useRef<PendingVote | null>(null);
-  const [connected, setConnected] = useState(false);
-  const [fatal, setFatal] = useState("");
-  const [message, setMessage] = useState("");
+  const { view, answers, pending, connected, fatal, message, vote, joinAsNew, onEvent } = usePhoneClient(code);
   // Screen readers hear what changed: voting opening and closing, results shown, a new scenario.
   const [announcement, setAnnouncement] = useAnnouncement(view, announce);
-
-  const updatePending = useCallback(
-    (vote: PendingVote | null) => {
-      pendingRef.current = vote;
-      setPending(vote);
-      if (vote) localStorage.setItem(pendingKey(code), JSON.stringify(vote));
-      else localStorage.removeItem(pendingKey(code));
-    },
-    [code],
+  useEffect(
+    () =>
+      onEvent((event) => {
+        if (event.type === "recorded") setAnnouncement(`Your answer, ${event.answer === "YES" ? "Yes" : "No"}, is recorded.`);
+      }),
+    [onEvent, setAnnouncement],
   );
-
-  // Joined on the current connection: the server knows this socket's participant only then.
-  const joinedRef = useRef(false);
-
-  const send = useCallback(
-    function send(vote: PendingVote) {
-      const socket = socketRef.current;
-      if (!socket?.connected || !joinedRef.current) return; // sent after the next join
-      socket.timeout(8000).emit("response:submit", vote, (timeout, reply) => {
-        if (pendingRef.current?.voteId !== vote.voteId) return;
-        if (timeout) {
-          // Same vote id: the server applies it once however often it arrives.
-          send(vote);
-          return;
-        }
-        if (reply.ok) {
-          setAnswers((a) => ({ ...a, [reply.roundId]: reply.answer }));
-          setMessage("");
-          setAnnouncement(`Your answer, ${reply.answer === "YES" ? "Yes" : "No"}, is recorded.`);
-        } else {
-          setMessage(reply.error);
-        }
-        updatePending(null);
-      });
-    },
-    [updatePending, setAnnouncement],
-  );
-
-  useEffect(() => {
-    try {
-      const saved = localStorage.getItem(pendingKey(code));
-      // Shown and resent once the phone has re-joined (below): only then do we know the round.
-      if (saved) pendingRef.current = JSON.parse(saved) as PendingVote;
-    } catch {
-      localStorage.removeItem(pendingKey(code));
-    }
-    const socket = connectSocket();
-    socketRef.current = socket;
-
-    const join = () => {
-      const token = localStorage.getItem(tokenKey(code)) ?? undefined;
-      socket.emit("participant:join", { code, token }, (reply) => {
-        if (!reply.ok) {
-          setFatal(reply.error);
-          return;
-        }
-        localStorage.setItem(tokenKey(code), reply.token);
-        joinedRef.current = true;
-        setView(reply.view);
-        setAnswers(reply.answers);
-        const vote = pendingRef.current;
-        if (vote && reply.view.phase === "VOTING" && reply.view.roundId === vote.roundId) {
-          updatePending(vote);
-          send(vote);
-        } else if (vote) {
-          setMessage("Your last answer was not sent before voting closed.");
-          updatePending(null);
-        }
-      });
-    };
-
-    socket.on("connect", () => {
-      setConnected(true);
-      join();
-    });
-    socket.on("disconnect", () => {
-      joinedRef.current = false;
-      setConnected(false);
-    });
-    // The browser knows at once when the network goes; socket.io would notice only at its next ping.
-    const offline = () => socket.disconnect();
-    const online = () => {
-      if (!socket.connected) socket.connect();
-    };
-    window.addEventListener("offline", offline);
-    window.addEventListener("online", online);
-    socket.on("seminar:view", setView);
-    return () => {
-      window.removeEventListener("offline", offline);
-      window.removeEventListener("online", online);
-      socket.removeAllListeners();
-      socket.disconnect();
-    };
-  }, [code, send, updatePending]);
-
-
-  const vote = (answer: AnswerValue) => {
-    if (!view?.roundId || view.phase !== "VOTING") return;
-    const next = { roundId: view.roundId, answer, voteId: newVoteId() };
-    updatePending(next);
-    setMessage("");
-    send(next);
-  };
 
   if (fatal) {
     return (
@@ -279,6 +167,14 @@ export function PhoneSeminar({ code }: { code: string }) {
             </>
           )}
         </section>
+      )}
+      {view && !view.ended && (
+        // A shared phone: the next student starts afresh instead of seeing (and changing) this answer.
+        <p>
+          <button type="button" className="secondary" onClick={joinAsNew}>
+            Not you? Join as someone new
+          </button>
+        </p>
       )}
     </main>
   );

@@ -285,6 +285,14 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
             <p className="status" data-testid="controls-status">
               {phaseLabel(view)} · {view.answered} answered · {view.connected} in the room
             </p>
+            {view.answered > view.connected && (
+              // Phones that answered and went to sleep count too; far more answers than people here
+              // means someone is answering many times.
+              <p className="notice" data-testid="more-answers">
+                More answers ({view.answered}) than phones in the room ({view.connected}). If that is far more than the
+                people here, someone may be answering many times.
+              </p>
+            )}
             <p className="muted" data-testid="audience">
               {audienceLine(view, display)}
             </p>

@@ -13,8 +13,3 @@ export function connectSocket(): WeighInSocket {
     timeout: 8000,
   });
 }
-
-export function newVoteId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}

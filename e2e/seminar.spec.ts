@@ -220,5 +220,5 @@ test("a whole seminar: keyboard on the projector, eleven phones, vote, reveal, d
   await expect(stage.getByRole("heading", { level: 1 })).toHaveText("Thank you: the seminar has ended");
   await onEveryPhone(everyone, (phone) => expect(phaseOf(phone)).toHaveText("The seminar has ended. You can close this page."));
   await everyone[0]!.page.goto(`/j/${seminar.code}`);
-  await expect(everyone[0]!.page.getByRole("alert").filter({ hasText: "No seminar is running with that code" })).toBeVisible();
+  await expect(everyone[0]!.page.getByRole("alert").filter({ hasText: "This seminar has ended or expired." })).toBeVisible();
 });

@@ -63,6 +63,10 @@ export const envSchema = z.object({
   DEMO_PASSWORD: z.string().min(16, "must be at least 16 characters").max(200).optional(),
   /** Requests come through a proxy that appends the client address to X-Forwarded-For. */
   TRUST_PROXY: booleanish,
+  /** A seminar's join code stops working after this many hours without a command, join or vote. */
+  JOIN_CODE_IDLE_HOURS: z.coerce.number().positive().max(24 * 366).default(12),
+  /** New participants (phones) one client address may create per minute; a whole lecture hall may share one address. */
+  NEW_PHONES_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(2000),
   /** "postgres": several app processes share broadcasts through PostgreSQL (see docs/deployment.md). */
   REALTIME_ADAPTER: z.enum(["none", "postgres"]).default("none"),
   OIDC_ISSUER: optionalUrl,

@@ -12,8 +12,12 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("base64url");
 }
 
-/** Joins a phone to a seminar, or recognises it again when it brings back its token. */
-export async function joinSeminar(seminarId: string, token?: string) {
+/**
+ * Joins a phone to a seminar, or recognises it again when it brings back its token (of this
+ * seminar: a token is worth nothing in another). `beforeCreate` runs only when a new participant
+ * is about to be created, and may refuse by throwing.
+ */
+export async function joinSeminar(seminarId: string, token?: string, beforeCreate?: () => Promise<void>) {
   const prisma = getPrisma();
   if (token) {
     const tokenHash = hashToken(token);
@@ -23,9 +27,16 @@ export async function joinSeminar(seminarId: string, token?: string) {
       return { participant: known, token, rejoined: true };
     }
   }
+  await beforeCreate?.();
   const fresh = newParticipantToken();
   const participant = await prisma.participant.create({ data: { seminarId, tokenHash: hashToken(fresh) } });
   return { participant, token: fresh, rejoined: false };
+}
+
+/** Whether a token belongs to a participant of this seminar. */
+export async function isParticipantOf(seminarId: string, token: string): Promise<boolean> {
+  const known = await getPrisma().participant.findUnique({ where: { tokenHash: hashToken(token) }, select: { seminarId: true } });
+  return known?.seminarId === seminarId;
 }
 
 /** The participant's own answers in this seminar, by round: a phone that comes back sees its answer. */

@@ -9,7 +9,11 @@ import type { AnswerValue } from "@/lib/realtime/protocol";
 import { announceProgress } from "@/lib/realtime/hub.server";
 
 export class ResponseError extends Error {
-  constructor(message: string) {
+  /** `retryable`: the vote was not refused, only not stored yet; the phone sends it again. */
+  constructor(
+    message: string,
+    public readonly retryable = false,
+  ) {
     super(message);
     this.name = "ResponseError";
   }
@@ -48,7 +52,10 @@ const writer: WriterState = ((globalThis as { __weighInResponses?: WriterState }
   scheduled: false,
 });
 
-/** Stores a vote; resolves once it is committed, rejects with a ResponseError when voting is closed. */
+/**
+ * Stores a vote; resolves once it is committed. Rejects with a final ResponseError when voting is
+ * closed, and with a retryable one when the database could not be written.
+ */
 export function recordResponse(input: RecordResponseInput): Promise<RecordedResponse> {
   return new Promise((resolve, reject) => {
     writer.queue.push({ ...input, resolve, reject });
@@ -86,17 +93,20 @@ async function writeBatch(batch: Pending[]): Promise<void> {
   const rows = [...latest.values()];
 
   let stored: Set<string>;
+  let alreadyStored: Set<string>;
   try {
     stored = await upsert(rows);
+    // Not returned: the round is closed, or this very vote was stored before (a resend).
+    const missing = rows.filter((r) => !stored.has(`${r.roundId}:${r.participantId}`));
+    alreadyStored = missing.length > 0 ? await storedVoteIds(missing) : new Set<string>();
   } catch (error) {
-    console.error("storing responses failed:", error);
-    for (const vote of batch) vote.reject(new ResponseError("Your answer could not be saved. It will be sent again."));
+    // The database is unreachable or failing: nothing was refused, so the phones keep their
+    // votes and send them again (the same voteId is applied once). One line: while the database
+    // is down this happens for every batch.
+    console.error(`storing ${batch.length} response(s) failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    for (const vote of batch) vote.reject(new ResponseError("Your answer is not saved yet: it will be sent again.", true));
     return;
   }
-
-  // Not returned: the round is closed, or this very vote was stored before (a resend).
-  const missing = rows.filter((r) => !stored.has(`${r.roundId}:${r.participantId}`));
-  const alreadyStored = missing.length > 0 ? await storedVoteIds(missing) : new Set<string>();
 
   const seminars = new Map<string, string>();
   for (const vote of batch) {

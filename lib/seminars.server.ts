@@ -1,6 +1,6 @@
 // Seminars: starting one, running the tutor's commands, and building what each screen may see.
 import { getPrisma } from "@/lib/db/client.server";
-import { generateJoinCode, normalizeJoinCode } from "@/lib/join-code";
+import { generateJoinCode } from "@/lib/join-code";
 import { packSchema, type Pack } from "@/lib/packs";
 import { resolvePackToRun } from "@/lib/pack-library.server";
 import { applyCommand, resultsVisible, type Command, type FlowState, type Phase } from "@/lib/seminar-flow";
@@ -49,10 +49,6 @@ export async function startSeminar(input: StartSeminarInput) {
       if (attempt >= 5 || (error as { code?: string }).code !== "P2002") throw error;
     }
   }
-}
-
-export async function findOpenSeminarByCode(code: string) {
-  return getPrisma().seminar.findFirst({ where: { code: normalizeJoinCode(code), endedAt: null } });
 }
 
 /**

@@ -7,11 +7,20 @@ import { COMMANDS, type Command, type Phase } from "@/lib/seminar-flow";
 export const answerSchema = z.enum(["YES", "NO"]);
 export type AnswerValue = z.infer<typeof answerSchema>;
 
-const token = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "malformed participant token");
-const id = z.string().min(1).max(64).regex(/^[a-z0-9]+$/, "malformed id");
+/**
+ * Every string that arrives from outside starts here: control characters (C0 including NUL,
+ * DEL, C1) belong in no code, id or token, and PostgreSQL refuses NUL outright, so they are
+ * refused before anything else sees them.
+ */
+export function text() {
+  return z.string().regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, "must not contain control characters");
+}
+
+const token = text().regex(/^[A-Za-z0-9_-]{20,100}$/, "malformed participant token");
+const id = text().min(1).max(64).regex(/^[a-z0-9]+$/, "malformed id");
 
 export const participantJoinSchema = z.strictObject({
-  code: z.string().trim().min(1).max(32),
+  code: text().max(32).trim().min(1),
   token: token.optional(),
 });
 
@@ -19,7 +28,7 @@ export const responseSubmitSchema = z.strictObject({
   roundId: id,
   answer: answerSchema,
   /** Chosen by the phone: a resent vote is recognised, not counted twice. */
-  voteId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  voteId: text().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
 });
 
 export const presenterJoinSchema = z.strictObject({
@@ -118,7 +127,19 @@ export interface DisplayState {
   qr: boolean;
 }
 
-export type Ack<T> = (reply: ({ ok: true } & T) | { ok: false; error: string }) => void;
+/**
+ * A refusal. `retry: true` means the server could not do it right now (database briefly
+ * unreachable, rate limit): send the same thing again later, no sooner than `retryAfterMs`.
+ * Without it the refusal is final ("Voting is closed."): sending it again gets the same answer.
+ */
+export interface ErrorReply {
+  ok: false;
+  error: string;
+  retry?: true;
+  retryAfterMs?: number;
+}
+
+export type Ack<T> = (reply: ({ ok: true } & T) | ErrorReply) => void;
 
 export interface ClientToServerEvents {
   "participant:join": (

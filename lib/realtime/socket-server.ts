@@ -1,10 +1,12 @@
 // The socket.io server: checks every event against lib/realtime/protocol.ts, then calls one
 // domain function. Bad input gets an error reply and changes nothing.
-import type { Server as HttpServer } from "node:http";
+import type { IncomingHttpHeaders, Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import type { z } from "zod";
 import { tutorIdFromCookieHeader } from "@/lib/auth.server";
-import { answersOf, joinSeminar } from "@/lib/participants.server";
+import { clientAddressOf } from "@/lib/client-address.server";
+import { env } from "@/lib/env.server";
+import { answersOf, isParticipantOf, joinSeminar } from "@/lib/participants.server";
 import {
   displaySchema,
   participantJoinSchema,
@@ -13,6 +15,7 @@ import {
   responseSubmitSchema,
   rooms,
   type ClientToServerEvents,
+  type ErrorReply,
   type ServerToClientEvents,
 } from "@/lib/realtime/protocol";
 import {
@@ -23,12 +26,24 @@ import {
   type InterServerEvents,
   type WeighInServer,
 } from "@/lib/realtime/hub.server";
-import { limit, RateLimitError } from "@/lib/realtime/limits.server";
+import {
+  ensureNotExhausted,
+  limit,
+  MAX_NEW_PARTICIPANTS_PER_CONNECTION,
+  RateLimitError,
+  spend,
+} from "@/lib/realtime/limits.server";
 import { recordResponse, ResponseError } from "@/lib/responses.server";
-import { findOpenSeminarByCode, getSeminarForTutor, loadSnapshot, runCommand, SeminarError, viewFor } from "@/lib/seminars.server";
+import { findJoinableSeminar, noteActivity } from "@/lib/seminar-activity.server";
+import { getSeminarForTutor, loadSnapshot, runCommand, SeminarError, viewFor } from "@/lib/seminars.server";
 
 interface SocketData {
+  /** Null unless the handshake carried a tutor's session cookie and came from our own origin. */
   tutorId: string | null;
+  /** For rate limits only: kept in memory with the connection, never stored. */
+  address: string;
+  /** Participants this connection has created (a phone needs one per seminar). */
+  created: number;
   participant?: { id: string; seminarId: string };
   /** Which tutor screen this socket is: a command's reply carries that screen's view, no more. */
   presenterView?: "projector" | "controls";
@@ -50,21 +65,33 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
   });
 
   io.use(async (socket, next) => {
-    socket.data.tutorId = await tutorIdFromCookieHeader(socket.handshake.headers.cookie).catch(() => null);
+    socket.data.address = clientAddressOf(socket.request, env().TRUST_PROXY ?? false);
+    socket.data.created = 0;
+    // The session cookie goes along with any same-site request, also from a page on another
+    // port or a sibling subdomain: only a handshake from our own origin may act as the tutor.
+    socket.data.tutorId = sameOrigin(socket.handshake.headers)
+      ? await tutorIdFromCookieHeader(socket.handshake.headers.cookie).catch(() => null)
+      : null;
     next();
   });
 
   io.on("connection", (socket: WeighInSocket) => {
     on(socket, "participant:join", participantJoinSchema, async (payload) => {
       await limit("joinPerSocket", socket.id);
-      const seminar = await findOpenSeminarByCode(payload.code);
-      if (!seminar) throw new SeminarError("No seminar is running with that code. Check the code on the screen.", "not-found");
-      if (!payload.token) await limit("joinPerSeminar", seminar.id);
+      const seminar = await lookUpCode(socket, payload.code, payload.token);
       const previous = socket.data.participant;
       if (previous && previous.seminarId !== seminar.id) await socket.leave(rooms.phones(previous.seminarId));
-      const { participant, token, rejoined } = await joinSeminar(seminar.id, payload.token);
+      // Only the creation of participants is limited this way: a phone re-joining with its token is not.
+      const { participant, token, rejoined } = await joinSeminar(seminar.id, payload.token, async () => {
+        if (socket.data.created >= MAX_NEW_PARTICIPANTS_PER_CONNECTION)
+          throw new SeminarError("This connection has joined as someone new too often. Reload the page to join again.");
+        await limit("newParticipantPerAddress", socket.data.address, "Too many new phones from your network");
+        await limit("joinPerSeminar", seminar.id);
+        socket.data.created++;
+      });
       socket.data.participant = { id: participant.id, seminarId: seminar.id };
       await socket.join(rooms.phones(seminar.id));
+      noteActivity(seminar.id);
       announceProgress(seminar.id);
       const snapshot = await loadSnapshot(seminar.id);
       // A phone that joins for the first time has no answers yet: spare the query.
@@ -82,6 +109,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
         answer: payload.answer,
         voteId: payload.voteId,
       });
+      noteActivity(participant.seminarId);
       return stored;
     });
 
@@ -97,6 +125,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       await limit("command", socket.id);
       const tutorId = await requireSeminar(socket, payload.seminarId);
       const snapshot = await runCommand(payload.seminarId, tutorId, payload.command);
+      noteActivity(payload.seminarId);
       return { view: viewFor(snapshot, socket.data.presenterView ?? "controls") };
     });
 
@@ -134,6 +163,60 @@ async function requireSeminar(socket: WeighInSocket, seminarId: string): Promise
   return tutorId;
 }
 
+/**
+ * The seminar a phone's join code opens. Wrong codes are counted per connection and per
+ * address: typos are fine, searching the code space is not. Once an address has used up its
+ * wrong codes, phones behind it that bring a participant token of the seminar still get back
+ * in (a class behind one NAT is not locked out by one guesser); new phones wait a minute.
+ */
+async function lookUpCode(socket: WeighInSocket, code: string, token: string | undefined) {
+  const what = "Too many wrong codes";
+  await ensureNotExhausted("failedCodePerSocket", socket.id, what);
+  const blocked = await ensureNotExhausted("failedCodePerAddress", socket.data.address, what).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (blocked && !token) throw blocked;
+  const failed = async () => {
+    await spend("failedCodePerSocket", socket.id);
+    await spend("failedCodePerAddress", socket.data.address);
+  };
+  let seminar: Awaited<ReturnType<typeof findJoinableSeminar>>;
+  try {
+    seminar = await findJoinableSeminar(code);
+  } catch (error) {
+    if (error instanceof SeminarError) await failed();
+    throw blocked ?? error;
+  }
+  if (blocked && !(seminar && token && (await isParticipantOf(seminar.id, token)))) throw blocked;
+  if (seminar) return seminar;
+  await failed();
+  throw new SeminarError("No seminar is running with that code. Check the code on the screen.", "not-found");
+}
+
+/**
+ * Whether a handshake comes from a page of this app. Browsers send Origin on every cross-origin
+ * request and on every WebSocket handshake; a client without it (a native app, a script) cannot
+ * carry a victim's cookie, so it is not refused here, only never trusted beyond what its own
+ * cookie proves. Our own origins: the configured public addresses, and the host the request
+ * was sent to (Host, which the proxy in deploy/ passes on, or X-Forwarded-Host with
+ * TRUST_PROXY), whatever the scheme (a page on the same host and port is ours).
+ */
+export function sameOrigin(headers: IncomingHttpHeaders): boolean {
+  const origin = headers.origin;
+  if (origin === undefined) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false; // "null" (sandboxed frames, files) and anything malformed
+  }
+  const e = env();
+  const forwardedHost = e.TRUST_PROXY ? String(headers["x-forwarded-host"] ?? "").split(",")[0]!.trim() : "";
+  for (const host of [headers.host, forwardedHost]) if (host && url.host === host.toLowerCase()) return true;
+  return [e.PUBLIC_URL, e.NEXTAUTH_URL].some((configured) => configured !== undefined && new URL(configured).origin === url.origin);
+}
+
 /** Registers a handler whose payload is checked first; every failure becomes an error reply. */
 function on<S extends z.ZodType, R extends object>(
   socket: WeighInSocket,
@@ -143,22 +226,73 @@ function on<S extends z.ZodType, R extends object>(
 ): void {
   socket.on(event, async (...args: unknown[]) => {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (reply: unknown) => void) : undefined;
-    const reply = (body: unknown) => (ack ? ack(body) : undefined);
+    const refuse = (body: ErrorReply) => {
+      if (ack) ack(body);
+      else socket.emit("error:event", { event, error: body.error });
+    };
     const parsed = payloadSize(args[0]) > MAX_PAYLOAD_BYTES ? tooLarge : schema.safeParse(args[0]);
     if (!parsed.success) {
       const error = `Invalid ${event}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ")}`;
-      if (ack) reply({ ok: false, error });
-      else socket.emit("error:event", { event, error });
-      return;
+      logRefusal(event, error);
+      return refuse({ ok: false, error });
     }
     try {
-      reply({ ok: true, ...(await handler(parsed.data)) });
+      const result = await handler(parsed.data);
+      if (ack) ack({ ok: true, ...result });
     } catch (error) {
-      const known = error instanceof SeminarError || error instanceof ResponseError || error instanceof RateLimitError;
-      if (!known) console.error(`${event} failed:`, error);
-      const message = known ? (error as Error).message : "Something went wrong on the server. Try again.";
-      if (ack) reply({ ok: false, error: message });
-      else socket.emit("error:event", { event, error: message });
+      refuse(errorReply(event, error));
     }
   });
+}
+
+/** What a client is told when an event fails: final refusals as they are, anything else as retryable. */
+function errorReply(event: string, error: unknown): ErrorReply {
+  if (error instanceof RateLimitError) {
+    logRefusal(event, error.message);
+    return { ok: false, error: error.message, retry: true, retryAfterMs: error.retryAfterMs };
+  }
+  if (error instanceof ResponseError && error.retryable) return { ok: false, error: error.message, retry: true };
+  if (error instanceof SeminarError || error instanceof ResponseError) {
+    logRefusal(event, error.message);
+    // Two remotes pressed at once: the same command may well succeed now.
+    return error instanceof SeminarError && error.code === "conflict" ? { ok: false, error: error.message, retry: true } : { ok: false, error: error.message };
+  }
+  // Not the client's doing (most often the database is unreachable): it may work in a moment.
+  unexpected.write(event, () => console.error(`${event} failed:`, error));
+  return { ok: false, error: "Something went wrong on the server. Try again.", retry: true };
+}
+
+/**
+ * Writes at most `budget` log entries per key in each window and then one line saying how many
+ * were left out: a client repeating a bad event, or a database outage hitting every event,
+ * cannot fill the log.
+ */
+class LogThrottle {
+  private windows = new Map<string, { start: number; written: number; skipped: number }>();
+  constructor(
+    private budget: number,
+    private windowMs: number,
+  ) {}
+
+  write(key: string, log: () => void): void {
+    const now = Date.now();
+    let w = this.windows.get(key);
+    if (!w || now - w.start >= this.windowMs) {
+      if (w?.skipped) console.warn(`${key}: ${w.skipped} more like this not logged`);
+      if (this.windows.size > 1000) this.windows.clear();
+      this.windows.set(key, (w = { start: now, written: 0, skipped: 0 }));
+    }
+    if (w.written < this.budget) {
+      w.written++;
+      log();
+    } else w.skipped++;
+  }
+}
+
+const refusals = new LogThrottle(20, 10_000);
+const unexpected = new LogThrottle(1, 10_000);
+
+/** A client's own mistake or a limit it hit: one short line, no stack. */
+function logRefusal(event: string, message: string): void {
+  refusals.write(event, () => console.warn(`${event} refused: ${message.slice(0, 160)}`));
 }

@@ -287,6 +287,8 @@ async function startServer(databaseUrl: string, tmp: string, cpuProfDir: string 
     DEMO_PASSWORD,
     DATABASE_URL: databaseUrl,
     NEXTAUTH_URL: base,
+    // Every simulated phone comes from this one address.
+    NEW_PHONES_PER_ADDRESS_PER_MINUTE: "1000000",
   };
   const args = [...(cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : []), "--import", "tsx", "server.ts"];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });

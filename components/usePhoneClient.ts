@@ -1,0 +1,50 @@
+"use client";
+// The phone's protocol client (lib/phone-client.ts) as React state, on this page's socket and
+// localStorage. The browser says at once when the network goes; socket.io would notice only at
+// its next ping, so those events drive the socket too.
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { AnswerValue } from "@/lib/realtime/protocol";
+import { PhoneClient, type PhoneEvent, type PhoneState } from "@/lib/phone-client";
+import { connectSocket } from "@/components/socket";
+
+const initial: PhoneState = { view: null, answers: {}, pending: null, connected: false, joined: false, message: "", fatal: "" };
+
+export function usePhoneClient(code: string) {
+  const [state, setState] = useState<PhoneState>(initial);
+  const clientRef = useRef<PhoneClient | null>(null);
+  const listeners = useRef(new Set<(event: PhoneEvent) => void>());
+
+  useEffect(() => {
+    const socket = connectSocket();
+    const client = new PhoneClient(socket, code, { storage: window.localStorage });
+    clientRef.current = client;
+    const unsubscribe = client.subscribe((next, event) => {
+      setState(next);
+      if (event) for (const listener of listeners.current) listener(event);
+    });
+    const offline = () => socket.disconnect();
+    const online = () => {
+      if (!socket.connected) socket.connect();
+    };
+    window.addEventListener("offline", offline);
+    window.addEventListener("online", online);
+    return () => {
+      window.removeEventListener("offline", offline);
+      window.removeEventListener("online", online);
+      unsubscribe();
+      client.stop();
+      socket.removeAllListeners();
+      socket.disconnect();
+      clientRef.current = null;
+    };
+  }, [code]);
+
+  const vote = useCallback((answer: AnswerValue) => clientRef.current?.vote(answer), []);
+  const joinAsNew = useCallback(() => clientRef.current?.joinAsNew(), []);
+  /** What happened (an answer recorded, a refusal), for announcements; returns the unsubscribe. */
+  const onEvent = useCallback((listener: (event: PhoneEvent) => void) => {
+    listeners.current.add(listener);
+    return () => void listeners.current.delete(listener);
+  }, []);
+  return { ...state, vote, joinAsNew, onEvent };
+}

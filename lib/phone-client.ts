@@ -1,0 +1,250 @@
+// The phone's side of the live protocol, without a screen: join with the token kept for this
+// seminar, keep a tapped answer until the server says it is stored, send it again after a
+// reconnect or a retryable refusal, and forget the token when the seminar is over or someone
+// else takes the phone. components/PhoneSeminar.tsx renders it; tests and benchmarks drive the
+// same client.
+import type { Socket } from "socket.io-client";
+import type { AnswerValue, ClientToServerEvents, ErrorReply, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
+
+export type PhoneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Where the token and an unsent answer survive a reload: localStorage in the browser. */
+export type PhoneStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+
+export interface PendingVote {
+  roundId: string;
+  answer: AnswerValue;
+  voteId: string;
+}
+
+export interface PhoneState {
+  view: SeminarView | null;
+  /** This participant's stored answers, by round. */
+  answers: Record<string, AnswerValue>;
+  /** Tapped but not yet acknowledged as stored. */
+  pending: PendingVote | null;
+  connected: boolean;
+  /** Joined on the current connection: only then does the server accept votes from it. */
+  joined: boolean;
+  /** The last refusal or problem, for the student to read; "" when all is well. */
+  message: string;
+  /** Joining was refused for good (wrong or expired code). */
+  fatal: string;
+}
+
+export type PhoneEvent =
+  | { type: "joined"; rejoined: boolean }
+  | { type: "recorded"; answer: AnswerValue; voteId: string }
+  | { type: "refused"; error: string; retry: boolean };
+
+export interface PhoneClientOptions {
+  storage?: PhoneStorage;
+  /** How long to wait for an acknowledgement before sending again. */
+  ackTimeoutMs?: number;
+  /** Backoff between attempts after a retryable refusal: doubled each time up to the cap, jittered. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  random?: () => number;
+}
+
+export const tokenKey = (code: string) => `weighin:participant:${code}`;
+export const pendingKey = (code: string) => `weighin:pending:${code}`;
+
+export function newVoteId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function memoryStorage(): PhoneStorage {
+  const items = new Map<string, string>();
+  return {
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => void items.set(key, String(value)),
+    removeItem: (key) => void items.delete(key),
+  };
+}
+
+export class PhoneClient {
+  state: PhoneState = { view: null, answers: {}, pending: null, connected: false, joined: false, message: "", fatal: "" };
+  private listeners = new Set<(state: PhoneState, event?: PhoneEvent) => void>();
+  private storage: PhoneStorage;
+  private options: Required<Omit<PhoneClientOptions, "storage">>;
+  /** Counts connections: replies that arrive for an earlier one are ignored. */
+  private connection = 0;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private attempts = 0;
+  /** An unsent answer from before a reload: shown and sent once the join says which round is open. */
+  private restored: PendingVote | null = null;
+  private stopped = false;
+
+  constructor(
+    readonly socket: PhoneSocket,
+    readonly code: string,
+    options: PhoneClientOptions = {},
+  ) {
+    this.storage = options.storage ?? memoryStorage();
+    this.options = {
+      ackTimeoutMs: options.ackTimeoutMs ?? 8000,
+      retryBaseMs: options.retryBaseMs ?? 500,
+      retryMaxMs: options.retryMaxMs ?? 10_000,
+      random: options.random ?? Math.random,
+    };
+    try {
+      const saved = this.storage.getItem(pendingKey(code));
+      if (saved) this.restored = JSON.parse(saved) as PendingVote;
+    } catch {
+      this.storage.removeItem(pendingKey(code));
+    }
+    socket.on("connect", this.onConnect);
+    socket.on("disconnect", this.onDisconnect);
+    socket.on("seminar:view", this.onView);
+    if (socket.connected) this.onConnect();
+  }
+
+  /** Called with the new state after every change, and with what happened when it matters. */
+  subscribe(listener: (state: PhoneState, event?: PhoneEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get token(): string | undefined {
+    return this.storage.getItem(tokenKey(this.code)) ?? undefined;
+  }
+
+  /** A tap: kept as pending until stored, sent now if joined, else after the next join. */
+  vote(answer: AnswerValue): void {
+    const view = this.state.view;
+    if (!view?.roundId || view.phase !== "VOTING") return;
+    const vote = { roundId: view.roundId, answer, voteId: newVoteId() };
+    this.attempts = 0;
+    this.setPending(vote, { message: "" });
+    this.send(vote);
+  }
+
+  /**
+   * Someone else is holding the phone: forget this participant (token, answers, unsent answer)
+   * and join as a new one. The previous participant's stored answers stay counted.
+   */
+  joinAsNew(): void {
+    this.forget();
+    this.connection++; // a reply to an earlier join is for the previous student
+    this.update({ view: null, answers: {}, joined: false, message: "", fatal: "" });
+    if (this.socket.connected) this.join();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.socket.off("connect", this.onConnect);
+    this.socket.off("disconnect", this.onDisconnect);
+    this.socket.off("seminar:view", this.onView);
+  }
+
+  private onConnect = () => {
+    this.connection++;
+    this.update({ connected: true, joined: false });
+    this.join();
+  };
+
+  private onDisconnect = () => {
+    clearTimeout(this.retryTimer);
+    this.update({ connected: false, joined: false });
+  };
+
+  private onView = (view: SeminarView) => {
+    // Over: the token is no use any more, and the next person on this phone should not see it.
+    if (view.ended) this.forget();
+    this.update({ view });
+  };
+
+  private join(): void {
+    const connection = this.connection;
+    // No timeout: a join sent again before the first is answered would create a second
+    // participant. A lost connection is re-joined on reconnect; a busy server answers late.
+    this.socket.emit("participant:join", { code: this.code, token: this.token }, (reply) => {
+      if (this.stopped || connection !== this.connection) return;
+      if (!reply.ok) {
+        if (reply.retry) {
+          this.update({ message: reply.error });
+          this.emit({ type: "refused", error: reply.error, retry: true });
+          return this.retry(() => this.join(), reply);
+        }
+        // Wrong, ended or expired: nothing stored for it is of any further use.
+        this.forget();
+        this.update({ fatal: reply.error });
+        this.emit({ type: "refused", error: reply.error, retry: false });
+        return;
+      }
+      const rejoined = this.token === reply.token;
+      this.storage.setItem(tokenKey(this.code), reply.token);
+      if (reply.view.ended) this.forget();
+      this.attempts = 0;
+      const vote = this.state.pending ?? this.restored;
+      this.restored = null;
+      this.update({ joined: true, view: reply.view, answers: reply.answers, message: "" });
+      this.emit({ type: "joined", rejoined });
+      if (vote && reply.view.phase === "VOTING" && reply.view.roundId === vote.roundId) {
+        this.setPending(vote);
+        this.send(vote);
+      } else if (vote) {
+        this.setPending(null, { message: "Your last answer was not sent before voting closed." });
+      }
+    });
+  }
+
+  private send(vote: PendingVote): void {
+    if (!this.state.joined || !this.socket.connected) return; // sent after the next join
+    const connection = this.connection;
+    clearTimeout(this.retryTimer);
+    this.socket.timeout(this.options.ackTimeoutMs).emit("response:submit", vote, (timeout, reply) => {
+      if (this.stopped || this.state.pending?.voteId !== vote.voteId || connection !== this.connection) return;
+      // No answer, or "not stored yet": the same vote id again, so it is applied once however often it arrives.
+      if (timeout) return this.retry(() => this.send(vote));
+      if (reply.ok) {
+        this.attempts = 0;
+        this.setPending(null, { answers: { ...this.state.answers, [reply.roundId]: reply.answer }, message: "" });
+        this.emit({ type: "recorded", answer: reply.answer, voteId: reply.voteId });
+        return;
+      }
+      this.emit({ type: "refused", error: reply.error, retry: reply.retry === true });
+      if (reply.retry) {
+        this.update({ message: reply.error });
+        return this.retry(() => this.send(vote), reply);
+      }
+      this.setPending(null, { message: reply.error });
+    });
+  }
+
+  /** Exponential backoff with jitter (so a hall of phones does not come back in step), capped. */
+  private retry(again: () => void, reply?: ErrorReply): void {
+    const { retryBaseMs, retryMaxMs, random } = this.options;
+    const ceiling = Math.min(retryMaxMs, retryBaseMs * 2 ** this.attempts);
+    this.attempts++;
+    const delay = Math.max(reply?.retryAfterMs ?? 0, ceiling / 2 + (random() * ceiling) / 2);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (!this.stopped && this.socket.connected) again();
+    }, delay);
+  }
+
+  private forget(): void {
+    this.storage.removeItem(tokenKey(this.code));
+    this.setPending(null);
+    this.restored = null;
+  }
+
+  private setPending(vote: PendingVote | null, patch: Partial<PhoneState> = {}): void {
+    if (vote) this.storage.setItem(pendingKey(this.code), JSON.stringify(vote));
+    else this.storage.removeItem(pendingKey(this.code));
+    this.update({ ...patch, pending: vote });
+  }
+
+  private update(patch: Partial<PhoneState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener(this.state);
+  }
+
+  private emit(event: PhoneEvent): void {
+    for (const listener of this.listeners) listener(this.state, event);
+  }
+}

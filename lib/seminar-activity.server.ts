@@ -1,0 +1,39 @@
+// Whether a seminar's join code still works. A seminar nobody has used for JOIN_CODE_IDLE_HOURS
+// (no command, join or vote) takes no more phones, so a code on an old slide or photo, or a
+// participant token left on a shared phone, does not open it again.
+import { getPrisma } from "@/lib/db/client.server";
+import { env } from "@/lib/env.server";
+import { isJoinCode, normalizeJoinCode } from "@/lib/join-code";
+import { SeminarError } from "@/lib/seminars.server";
+
+/** Activity is written at most this often per seminar: a burst of votes costs no extra writes. */
+const WRITE_EVERY_MS = 60_000;
+
+const written: Map<string, number> = ((globalThis as { __weighInActivity?: Map<string, number> }).__weighInActivity ??= new Map());
+
+export const SEMINAR_GONE = "This seminar has ended or expired. Ask your tutor for the current code.";
+
+/**
+ * The seminar a join code opens. Null when no seminar has that code; a SeminarError when it has
+ * ended or been idle too long.
+ */
+export async function findJoinableSeminar(code: string) {
+  const normalized = normalizeJoinCode(code);
+  if (!isJoinCode(normalized)) return null;
+  const seminar = await getPrisma().seminar.findUnique({ where: { code: normalized } });
+  if (!seminar) return null;
+  const idleMs = env().JOIN_CODE_IDLE_HOURS * 3_600_000;
+  if (seminar.endedAt || Date.now() - seminar.lastActiveAt.getTime() > idleMs) throw new SeminarError(SEMINAR_GONE, "not-found");
+  return seminar;
+}
+
+/** Records that a seminar is in use (a command, a join or a vote). Never fails the caller. */
+export function noteActivity(seminarId: string): void {
+  const now = Date.now();
+  if (now - (written.get(seminarId) ?? 0) < WRITE_EVERY_MS) return;
+  written.set(seminarId, now);
+  if (written.size > 10_000) written.delete(written.keys().next().value!);
+  getPrisma()
+    .seminar.update({ where: { id: seminarId }, data: { lastActiveAt: new Date(now) }, select: { id: true } })
+    .catch(() => written.delete(seminarId));
+}

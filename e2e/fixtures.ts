@@ -26,7 +26,11 @@ async function fillSignIn(page: Page): Promise<void> {
 }
 
 /** Starts a seminar of the first pack from the dashboard; returns its join code. */
-export async function startSeminar(page: Page, options: { minResponses?: number } = {}): Promise<string> {
+/** The shipped pack; packs written in the app by other tests must not change what a test runs. */
+export const SEED_PACK = "social-media-and-professional-relationships";
+
+export async function startSeminar(page: Page, options: { minResponses?: number; pack?: string } = {}): Promise<string> {
+  await page.getByLabel("Pack", { exact: true }).selectOption(options.pack ?? SEED_PACK);
   if (options.minResponses !== undefined) {
     await page.getByLabel("Fewest answers before any split is shown").fill(String(options.minResponses));
   }
@@ -196,7 +200,7 @@ export class Tutor {
     return this.page.getByTestId("projector");
   }
 
-  async startSeminar(options: { minResponses?: number } = {}): Promise<Seminar> {
+  async startSeminar(options: { minResponses?: number; pack?: string } = {}): Promise<Seminar> {
     const code = await startSeminar(this.page, options);
     const id = /\/seminars\/([^/]+)\/present/.exec(this.page.url())?.[1];
     expect(id).toBeTruthy();

@@ -162,11 +162,20 @@ describe("signing out", { timeout: 120_000 }, () => {
     const copied = browser.sessionCookie()!;
     expect(await dashboardOpens(copied)).toBe(true);
     expect(await projectorJoins(copied, seminar.id)).toBe(true);
+    // A projector that stays open through the sign-out.
+    const projector = client(app.url, copied);
+    await new Promise<void>((resolve, reject) =>
+      projector.emit("presenter:join", { seminarId: seminar.id, view: "projector" }, (r) => (r.ok ? resolve() : reject(new Error(r.error)))),
+    );
+    const closed = new Promise<string>((resolve) => projector.once("disconnect", resolve));
 
     await browser.signOut();
     expect(browser.sessionCookie()).toBeUndefined();
     expect(await dashboardOpens(copied)).toBe(false);
     expect(await projectorJoins(copied, seminar.id)).toBe(false);
+    // The open projector is closed by the server and does not come back on its own.
+    expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r("still open"), 3000))])).toBe("io server disconnect");
+    projector.close();
 
     // Signing in again works, with a new cookie.
     expect(await browser.signIn(tutor.email, password)).toBeNull();

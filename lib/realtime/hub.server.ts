@@ -65,6 +65,11 @@ function localCount(seminarId: string): number {
 }
 
 /** Phones connected to this seminar, on this process and (with several processes) the others. */
+/** Closes every socket of a tutor whose sessions just ended, on every process. */
+export function endTutorSockets(tutorId: string): void {
+  hub.io?.in(rooms.tutor(tutorId)).disconnectSockets(true);
+}
+
 export function connectedCount(seminarId: string): number {
   let total = localCount(seminarId);
   const now = Date.now();

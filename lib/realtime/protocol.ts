@@ -166,4 +166,6 @@ export const rooms = {
   phones: (seminarId: string) => `seminar:${seminarId}:phones`,
   projector: (seminarId: string) => `seminar:${seminarId}:projector`,
   controls: (seminarId: string) => `seminar:${seminarId}:controls`,
+  /** Every socket opened with this tutor's session (server-side only: ended when the session is). */
+  tutor: (tutorId: string) => `tutor:${tutorId}`,
 };

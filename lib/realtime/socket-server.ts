@@ -76,6 +76,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
   });
 
   io.on("connection", (socket: WeighInSocket) => {
+    if (socket.data.tutorId) void socket.join(rooms.tutor(socket.data.tutorId));
     on(socket, "participant:join", participantJoinSchema, async (payload) => {
       await limit("joinPerSocket", socket.id);
       const seminar = await lookUpCode(socket, payload.code, payload.token);

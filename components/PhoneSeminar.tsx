@@ -7,6 +7,7 @@ import type { AnswerValue, SeminarView } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
 import { DiscussionNotes } from "@/components/DiscussionNotes";
 import { ResultsChart, describeResults } from "@/components/ResultsChart";
+import { SeminarSummary } from "@/components/SeminarSummary";
 import { useAnnouncement } from "@/components/useAnnouncement";
 import { usePhoneClient } from "@/components/usePhoneClient";
 
@@ -156,6 +157,12 @@ export function PhoneSeminar({ code }: { code: string }) {
           <p className="status" data-testid="phase">
             {phaseText(view)}
           </p>
+          {view.summary && (
+            <section className="stack" aria-labelledby="phone-summary-heading">
+              <h2 id="phone-summary-heading">The results you were shown</h2>
+              <SeminarSummary items={view.summary} headingLevel={3} />
+            </section>
+          )}
           {view.reflectiveQuestions && view.reflectiveQuestions.length > 0 && (
             <>
               <h2>To reflect on</h2>

@@ -5,10 +5,11 @@ import Link from "next/link";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ComponentProps, type RefObject } from "react";
 import { z } from "zod";
 import type { Command } from "@/lib/seminar-flow";
-import type { DisplayState, SeminarView, SummaryItem } from "@/lib/realtime/protocol";
+import type { DisplayState, SeminarView } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
 import { DiscussionNotes } from "@/components/DiscussionNotes";
-import { Bars, ResultsChart, Switched, describeResults, roundCaption } from "@/components/ResultsChart";
+import { SeminarSummary } from "@/components/SeminarSummary";
+import { ResultsChart, describeResults } from "@/components/ResultsChart";
 import { useAnnouncement } from "@/components/useAnnouncement";
 import { connectSocket, type WeighInSocket } from "@/components/socket";
 
@@ -218,14 +219,17 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
               </span>
             )}
           </div>
-          <div className="join">
-            <span>
-              Join at <strong className="join-host">{joinHost}</strong>
-              <br />
-              code <strong className="join-code" data-testid="join-code">{formatJoinCode(code)}</strong>
-            </span>
-            <span className="qr small" aria-hidden="true" dangerouslySetInnerHTML={{ __html: joinQr }} />
-          </div>
+          {/* An ended seminar's code no longer works: it is not shown. */}
+          {!view?.ended && (
+            <div className="join">
+              <span>
+                Join at <strong className="join-host">{joinHost}</strong>
+                <br />
+                code <strong className="join-code" data-testid="join-code">{formatJoinCode(code)}</strong>
+              </span>
+              <span className="qr small" aria-hidden="true" dangerouslySetInnerHTML={{ __html: joinQr }} />
+            </div>
+          )}
         </header>
         <main id="main" className="stage" ref={stageRef}>
           {view && <ProjectorStage view={view} paging={{ ...notesPaging, onPages: onNotesPages }} />}
@@ -298,11 +302,12 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
             </p>
             {view.results && <ResultsChart results={view.results} />}
             {view.withheld === "below-minimum" && <p>Fewer than {view.minResponses} answers: the split stays hidden from everyone.</p>}
-            {view.summary && <SummaryList items={view.summary} />}
+            {view.summary && <SeminarSummary items={view.summary} />}
           </section>
           {view.ended ? (
             <p className="notice" role="status">
-              This seminar has ended. <Link href="/dashboard">Back to your seminars</Link>
+              This seminar has ended. <Link href={`/seminars/${seminarId}/results`}>Its results</Link> ·{" "}
+              <Link href="/dashboard">Your seminars</Link>
             </p>
           ) : (
             <ControlButtons view={view} display={display} command={command} toggleDisplay={toggleDisplay} onHelp={() => setHelp(true)} />
@@ -605,38 +610,11 @@ function Withheld({ view }: { view: SeminarView }) {
   );
 }
 
-function SummaryList({ items, large = false }: { items: SummaryItem[]; large?: boolean }) {
-  return (
-    <ol className={`summary-grid ${large ? "large" : ""}`} data-testid="summary">
-      {items.map((item, i) => (
-        <li key={item.scenario.id} className="summary-card">
-          <p className="scenario-title">
-            {i + 1}. {item.scenario.title}
-          </p>
-          <p className="summary-question">{item.scenario.question}</p>
-          {item.rounds.length > 0 ? (
-            <>
-              <div className="summary-rounds">
-                {item.rounds.map((r) => (
-                  <Bars key={r.number} tally={r.tally} caption={roundCaption(r.number, item.rounds.length)} />
-                ))}
-              </div>
-              {item.switched && <Switched switched={item.switched} />}
-            </>
-          ) : (
-            <p className="muted">{item.withheld ? "Too few answers to show the split." : "No results were shown."}</p>
-          )}
-        </li>
-      ))}
-    </ol>
-  );
-}
-
 function ProjectorSummary({ view }: { view: SeminarView }) {
   return (
     <div className="stage-summary">
       <h1 className="summary-title">{view.ended ? "Thank you: the seminar has ended" : "Summary"}</h1>
-      {view.summary && <SummaryList items={view.summary} large />}
+      {view.summary && <SeminarSummary items={view.summary} size="large" />}
       {view.reflectiveQuestions && view.reflectiveQuestions.length > 0 && (
         <section className="reflect" aria-labelledby="reflect-heading">
           <h2 id="reflect-heading">To reflect on</h2>

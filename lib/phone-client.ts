@@ -175,6 +175,13 @@ export class PhoneClient {
         this.emit({ type: "refused", error: reply.error, retry: false });
         return;
       }
+      if ("ended" in reply) {
+        // Back after the end (a reload, a late tap on the link): its thank-you, not an error.
+        this.forget();
+        this.restored = null;
+        this.update({ view: reply.view, pending: null, message: "" });
+        return;
+      }
       const rejoined = this.token === reply.token;
       this.storage.setItem(tokenKey(this.code), reply.token);
       if (reply.view.ended) this.forget();

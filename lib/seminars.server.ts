@@ -1,6 +1,6 @@
 // Seminars: starting one, running the tutor's commands, and building what each screen may see.
 import { getPrisma } from "@/lib/db/client.server";
-import { generateJoinCode } from "@/lib/join-code";
+import { generateJoinCode, normalizeJoinCode } from "@/lib/join-code";
 import { packSchema, type Pack } from "@/lib/packs";
 import { resolvePackToRun } from "@/lib/pack-library.server";
 import { applyCommand, resultsVisible, type Command, type FlowState, type Phase } from "@/lib/seminar-flow";
@@ -51,6 +51,11 @@ export async function startSeminar(input: StartSeminarInput) {
   }
 }
 
+/** A seminar that has ended, by its (now dead) join code: phones that come back get its end. */
+export async function findEndedSeminarByCode(code: string) {
+  return getPrisma().seminar.findFirst({ where: { code: normalizeJoinCode(code), endedAt: { not: null } } });
+}
+
 /**
  * The seminar if this tutor may run it: only its owner. Administrators manage accounts, not
  * other tutors' classes, and a cohort shared with a tutor is shared read-only.
@@ -59,6 +64,10 @@ export async function getSeminarForTutor(seminarId: string, tutorId: string) {
   const seminar = await getPrisma().seminar.findUnique({ where: { id: seminarId }, include: { cohort: true } });
   if (!seminar || seminar.tutorId !== tutorId) return null;
   return seminar;
+}
+
+export async function countParticipants(seminarId: string): Promise<number> {
+  return getPrisma().participant.count({ where: { seminarId } });
 }
 
 /** Runs one of the tutor's commands; everybody in the seminar is told the new state, which is returned. */
@@ -138,6 +147,7 @@ export interface SeminarSnapshot {
     revealToProjector: boolean;
     revealToPhones: boolean;
     minResponses: number;
+    createdAt: Date;
     endedAt: Date | null;
   };
   cohortName: string;
@@ -197,6 +207,20 @@ function resultsOf(snapshot: SeminarSnapshot, scenarioId: string, upToRound: num
   };
 }
 
+/** Each scenario's revealed rounds and switches, as the tutor may see them: below the minimum, none. */
+export function seminarResults(snapshot: SeminarSnapshot): SummaryItem[] {
+  return snapshot.pack.scenarios.map((s) => {
+    const r = resultsOf(snapshot, s.id, 2);
+    const shown = r !== null && r.rounds.every((x) => x.tally.total >= snapshot.seminar.minResponses);
+    return {
+      scenario: { id: s.id, title: s.title, prompt: s.prompt, question: s.question },
+      rounds: shown ? r.rounds : [],
+      switched: shown ? r.switched : null,
+      withheld: !shown && r !== null,
+    };
+  });
+}
+
 /** What one audience may see. The split is left out entirely, not hidden, until it is revealed to them. */
 export function viewFor(snapshot: SeminarSnapshot, audience: Audience): SeminarView {
   const { seminar, pack } = snapshot;
@@ -215,19 +239,7 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience): SeminarV
   }
 
   // Phones get no summary: which rounds they were shown is the tutor's choice, round by round.
-  let summary: SummaryItem[] | null = null;
-  if (seminar.phase === "SUMMARY" && audience !== "phone") {
-    summary = pack.scenarios.map((s) => {
-      const r = resultsOf(snapshot, s.id, 2);
-      const shown = r !== null && r.rounds.every((x) => x.tally.total >= minimum);
-      return {
-        scenario: { id: s.id, title: s.title, prompt: s.prompt, question: s.question },
-        rounds: shown ? r.rounds : [],
-        switched: shown ? r.switched : null,
-        withheld: !shown && r !== null,
-      };
-    });
-  }
+  const summary = seminar.phase === "SUMMARY" && audience !== "phone" ? seminarResults(snapshot) : null;
 
   return {
     seminarId: seminar.id,

@@ -144,7 +144,8 @@ export type Ack<T> = (reply: ({ ok: true } & T) | ErrorReply) => void;
 export interface ClientToServerEvents {
   "participant:join": (
     payload: z.input<typeof participantJoinSchema>,
-    ack: Ack<{ token: string; view: SeminarView; answers: Record<string, AnswerValue> }>,
+    /** A seminar that has ended answers with its end (no token, nobody joins): the phone shows its thank-you. */
+    ack: Ack<{ token: string; view: SeminarView; answers: Record<string, AnswerValue> } | { ended: true; view: SeminarView }>,
   ) => void;
   "response:submit": (
     payload: z.input<typeof responseSubmitSchema>,

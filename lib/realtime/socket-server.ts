@@ -35,7 +35,7 @@ import {
 } from "@/lib/realtime/limits.server";
 import { recordResponse, ResponseError } from "@/lib/responses.server";
 import { findJoinableSeminar, noteActivity } from "@/lib/seminar-activity.server";
-import { getSeminarForTutor, loadSnapshot, runCommand, SeminarError, viewFor } from "@/lib/seminars.server";
+import { findEndedSeminarByCode, getSeminarForTutor, loadSnapshot, runCommand, SeminarError, viewFor } from "@/lib/seminars.server";
 
 interface SocketData {
   /** Null unless the handshake carried a tutor's session cookie and came from our own origin. */
@@ -79,7 +79,14 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     if (socket.data.tutorId) void socket.join(rooms.tutor(socket.data.tutorId));
     on(socket, "participant:join", participantJoinSchema, async (payload) => {
       await limit("joinPerSocket", socket.id);
-      const seminar = await lookUpCode(socket, payload.code, payload.token);
+      const found = await lookUpCode(socket, payload.code, payload.token).catch(async (error: unknown) => {
+        // An ended seminar's code answers with its end: a phone that comes back shows its thank-you.
+        const ended = error instanceof SeminarError ? await findEndedSeminarByCode(payload.code) : null;
+        if (!ended) throw error;
+        return { ended };
+      });
+      if ("ended" in found) return { ended: true as const, view: viewFor((await loadSnapshot(found.ended.id))!, "phone") };
+      const seminar = found;
       const previous = socket.data.participant;
       if (previous && previous.seminarId !== seminar.id) await socket.leave(rooms.phones(previous.seminarId));
       // Only the creation of participants is limited this way: a phone re-joining with its token is not.

@@ -82,8 +82,8 @@ export default async function Dashboard() {
                     <td data-label="Phones">{s._count.participants}</td>
                     <td className="actions">
                       {s.endedAt ? (
-                        <Link className="button secondary small" href={`/seminars/${s.id}/present`}>
-                          Summary
+                        <Link className="button secondary small" href={`/seminars/${s.id}/results`}>
+                          Results
                         </Link>
                       ) : (
                         <span className="row">

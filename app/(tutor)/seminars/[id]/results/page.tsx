@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { SeminarSummary } from "@/components/SeminarSummary";
+import { TutorBar } from "@/components/TutorBar";
+import { requireTutor } from "@/lib/auth.server";
+import { seminarAccess } from "@/lib/cohorts.server";
+import { countParticipants, loadSnapshot, seminarResults } from "@/lib/seminars.server";
+
+export const metadata: Metadata = { title: "Seminar results" };
+export const dynamic = "force-dynamic";
+
+const dateTime = (d: Date) => d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+
+/** A seminar's results for its tutor (and tutors its cohort is shared with): a page to read, not to project. */
+export default async function ResultsPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const tutor = await requireTutor(`/seminars/${id}/results`);
+  const access = await seminarAccess(tutor.id, id);
+  if (!access) notFound();
+  const [snapshot, participants] = await Promise.all([loadSnapshot(id), countParticipants(id)]);
+  if (!snapshot) notFound();
+  const { seminar, pack } = snapshot;
+  const owner = access === "owner";
+
+  return (
+    <>
+      <TutorBar name={tutor.name} />
+      <main id="main" className="page stack">
+        <p>
+          <Link href="/dashboard">← Your seminars</Link>
+        </p>
+        <h1>Results: {pack.title}</h1>
+        <ul className="facts">
+          <li>{snapshot.cohortName}</li>
+          <li>Started {dateTime(seminar.createdAt)}</li>
+          <li>{seminar.endedAt ? `Ended ${dateTime(seminar.endedAt)}` : "Still running"}</li>
+          <li>
+            {participants} phone{participants === 1 ? "" : "s"} joined
+          </li>
+          <li>
+            Splits shown from {seminar.minResponses} answer{seminar.minResponses === 1 ? "" : "s"}
+          </li>
+        </ul>
+        {!seminar.endedAt && owner && (
+          <p className="notice">
+            This seminar is still running.{" "}
+            <Link href={`/seminars/${seminar.id}/present`}>Projector</Link> ·{" "}
+            <Link href={`/seminars/${seminar.id}/control`}>Controls</Link>
+          </p>
+        )}
+        <section aria-labelledby="scenarios-heading" className="stack">
+          <h2 id="scenarios-heading">Each scenario</h2>
+          <p className="muted">
+            Only rounds whose split was revealed in the seminar, and only with at least {seminar.minResponses} answers.
+          </p>
+          <SeminarSummary items={seminarResults(snapshot)} size="wide" headingLevel={3} />
+        </section>
+      </main>
+    </>
+  );
+}

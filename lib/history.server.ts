@@ -98,26 +98,29 @@ export async function scenarioHistory(tutorId: string, query: HistoryQuery): Pro
     prisma.$queryRaw<{ packHash: string; pack: StoredPack }[]>`
       SELECT DISTINCT ON (md5(pack::text)) md5(pack::text) AS "packHash", pack
       FROM "Seminar" WHERE "cohortId" = ANY(${cohortIds}::text[]) AND "packSlug" = ${query.packSlug}`,
+    // Per-round counts as subqueries: each is an index-only count over one round's entries,
+    // where one big join and aggregate over every response was several times slower.
     prisma.$queryRaw<{ seminarId: string; scenarioId: string; number: number; yes: bigint; no: bigint }[]>`
       SELECT r."seminarId", r."scenarioId", r.number,
-             count(x.id) FILTER (WHERE x.answer = 'YES') AS yes,
-             count(x.id) FILTER (WHERE x.answer = 'NO') AS no
+             (SELECT count(*) FROM "Response" x WHERE x."roundId" = r.id AND x.answer = 'YES') AS yes,
+             (SELECT count(*) FROM "Response" x WHERE x."roundId" = r.id AND x.answer = 'NO') AS no
       FROM "Round" r
       JOIN "Seminar" s ON s.id = r."seminarId"
-      LEFT JOIN "Response" x ON x."roundId" = r.id
-      WHERE s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${query.packSlug} ${scenarioFilter}
-      GROUP BY r."seminarId", r."scenarioId", r.number`,
+      WHERE s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${query.packSlug} ${scenarioFilter}`,
+    // Who switched: the round-1 Yes (No) phones among the round-2 No (Yes) ones, a merge of two
+    // index-only scans per seminar.
     prisma.$queryRaw<{ seminarId: string; scenarioId: string; yesToNo: bigint; noToYes: bigint }[]>`
       SELECT r."seminarId", r."scenarioId",
-             count(*) FILTER (WHERE a.answer = 'YES' AND b.answer = 'NO') AS "yesToNo",
-             count(*) FILTER (WHERE a.answer = 'NO' AND b.answer = 'YES') AS "noToYes"
+             (SELECT count(*) FROM "Response" a
+                JOIN "Response" b ON b."roundId" = r2.id AND b.answer = 'NO' AND b."participantId" = a."participantId"
+               WHERE a."roundId" = r.id AND a.answer = 'YES') AS "yesToNo",
+             (SELECT count(*) FROM "Response" a
+                JOIN "Response" b ON b."roundId" = r2.id AND b.answer = 'YES' AND b."participantId" = a."participantId"
+               WHERE a."roundId" = r.id AND a.answer = 'NO') AS "noToYes"
       FROM "Round" r
       JOIN "Seminar" s ON s.id = r."seminarId"
       JOIN "Round" r2 ON r2."seminarId" = r."seminarId" AND r2."scenarioId" = r."scenarioId" AND r2.number = 2
-      JOIN "Response" a ON a."roundId" = r.id
-      JOIN "Response" b ON b."roundId" = r2.id AND b."participantId" = a."participantId"
-      WHERE r.number = 1 AND s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${query.packSlug} ${scenarioFilter}
-      GROUP BY r."seminarId", r."scenarioId"`,
+      WHERE r.number = 1 AND s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${query.packSlug} ${scenarioFilter}`,
     prisma.cohort.findMany({ where: { id: { in: cohortIds } }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } }),
   ]);
   if (seminars.length === 0 && packs.length === 0) {

@@ -115,7 +115,7 @@ export async function seedHistory(databaseUrl: string, options: SeedOptions, log
       }
       log(`  ${year}: ${responses.toLocaleString("en")} responses so far (${Math.round((Date.now() - started) / 1000)} s)`);
     }
-    await client.query("ANALYZE");
+    await client.query("VACUUM ANALYZE");
     return { tutorId: tutor.id, responses };
   } finally {
     await client.end();

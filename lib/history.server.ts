@@ -1,6 +1,5 @@
 // A scenario's history across seminars and cohorts, read from the database with a few grouped
 // queries (never every response into memory), for the tutor's own and shared cohorts only.
-import { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/db/client.server";
 import { cohortAccess, readableCohortIds } from "@/lib/cohorts.server";
 import { figure, wordingHash, type Occurrence, type Wording } from "@/lib/history";
@@ -88,9 +87,7 @@ export async function scenarioHistory(tutorId: string, query: HistoryQuery): Pro
   const cohortIds = await cohortsFor(tutorId, query.cohortIds);
   if (cohortIds.length === 0) return null;
   const prisma = getPrisma();
-  const scenarioFilter = query.scenarioId === null ? Prisma.empty : Prisma.sql`AND r."scenarioId" = ${query.scenarioId}`;
-
-  const [seminars, packs, tallies, switches, cohorts] = await Promise.all([
+  const [seminars, packs, cohorts] = await Promise.all([
     prisma.$queryRaw<{ id: string; cohortId: string; createdAt: Date; minResponses: number; packHash: string }[]>`
       SELECT id, "cohortId", "createdAt", "minResponses", md5(pack::text) AS "packHash"
       FROM "Seminar" WHERE "cohortId" = ANY(${cohortIds}::text[]) AND "packSlug" = ${query.packSlug}
@@ -98,40 +95,13 @@ export async function scenarioHistory(tutorId: string, query: HistoryQuery): Pro
     prisma.$queryRaw<{ packHash: string; pack: StoredPack }[]>`
       SELECT DISTINCT ON (md5(pack::text)) md5(pack::text) AS "packHash", pack
       FROM "Seminar" WHERE "cohortId" = ANY(${cohortIds}::text[]) AND "packSlug" = ${query.packSlug}`,
-    // Per-round counts as subqueries: each is an index-only count over one round's entries,
-    // where one big join and aggregate over every response was several times slower.
-    prisma.$queryRaw<{ seminarId: string; scenarioId: string; number: number; yes: bigint; no: bigint }[]>`
-      SELECT r."seminarId", r."scenarioId", r.number,
-             (SELECT count(*) FROM "Response" x WHERE x."roundId" = r.id AND x.answer = 'YES') AS yes,
-             (SELECT count(*) FROM "Response" x WHERE x."roundId" = r.id AND x.answer = 'NO') AS no
-      FROM "Round" r
-      JOIN "Seminar" s ON s.id = r."seminarId"
-      WHERE s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${query.packSlug} ${scenarioFilter}`,
-    // Who switched: the round-1 Yes (No) phones among the round-2 No (Yes) ones, a merge of two
-    // index-only scans per seminar.
-    prisma.$queryRaw<{ seminarId: string; scenarioId: string; yesToNo: bigint; noToYes: bigint }[]>`
-      SELECT r."seminarId", r."scenarioId",
-             (SELECT count(*) FROM "Response" a
-                JOIN "Response" b ON b."roundId" = r2.id AND b.answer = 'NO' AND b."participantId" = a."participantId"
-               WHERE a."roundId" = r.id AND a.answer = 'YES') AS "yesToNo",
-             (SELECT count(*) FROM "Response" a
-                JOIN "Response" b ON b."roundId" = r2.id AND b.answer = 'YES' AND b."participantId" = a."participantId"
-               WHERE a."roundId" = r.id AND a.answer = 'NO') AS "noToYes"
-      FROM "Round" r
-      JOIN "Seminar" s ON s.id = r."seminarId"
-      JOIN "Round" r2 ON r2."seminarId" = r."seminarId" AND r2."scenarioId" = r."scenarioId" AND r2.number = 2
-      WHERE r.number = 1 AND s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${query.packSlug} ${scenarioFilter}`,
     prisma.cohort.findMany({ where: { id: { in: cohortIds } }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } }),
   ]);
   if (seminars.length === 0 && packs.length === 0) {
     return { packSlug: query.packSlug, packTitle: query.packSlug, cohorts, scenarios: [] };
   }
-
   const packByHash = new Map(packs.map((p) => [p.packHash, p.pack]));
   const cohortName = new Map(cohorts.map((c) => [c.id, c.name]));
-  const tallyKey = (seminarId: string, scenarioId: string, n: number) => `${seminarId}|${scenarioId}|${n}`;
-  const tallyBy = new Map(tallies.map((t) => [tallyKey(t.seminarId, t.scenarioId, t.number), t]));
-  const switchBy = new Map(switches.map((s) => [`${s.seminarId}|${s.scenarioId}`, s]));
 
   // Scenario order: as in the newest copy of the pack, then any only older copies had.
   const newest = packByHash.get(seminars.at(-1)?.packHash ?? "") ?? packs[0]!.pack;
@@ -143,11 +113,13 @@ export async function scenarioHistory(tutorId: string, query: HistoryQuery): Pro
   const scenarios: ScenarioHistory[] = [];
   for (const scenario of order) {
     if (query.scenarioId !== null && scenario.id !== query.scenarioId) continue;
+    // One scenario at a time: each query stays short, however many scenarios a pack has.
+    const { tallyBy, switchBy } = await countsOf(cohortIds, query.packSlug, scenario.id);
     const wordings: Wording[] = [];
     const occurrences: Occurrence[] = [];
     for (const seminar of seminars) {
       const stored = packByHash.get(seminar.packHash)?.scenarios.find((s) => s.id === scenario.id);
-      const r1 = tallyBy.get(tallyKey(seminar.id, scenario.id, 1));
+      const r1 = tallyBy.get(`${seminar.id}|1`);
       if (!stored || !r1) continue; // not reached in that seminar
       const hash = wordingHash(stored);
       let wording = wordings.find((w) => w.hash === hash);
@@ -155,10 +127,10 @@ export async function scenarioHistory(tutorId: string, query: HistoryQuery): Pro
         wording = { hash, label: String.fromCharCode(65 + wordings.length), ...pick(stored) };
         wordings.push(wording);
       }
-      const r2 = tallyBy.get(tallyKey(seminar.id, scenario.id, 2));
+      const r2 = tallyBy.get(`${seminar.id}|2`);
       const round1 = figure(Number(r1.yes), Number(r1.no), seminar.minResponses);
       const round2 = r2 ? figure(Number(r2.yes), Number(r2.no), seminar.minResponses) : null;
-      const sw = switchBy.get(`${seminar.id}|${scenario.id}`);
+      const sw = switchBy.get(seminar.id);
       occurrences.push({
         seminarId: seminar.id,
         cohortId: seminar.cohortId,
@@ -177,6 +149,42 @@ export async function scenarioHistory(tutorId: string, query: HistoryQuery): Pro
     }
   }
   return { packSlug: query.packSlug, packTitle: newest.title, cohorts, scenarios };
+}
+
+/** Each seminar's round counts and switches on one scenario, keyed by seminar id (and round number). */
+async function countsOf(cohortIds: string[], packSlug: string, scenarioId: string) {
+  const prisma = getPrisma();
+  const [tallies, switches] = await Promise.all([
+    // Per-round counts in a lateral subquery: an index-only count over one round's entries,
+    // where one big join and aggregate over every response was several times slower.
+    prisma.$queryRaw<{ seminarId: string; scenarioId: string; number: number; yes: bigint; no: bigint }[]>`
+      SELECT r."seminarId", r."scenarioId", r.number, t.yes, t.no
+      FROM "Round" r
+      JOIN "Seminar" s ON s.id = r."seminarId"
+      CROSS JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE x.answer = 'YES') AS yes, count(*) FILTER (WHERE x.answer = 'NO') AS no
+        FROM "Response" x WHERE x."roundId" = r.id
+      ) t
+      WHERE s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${packSlug} AND r."scenarioId" = ${scenarioId}`,
+    // Who switched: the round-1 Yes (No) phones among the round-2 No (Yes) ones, a merge of two
+    // index-only scans per seminar.
+    prisma.$queryRaw<{ seminarId: string; scenarioId: string; yesToNo: bigint; noToYes: bigint }[]>`
+      SELECT r."seminarId", r."scenarioId",
+             (SELECT count(*) FROM "Response" a
+                JOIN "Response" b ON b."roundId" = r2.id AND b.answer = 'NO' AND b."participantId" = a."participantId"
+               WHERE a."roundId" = r.id AND a.answer = 'YES') AS "yesToNo",
+             (SELECT count(*) FROM "Response" a
+                JOIN "Response" b ON b."roundId" = r2.id AND b.answer = 'YES' AND b."participantId" = a."participantId"
+               WHERE a."roundId" = r.id AND a.answer = 'NO') AS "noToYes"
+      FROM "Round" r
+      JOIN "Seminar" s ON s.id = r."seminarId"
+      JOIN "Round" r2 ON r2."seminarId" = r."seminarId" AND r2."scenarioId" = r."scenarioId" AND r2.number = 2
+      WHERE r.number = 1 AND s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${packSlug} AND r."scenarioId" = ${scenarioId}`,
+  ]);
+  return {
+    tallyBy: new Map(tallies.map((t) => [`${t.seminarId}|${t.number}`, t])),
+    switchBy: new Map(switches.map((s) => [s.seminarId, s])),
+  };
 }
 
 function pick(s: StoredScenario) {

@@ -12,6 +12,9 @@ import "../history.css";
 export const metadata: Metadata = { title: "History" };
 export const dynamic = "force-dynamic";
 
+/** Beyond this many seminars a table per seminar is no use to read: the export files list them. */
+const SEMINAR_ROWS = 100;
+
 const dateOf = (d: Date) => d.toLocaleDateString("en-GB", { dateStyle: "medium" });
 
 function splitText(split: Split | null): string {
@@ -148,7 +151,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                   {figures.length > 0 && (
                     <div className="comparison">
                       <CohortChart cohorts={figures} tableId={tableId} />
-                      <div className="table-scroll">
+                      <div className="table-scroll" tabIndex={0} role="region" aria-label={`${s.title}: figures per cohort`}>
                         <table className="figures" id={tableId}>
                           <caption className="visually-hidden">{s.title}: each cohort, round 1, round 2 and who switched</caption>
                           <thead>
@@ -182,10 +185,16 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                       </div>
                     </div>
                   )}
-                  {s.occurrences.length > 0 && (
+                  {s.occurrences.length > SEMINAR_ROWS && (
+                    <p className="muted">
+                      {s.occurrences.length} seminars answered it: too many to list here. The CSV and Excel files list each one
+                      (the Excel file&apos;s “Seminars” sheet), or choose fewer cohorts.
+                    </p>
+                  )}
+                  {s.occurrences.length > 0 && s.occurrences.length <= SEMINAR_ROWS && (
                     <details>
                       <summary>Every seminar ({s.occurrences.length})</summary>
-                      <div className="table-scroll">
+                      <div className="table-scroll" tabIndex={0} role="region" aria-label={`${s.title}: every seminar`}>
                         <table className="figures">
                           <thead>
                             <tr>

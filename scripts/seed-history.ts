@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { parse } from "yaml";
-import bcrypt from "bcryptjs";
+import { hash } from "@node-rs/bcrypt";
 import { generateJoinCode } from "../lib/join-code";
 import { packSchema, type Pack } from "../lib/packs";
 
@@ -47,7 +47,7 @@ export async function seedHistory(databaseUrl: string, options: SeedOptions, log
     await client.query(
       `INSERT INTO "Tutor"(id, email, name, "passwordHash") VALUES ($1, $2, $3, $4)
        ON CONFLICT (email) DO NOTHING`,
-      [tutorId, SEED_TUTOR.email, SEED_TUTOR.name, await bcrypt.hash(SEED_TUTOR.password, 10)],
+      [tutorId, SEED_TUTOR.email, SEED_TUTOR.name, await hash(SEED_TUTOR.password, 10)],
     );
     const tutor = (await client.query<{ id: string }>(`SELECT id FROM "Tutor" WHERE email = $1`, [SEED_TUTOR.email])).rows[0]!;
     const thisYear = new Date().getUTCFullYear();

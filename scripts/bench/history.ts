@@ -89,7 +89,7 @@ async function main() {
     });
     child.once("exit", (code) => reject(new Error(`server exited (${code}):\n${out}`)));
   });
-  const cookie = `next-auth.session-token=${await encode({ token: { tutorId, sub: tutorId }, secret })}`;
+  const cookie = `next-auth.session-token=${await encode({ token: { tutorId, sub: tutorId, sessionVersion: 0 }, secret })}`;
   const base = `http://127.0.0.1:${port}`;
 
   const s1 = encodeURIComponent(`${SEED_PACK}/${scenario}`);

@@ -402,7 +402,7 @@ export function PackEditor({ packId, initial, version, action }: Props) {
                   {s.title ? `: ${s.title}` : ""}
                 </legend>
                 <div className="row" role="group" aria-label={`Arrange scenario ${n}`}>
-                  <button type="button" className="secondary small" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`Move scenario ${n} up`}>
+                  <button type="button" className="secondary small" onClick={() => move(i, -1)} disabled={i === 0} aria-label={`Move up: scenario ${n}`}>
                     Move up
                   </button>
                   <button
@@ -410,7 +410,7 @@ export function PackEditor({ packId, initial, version, action }: Props) {
                     className="secondary small"
                     onClick={() => move(i, 1)}
                     disabled={i === form.scenarios.length - 1}
-                    aria-label={`Move scenario ${n} down`}
+                    aria-label={`Move down: scenario ${n}`}
                   >
                     Move down
                   </button>

@@ -1,7 +1,7 @@
 // A tutor who has never seen a pack file writes a two-scenario pack in the browser, previews it,
 // runs it with phones, rewords a prompt, runs it again, and finds both versions on the pack's
 // page, with the first seminar still showing what it asked.
-import { expect, onEveryPhone, test, vote, type Tutor } from "./fixtures";
+import { expect, expectAccessible, onEveryPhone, screenshot, test, vote, type Tutor } from "./fixtures";
 import type { Page } from "@playwright/test";
 
 const TITLE = `Home visits ${Date.now().toString(36)}`;
@@ -41,6 +41,8 @@ test("a tutor writes a pack in the app, runs it on phones, edits a prompt, runs 
   await expect(question).toHaveAttribute("aria-invalid", "true");
   await expect(question).toHaveAccessibleDescription(/Must not be empty/);
   await expect(page).toHaveURL(/\/packs\/new$/);
+  await expectAccessible(page, "the pack editor showing a problem");
+  await screenshot(page, "pack-editor");
 
   // A reload does not lose what was typed.
   await page.reload();
@@ -49,10 +51,10 @@ test("a tutor writes a pack in the app, runs it on phones, edits a prompt, runs 
   await page.getByTestId("scenario-2").getByLabel("Yes/No question").fill("Do you go in?");
 
   // The order can be changed from the keyboard.
-  await page.getByRole("button", { name: "Move scenario 2 up" }).focus();
+  await page.getByRole("button", { name: "Move up: scenario 2" }).focus();
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("scenario-1").getByLabel("Title")).toHaveValue("A dog");
-  await page.getByRole("button", { name: "Move scenario 1 down" }).focus();
+  await page.getByRole("button", { name: "Move down: scenario 1" }).focus();
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("scenario-1").getByLabel("Title")).toHaveValue("A gift");
 
@@ -97,6 +99,7 @@ test("a tutor writes a pack in the app, runs it on phones, edits a prompt, runs 
 
   // ── Both versions, and the first seminar as it was ───────────────────────────────────────────
   await page.goto(packUrl);
+  await expectAccessible(page, "the pack page");
   await expect(page.getByTestId("version-2").getByRole("link")).toHaveAttribute("href", `/seminars/${seminar2.id}/present`);
   await expect(page.getByTestId("version-1").getByRole("link")).toHaveAttribute("href", `/seminars/${seminar1.id}/present`);
   await page.getByTestId("version-1").getByRole("link").click();

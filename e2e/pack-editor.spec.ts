@@ -5,14 +5,16 @@ import { expect, expectAccessible, onEveryPhone, screenshot, test, vote, type Tu
 import type { Page } from "@playwright/test";
 
 const TITLE = `Home visits ${Date.now().toString(36)}`;
+/** Made by the editor from the title. */
+const SLUG = TITLE.toLowerCase().replace(/ /g, "-");
 const FIRST_PROMPT = "A family you visit offers you a home-made cake as you leave.";
 const NEW_PROMPT = "A family you visit offers you twenty pounds as you leave.";
 const SECOND_PROMPT = "A large dog stands in the doorway and the owner says it is friendly.";
 
 async function startWithPack(tutor: Tutor, page: Page) {
   await page.goto("/dashboard");
-  await page.getByLabel("Pack").selectOption({ label: `${TITLE} (2 scenarios)` });
-  return tutor.startSeminar();
+  await expect(page.getByLabel("Pack", { exact: true }).locator(`option[value="${SLUG}"]`)).toHaveText(`${TITLE} (2 scenarios)`);
+  return tutor.startSeminar({ pack: SLUG });
 }
 
 test("a tutor writes a pack in the app, runs it on phones, edits a prompt, runs it again, and sees both versions", async ({ tutor, phones }) => {
@@ -67,6 +69,7 @@ test("a tutor writes a pack in the app, runs it on phones, edits a prompt, runs 
   await expect(phonePreview.locator("strong", { hasText: "your employer's policy" })).toBeVisible();
   await expect(projectorPreview.locator("strong", { hasText: "your employer's policy" })).toBeVisible();
 
+  await expect(page.getByLabel("Slug (the pack's permanent name)")).toHaveValue(SLUG);
   await page.getByRole("button", { name: "Create pack" }).click();
   await expect(page).toHaveURL(/\/packs\/[^/]+\/edit/);
   const packUrl = page.url().replace(/\/edit.*$/, "");

@@ -42,6 +42,7 @@ function viewOf(pack: { title: string; scenarios: PreviewScenario[] }, index: nu
     discussion: moment === "DISCUSSION" ? { paragraphs: s.discussion, factors: s.factors ?? [], questions: s.questions ?? [] } : null,
     reflectiveQuestions: null,
     summary: null,
+    controls: null,
     ended: false,
   };
 }

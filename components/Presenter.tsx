@@ -5,13 +5,15 @@ import Link from "next/link";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ComponentProps, type RefObject } from "react";
 import { z } from "zod";
 import type { Command } from "@/lib/seminar-flow";
-import type { DisplayState, SeminarView } from "@/lib/realtime/protocol";
+import type { DisplayState, SeminarView, Tally } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
 import { DiscussionNotes } from "@/components/DiscussionNotes";
 import { SeminarSummary } from "@/components/SeminarSummary";
 import { ResultsChart, describeResults } from "@/components/ResultsChart";
 import { useAnnouncement } from "@/components/useAnnouncement";
 import { connectSocket, type WeighInSocket } from "@/components/socket";
+import { ControlButtons } from "@/components/ControlButtons";
+import { CONFIRM_MS } from "@/lib/realtime/protocol";
 
 const projectorErrorSchema = z.strictObject({ error: z.string().min(1).max(500) });
 
@@ -22,6 +24,7 @@ export const SHORTCUTS: { keys: string[]; label: string; command?: Command; disp
   { keys: ["2"], label: "Start round 2 (vote again)", command: "round2" },
   { keys: ["ArrowRight", "n", "N"], label: "Next scenario (long notes: their next page first)", command: "next" },
   { keys: ["ArrowLeft", "p", "P"], label: "Previous scenario (long notes: their previous page first)", command: "previous" },
+  { keys: ["u", "U"], label: "Undo the last command (for a few seconds)", command: "undo" },
   { keys: ["b", "B"], label: "Blank the projector", display: "blank" },
   { keys: ["q", "Q"], label: "Show the join QR code", display: "qr" },
 ];
@@ -48,6 +51,12 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
   const [display, setDisplay] = useState<DisplayState>({ blank: false, qr: false });
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState("");
+  // What a command did besides the obvious, or a question answered by pressing again.
+  const [notice, setNotice] = useState("");
+  const pendingConfirm = useRef<{ command: Command; until: number } | null>(null);
+  // The private look is this screen's choice, off until the tutor turns it on.
+  const [look, setLook] = useState(false);
+  const lookRef = useRef(false);
   const [help, setHelp] = useState(false);
   // Screen readers hear what changed: a new phase, and the split once it is shown.
   const [announcement] = useAnnouncement(view, announce);
@@ -61,13 +70,19 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
         if (!reply.ok) return setError(reply.error);
         setView(reply.view);
         setDisplay(reply.display);
+        if (lookRef.current) socket.emit("presenter:look", { seminarId, on: true }, (r) => r.ok && setView(r.view));
       });
+    });
+    socket.on("presenter:notice", (n) => {
+      if (n.seminarId !== seminarId) return;
+      pendingConfirm.current = n.confirm ? { command: n.confirm, until: Date.now() + CONFIRM_MS } : null;
+      setNotice(n.message);
     });
     socket.on("disconnect", () => setConnected(false));
     socket.on("seminar:view", setView);
     socket.on("projector:display", setDisplay);
     socket.on("round:progress", (p) =>
-      setView((v) => (v && v.roundId === p.roundId ? { ...v, answered: p.answered, connected: p.connected } : v && { ...v, connected: p.connected })),
+      setView((v) => (v && v.roundId === p.roundId ? withLiveTally({ ...v, answered: p.answered, connected: p.connected }, p.tally) : v && { ...v, connected: p.connected })),
     );
     return () => {
       socket.removeAllListeners();
@@ -108,6 +123,21 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
     [mode],
   );
 
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(""), CONFIRM_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  const changeLook = useCallback(
+    (on: boolean) => {
+      lookRef.current = on;
+      setLook(on);
+      socketRef.current?.emit("presenter:look", { seminarId, on }, (reply) => (reply.ok ? setView(reply.view) : setError(reply.error)));
+    },
+    [seminarId],
+  );
+
   // Commands go one at a time: "→ then Space" pressed quickly must open voting on the next
   // scenario, not race it (the server refuses a command based on a state that just changed).
   const queue = useRef<Promise<void>>(Promise.resolve());
@@ -118,10 +148,19 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
           new Promise<void>((done) => {
             const socket = socketRef.current;
             if (!socket) return done();
-            socket.timeout(COMMAND_TIMEOUT_MS).emit("presenter:command", { seminarId, command: cmd }, (timedOut, reply) => {
+            // The second press of the same command after the server asked ("press → again").
+            const asked = pendingConfirm.current;
+            const confirm = asked?.command === cmd && Date.now() < asked.until;
+            pendingConfirm.current = null;
+            const payload = confirm ? { seminarId, command: cmd, confirm: true } : { seminarId, command: cmd };
+            socket.timeout(COMMAND_TIMEOUT_MS).emit("presenter:command", payload, (timedOut, reply) => {
               if (timedOut) refuse("The server did not answer: check the connection and try again.");
-              else if (reply.ok) setError("");
-              else refuse(reply.error);
+              else if (reply.ok) {
+                setError("");
+                if (!reply.notice) setNotice("");
+              }
+              // A question arrives on every tutor screen as a notice.
+              else if (!reply.confirm) refuse(reply.error);
               done();
             });
           }),
@@ -205,6 +244,11 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
       {error}
     </p>
   );
+  const noticeLine = (
+    <p className="status" role="status" data-testid="notice">
+      {notice}
+    </p>
+  );
 
   if (mode === "projector") {
     return (
@@ -245,6 +289,9 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
         {/* The room does not read refusals: they go to the controls, and to a screen reader here. */}
         <div className="visually-hidden" role="alert" data-testid="projector-error">
           {error}
+        </div>
+        <div className="visually-hidden" role="status">
+          {notice}
         </div>
         {display.qr && (
           <div className="qr-overlay" data-testid="qr-overlay">
@@ -310,9 +357,18 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
               <Link href="/dashboard">Your seminars</Link>
             </p>
           ) : (
-            <ControlButtons view={view} display={display} command={command} toggleDisplay={toggleDisplay} onHelp={() => setHelp(true)} />
+            <ControlButtons
+              view={view}
+              display={display}
+              command={command}
+              toggleDisplay={toggleDisplay}
+              onHelp={() => setHelp(true)}
+              look={look}
+              onLook={changeLook}
+            />
           )}
           {errorLine}
+          {noticeLine}
           {remote && !view.ended && (
             <details className="card">
               <summary>Use your phone as a remote</summary>
@@ -326,84 +382,6 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
       {liveRegion}
       {helpDialog}
     </main>
-  );
-}
-
-function ControlButtons({
-  view,
-  display,
-  command,
-  toggleDisplay,
-  onHelp,
-}: {
-  view: SeminarView;
-  display: DisplayState;
-  command: (c: Command) => void;
-  toggleDisplay: (k: keyof DisplayState) => void;
-  onHelp: () => void;
-}) {
-  const [confirmEnd, setConfirmEnd] = useState(false);
-  const revealed = view.phase === "REVEALED" || view.phase === "DISCUSSION";
-  const canReveal = view.phase === "VOTING" || view.phase === "CLOSED" || revealed;
-  return (
-    <section className="stack" aria-label="Seminar controls">
-      <div className="controls-bar">
-        <button type="button" onClick={() => command("toggleVoting")} disabled={!["WAITING", "VOTING", "CLOSED"].includes(view.phase)}>
-          {view.phase === "VOTING" ? "Close voting" : "Open voting"}
-        </button>
-        <button type="button" onClick={() => command("reveal")} disabled={!canReveal || (revealed && view.reveal.projector && view.reveal.phones)}>
-          {revealed ? "Reveal to everyone" : "Reveal"}
-        </button>
-        <button type="button" onClick={() => command("toggleNotes")} disabled={!["CLOSED", "REVEALED", "DISCUSSION"].includes(view.phase)}>
-          {view.phase === "DISCUSSION" ? "Hide notes" : "Show notes"}
-        </button>
-        <button type="button" onClick={() => command("round2")} disabled={view.roundNumber !== 1 || !revealed}>
-          Start round 2
-        </button>
-      </div>
-      <div className="controls-bar">
-        <button type="button" className="secondary" onClick={() => command("previous")} disabled={view.phase !== "SUMMARY" && view.scenarioIndex === 0}>
-          ← Previous
-        </button>
-        <button type="button" className="secondary" onClick={() => command("next")} disabled={view.phase === "SUMMARY"}>
-          {view.scenarioIndex + 1 >= view.scenarioCount ? "Summary →" : "Next →"}
-        </button>
-      </div>
-      <div className="controls-bar">
-        <button type="button" className="secondary" aria-pressed={view.reveal.projector} onClick={() => command("toggleRevealProjector")} disabled={!canReveal}>
-          Results on projector
-        </button>
-        <button type="button" className="secondary" aria-pressed={view.reveal.phones} onClick={() => command("toggleRevealPhones")} disabled={!canReveal}>
-          Results on phones
-        </button>
-        <button type="button" className="secondary" aria-pressed={display.blank} onClick={() => toggleDisplay("blank")}>
-          Blank projector
-        </button>
-        <button type="button" className="secondary" aria-pressed={display.qr} onClick={() => toggleDisplay("qr")}>
-          Join QR on projector
-        </button>
-        <button type="button" className="secondary" onClick={onHelp} aria-haspopup="dialog">
-          Shortcuts (?)
-        </button>
-      </div>
-      <div className="controls-bar end-bar">
-        {confirmEnd ? (
-          <>
-            <span className="status">End the seminar? Phones can no longer join or answer.</span>
-            <button type="button" className="danger" onClick={() => command("end")}>
-              Yes, end the seminar
-            </button>
-            <button type="button" className="secondary" onClick={() => setConfirmEnd(false)}>
-              Keep going
-            </button>
-          </>
-        ) : (
-          <button type="button" className="secondary" onClick={() => setConfirmEnd(true)}>
-            End seminar…
-          </button>
-        )}
-      </div>
-    </section>
   );
 }
 
@@ -469,6 +447,18 @@ function HelpDialog({ open, onClose, controlsHref }: { open: boolean; onClose: (
           </tr>
         </tbody>
       </table>
+      <ul className="help-notes">
+        <li>
+          While voting is open, <kbd>→</kbd> and <kbd>←</kbd> ask first: press again to close voting and move on.
+        </li>
+        <li>
+          <kbd>R</kbd> while voting closes voting; press <kbd>R</kbd> again to reveal.
+        </li>
+        <li>
+          <kbd>Space</kbd> on a closed round asks first: press it again to reopen that round for voting.
+        </li>
+        <li>Coming back to a scenario shows it as you left it: its rounds, what each audience was shown, its notes.</li>
+      </ul>
       <p className="row">
         <button type="button" ref={closeRef} onClick={onClose}>
           Close
@@ -481,6 +471,16 @@ function HelpDialog({ open, onClose, controlsHref }: { open: boolean; onClose: (
       </p>
     </dialog>
   );
+}
+
+/** A live count update also moves the private look's bar of the round being voted on. */
+function withLiveTally(view: SeminarView, tally: Tally | undefined): SeminarView {
+  const look = view.controls?.look;
+  if (!tally || !look) return view;
+  return {
+    ...view,
+    controls: { ...view.controls!, look: look.map((r) => (r.number === view.roundNumber ? { ...r, tally } : r)) },
+  };
 }
 
 function phaseLabel(view: SeminarView): string {

@@ -48,8 +48,12 @@ test("phones answer scenario 1 and the projector counts them live, one response 
   await expect(projector.getByTestId("results")).toHaveCount(0);
   for (const phone of phones) await expect(phone.page.getByTestId("results")).toHaveCount(0);
 
-  // Reveal: after phone 1 changed its Yes to No (No, No, Yes, Yes, No, Yes): 3 Yes and 3 No.
-  // Had the change been lost, the split would read 4 Yes (67%) and 2 No (33%).
+  // R while voting closes voting first and says so; R again reveals. After phone 1 changed its
+  // Yes to No (No, No, Yes, Yes, No, Yes): 3 Yes and 3 No. Had the change been lost, the split
+  // would read 4 Yes (67%) and 2 No (33%).
+  await page.keyboard.press("r");
+  await expect(projector).toContainText("Voting is closed");
+  await expect(projector.getByTestId("results")).toHaveCount(0);
   await page.keyboard.press("r");
   await expect(projector.getByTestId("results")).toContainText("3 · 50%");
   await expect(projector.getByTestId("results")).not.toContainText("67%");

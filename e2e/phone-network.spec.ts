@@ -30,6 +30,7 @@ test("a phone that loses the network keeps its answer, sends one tapped offline,
   await expect(online).toBeVisible();
   await expect(phone!.page.getByTestId("my-answer")).toHaveText("Your answer: No (you can change it until voting closes)");
   await expect(answered).toHaveText("2");
+  await tutor.press("Space");
   await tutor.press("r");
   const results = tutor.projector.getByTestId("results");
   await expect(results.getByRole("figure")).toContainText("Yes 1 (50%), No 1 (50%), 2 answers");

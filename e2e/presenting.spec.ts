@@ -69,9 +69,12 @@ test("the tutor's phone as a remote drives the projector, and can show the resul
   await expect(projector.getByRole("heading", { level: 1 })).toHaveText("A colleague asks to become your friend on Facebook.");
   await expect(remote.getByRole("heading", { name: "Scenario 2 of 3, round 1" })).toBeVisible();
   await remote.getByRole("button", { name: "← Previous" }).click();
-  // Back at scenario 1, as the room left it.
+  // Back at scenario 1, as the room left it: results on the phones, not on the projector.
   await expect(projector.getByRole("heading", { level: 1 })).toHaveText("A service user asks to become your friend on Facebook.");
-  await expect(projector.getByTestId("results")).toContainText("2 · 67%");
+  await expect(projector.getByRole("heading", { name: "Discussion" })).toBeVisible();
+  await expect(projector.getByTestId("results")).toHaveCount(0);
+  await expect(remote.getByTestId("audience")).toHaveText("Projector does not show the results; phones show the results.");
+  await onEveryPhone(room, (phone) => expect(phone.page.getByTestId("results")).toContainText("2 · 67%"));
 });
 
 test("the projector's keyboard: help, blank screen, join QR and refused commands", async ({ tutor }) => {
@@ -111,8 +114,8 @@ test("the projector's keyboard: help, blank screen, join QR and refused commands
   // A key that makes no sense now changes nothing; why is said to a screen reader only (the
   // room does not read the tutor's mistakes: the controls show it, see screens.spec.ts).
   await tutor.press("2");
-  await expect(projector.getByTestId("projector-error")).toHaveText("Reveal round 1 before starting round 2.");
-  await expect(projector.getByText("Reveal round 1 before starting round 2.")).not.toBeInViewport();
+  await expect(projector.getByTestId("projector-error")).toHaveText("Hold round 1 before starting round 2.");
+  await expect(projector.getByText("Hold round 1 before starting round 2.")).not.toBeInViewport();
   await expect(projector.getByTestId("projector-error")).toBeEmpty({ timeout: 8000 });
   await expect(projector).toHaveAttribute("data-phase", "WAITING");
 
@@ -147,8 +150,14 @@ test("the projector's keyboard: help, blank screen, join QR and refused commands
   await controls.keyboard.press("Escape");
   await expect(controlsHelp).toBeHidden();
   await expect(shortcuts).toBeFocused();
-  // The controls take the same keys: Space opens voting on the projector again.
+  // The controls take the same keys. Space on the closed round asks first, on every tutor screen;
+  // pressed again, it reopens the round.
   await shortcuts.blur();
   await controls.keyboard.press("Space");
+  const question = "Round 1 is closed: press Space again to reopen it for voting, or 2 to vote again in round 2.";
+  await expect(controls.getByTestId("notice")).toHaveText(question);
+  await expect(projector.getByTestId("phase")).toHaveText("Voting is closed");
+  await controls.keyboard.press("Space");
   await expect(projector.getByTestId("phase")).toHaveText("Voting is open");
+  await expect(controls.getByTestId("notice")).toHaveText("Round 1 is open again: answers can change until you close it.");
 });

@@ -63,9 +63,9 @@ test("a refused key on the projector is shown on the controls, never to the room
 
   await tutor.press("2");
   await expect(controls.getByRole("alert").filter({ hasText: "On the projector:" })).toHaveText(
-    "On the projector: Reveal round 1 before starting round 2.",
+    "On the projector: Hold round 1 before starting round 2.",
   );
-  await expect(projector.getByText("Reveal round 1 before starting round 2.")).not.toBeInViewport();
+  await expect(projector.getByText("Hold round 1 before starting round 2.")).not.toBeInViewport();
   await expect(projector).toHaveAttribute("data-phase", "WAITING");
   await screenshot(tutor.page, "projector-after-refused-key");
   await expectAccessible(tutor.page, "the projector");

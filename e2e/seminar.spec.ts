@@ -150,7 +150,7 @@ test("a whole seminar: keyboard on the projector, eleven phones, vote, reveal, d
   await tutor.press("d");
   await expect(stage.getByRole("heading", { name: "Discussion" })).toHaveCount(0);
 
-  // ── Scenario 2: → moves on; R straight from voting closes and reveals ───────────────────────
+  // ── Scenario 2: → moves on; R straight from voting closes, R again reveals ──────────────────
   const scenario2 = marks(everyone);
   await tutor.press("ArrowRight");
   await expect(projector.getByRole("heading", { level: 1 })).toHaveText(SCENARIO_2);
@@ -165,6 +165,9 @@ test("a whole seminar: keyboard on the projector, eleven phones, vote, reveal, d
   await onEveryPhone(five, (phone, i) => vote(phone, i < 2 ? "Yes" : "No"));
   await expect(projector.getByTestId("answered")).toHaveText("5");
   expectNoSplitAnywhere(scenario2, "before the reveal of scenario 2");
+  await tutor.press("r");
+  await expect(projector.getByTestId("phase")).toHaveText("Voting is closed");
+  expectNoSplitAnywhere(scenario2, "after R closed voting, before the second R");
   await tutor.press("r");
   await expect(chart).toContainText("2 · 40%");
   await expect(chart).toContainText("3 · 60%");

@@ -16,11 +16,10 @@ function snapshot(state: Partial<SeminarSnapshot["seminar"]> & { phase: Phase },
       code: "ABCDEF",
       scenarioIndex: 0,
       roundNumber: 1,
-      revealToProjector: false,
-      revealToPhones: false,
       minResponses: 5,
       createdAt: new Date(0),
       endedAt: null,
+      undo: null,
       ...state,
     },
     cohortName: "Cohort",
@@ -33,22 +32,23 @@ function snapshot(state: Partial<SeminarSnapshot["seminar"]> & { phase: Phase },
   };
 }
 
-const roundOne = new Map([["a", [{ id: "r1", number: 1, revealed: true, tally: tally(4, 2) }]]]);
-const bothRounds = new Map([
-  [
-    "a",
-    [
-      { id: "r1", number: 1, revealed: true, tally: tally(4, 2) },
-      { id: "r2", number: 2, revealed: true, tally: tally(3, 3) },
-    ],
-  ],
-]);
+const shown = { open: false, projector: true, phones: true, notes: false };
+const round = (id: string, number: number, t: ReturnType<typeof tally>, state: Partial<typeof shown> = {}) => ({
+  id,
+  number,
+  tally: t,
+  ...shown,
+  ...state,
+});
+const roundOne = (state: Partial<typeof shown> = {}) => new Map([["a", [round("r1", 1, tally(4, 2), state)]]]);
+const bothRounds = new Map([["a", [round("r1", 1, tally(4, 2)), round("r2", 2, tally(3, 3))]]]);
 
 describe("viewFor", () => {
   it("sends nobody the split while voting or closed, only counts", () => {
     for (const phase of ["VOTING", "CLOSED"] as const) {
       for (const audience of ["projector", "phone", "controls"] as const) {
-        const view = viewFor(snapshot({ phase }, roundOne), audience);
+        const state = phase === "VOTING" ? { open: true, projector: false, phones: false } : { projector: false, phones: false };
+        const view = viewFor(snapshot({ phase }, roundOne(state)), audience);
         expect(view.results).toBeNull();
         expect(view.answered).toBe(6);
         expect(JSON.stringify(view)).not.toMatch(/"(yes|no|tally)":/);
@@ -57,27 +57,56 @@ describe("viewFor", () => {
   });
 
   it("reveals to the projector only, when asked", () => {
-    const s = snapshot({ phase: "REVEALED", revealToProjector: true }, roundOne);
+    const s = snapshot({ phase: "REVEALED" }, roundOne({ phones: false }));
     expect(viewFor(s, "projector").results?.rounds[0]?.tally).toEqual(tally(4, 2));
     expect(viewFor(s, "phone")).toMatchObject({ results: null, withheld: "not-revealed" });
     expect(viewFor(s, "controls").results).not.toBeNull();
   });
 
   it("withholds the split below the minimum, from everyone", () => {
-    const small = new Map([["a", [{ id: "r1", number: 1, revealed: true, tally: tally(2, 1) }]]]);
-    const s = snapshot({ phase: "REVEALED", revealToProjector: true, revealToPhones: true }, small);
+    const small = new Map([["a", [round("r1", 1, tally(2, 1))]]]);
+    const s = snapshot({ phase: "REVEALED" }, small);
     for (const audience of ["projector", "phone", "controls"] as const) {
       expect(viewFor(s, audience)).toMatchObject({ results: null, withheld: "below-minimum" });
     }
   });
 
   it("shows round 1 and round 2 with the switches once round 2 is revealed", () => {
-    const s = snapshot({ phase: "REVEALED", roundNumber: 2, revealToProjector: true, revealToPhones: true }, bothRounds);
+    const s = snapshot({ phase: "REVEALED", roundNumber: 2 }, bothRounds);
     const view = viewFor(s, "projector");
     expect(view.results?.rounds.map((r) => r.number)).toEqual([1, 2]);
     expect(view.results?.switched).toEqual({ yesToNo: 2, noToYes: 1 });
     // The round on screen stays known after the reveal, so a phone can show the answer it gave.
     expect(viewFor({ ...s, currentRoundId: "r2" }, "phone").roundId).toBe("r2");
+  });
+
+  it("says a round that was never revealed is not revealed, not that it has too few answers", () => {
+    // Closed without a reveal, notes shown: nobody was given the split, and 6 answers are plenty.
+    const s = snapshot({ phase: "DISCUSSION" }, roundOne({ projector: false, phones: false, notes: true }));
+    for (const audience of ["projector", "phone", "controls"] as const) {
+      expect(viewFor(s, audience)).toMatchObject({ results: null, withheld: "not-revealed" });
+    }
+  });
+
+  it("shows each audience only the rounds revealed to it, and who changed their mind only if it saw both", () => {
+    const mixed = new Map([["a", [round("r1", 1, tally(4, 2), { phones: false }), round("r2", 2, tally(3, 3), { projector: false })]]]);
+    const s = snapshot({ phase: "REVEALED", roundNumber: 2 }, mixed);
+    expect(viewFor(s, "projector").results).toEqual({ rounds: [{ number: 1, tally: tally(4, 2) }], switched: null });
+    expect(viewFor(s, "phone").results).toEqual({ rounds: [{ number: 2, tally: tally(3, 3) }], switched: null });
+    expect(viewFor(s, "controls").results?.switched).toEqual({ yesToNo: 2, noToYes: 1 });
+    const summary = viewFor({ ...s, seminar: { ...s.seminar, phase: "SUMMARY" } }, "projector").summary;
+    expect(summary?.[0]).toMatchObject({ rounds: [{ number: 1 }], switched: null });
+  });
+
+  it("gives the private look at the live split to the controls that asked for it, and to nobody else", () => {
+    const s = snapshot({ phase: "VOTING" }, roundOne({ open: true, projector: false, phones: false }));
+    expect(viewFor(s, "controls", { look: true }).controls?.look).toEqual([{ number: 1, tally: tally(4, 2) }]);
+    expect(viewFor(s, "controls").controls?.look).toBeNull();
+    for (const audience of ["projector", "phone"] as const) {
+      const view = viewFor(s, audience, { look: true });
+      expect(view.controls).toBeNull();
+      expect(JSON.stringify(view)).not.toMatch(/"(yes|no|tally)":/);
+    }
   });
 
   it("gives the summary to the projector and controls but not to phones", () => {

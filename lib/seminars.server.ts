@@ -3,13 +3,33 @@ import { getPrisma } from "@/lib/db/client.server";
 import { generateJoinCode, normalizeJoinCode } from "@/lib/join-code";
 import { packSchema, type Pack } from "@/lib/packs";
 import { resolvePackToRun } from "@/lib/pack-library.server";
-import { applyCommand, resultsVisible, type Command, type FlowState, type Phase } from "@/lib/seminar-flow";
+import { z } from "zod";
+import { Prisma } from "@/lib/generated/prisma/client";
+import {
+  applyCommand,
+  availableCommands,
+  phaseOf,
+  roundNumberOf,
+  roundVisible,
+  undoLabel,
+  UNDO_MS,
+  type Command,
+  type CommandOptions,
+  type FlowState,
+  type Phase,
+  type UndoRecord,
+} from "@/lib/seminar-flow";
 import type { Audience, Results, SeminarView, SummaryItem, Tally } from "@/lib/realtime/protocol";
 import { announceSeminar, connectedCount } from "@/lib/realtime/hub.server";
 import { countSwitches, tallyRounds } from "@/lib/tallies.server";
 
 export class SeminarError extends Error {
-  constructor(message: string, public readonly code: "not-found" | "forbidden" | "invalid" | "conflict" = "invalid") {
+  constructor(
+    message: string,
+    public readonly code: "not-found" | "forbidden" | "invalid" | "conflict" = "invalid",
+    /** Pressing the same command again with `confirm` does what the message says. */
+    public readonly confirm = false,
+  ) {
     super(message);
     this.name = "SeminarError";
   }
@@ -70,55 +90,162 @@ export async function countParticipants(seminarId: string): Promise<number> {
   return getPrisma().participant.count({ where: { seminarId } });
 }
 
-/** Runs one of the tutor's commands; everybody in the seminar is told the new state, which is returned. */
-export async function runCommand(seminarId: string, tutorId: string, command: Command): Promise<SeminarSnapshot> {
+/** A round as stored: what the state machine and the views need of it. */
+interface StoredRound {
+  scenarioId: string;
+  number: number;
+  closedAt: Date | null;
+  revealedToProjector: boolean;
+  revealedToPhones: boolean;
+  notesShown: boolean;
+}
+
+/** The state machine's state of a seminar, read from its position and its rounds. */
+export function flowStateOf(
+  seminar: { phase: Phase; scenarioIndex: number; endedAt: Date | null },
+  pack: Pack,
+  rounds: StoredRound[],
+): FlowState {
+  return {
+    scenarioIndex: seminar.scenarioIndex,
+    summary: seminar.phase === "SUMMARY",
+    ended: seminar.endedAt !== null,
+    scenarios: pack.scenarios.map((scenario) =>
+      rounds
+        .filter((r) => r.scenarioId === scenario.id)
+        .sort((a, b) => a.number - b.number)
+        .map((r) => ({
+          number: r.number,
+          open: r.closedAt === null,
+          projector: r.revealedToProjector,
+          phones: r.revealedToPhones,
+          notes: r.notesShown,
+        })),
+    ),
+  };
+}
+
+const roundStateSchema = z.object({ number: z.number(), open: z.boolean(), projector: z.boolean(), phones: z.boolean(), notes: z.boolean() });
+const flowStateSchema = z.object({
+  scenarioIndex: z.number(),
+  summary: z.boolean(),
+  ended: z.boolean(),
+  scenarios: z.array(z.array(roundStateSchema)),
+});
+const undoRecordSchema = z.object({ label: z.string(), at: z.number(), before: flowStateSchema, after: flowStateSchema });
+
+/** The stored undo record, if it is still well-formed (an older one is simply not offered). */
+function storedUndo(value: unknown): UndoRecord | null {
+  const parsed = undoRecordSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+export interface CommandOutcome {
+  snapshot: SeminarSnapshot;
+  notice?: string;
+}
+
+/**
+ * Runs one of the tutor's commands; everybody in the seminar is told the new state, which is
+ * returned. A command that needs a second press (`confirm`) is refused with a SeminarError
+ * whose `confirm` is set.
+ */
+export async function runCommand(
+  seminarId: string,
+  tutorId: string,
+  command: Command,
+  options: CommandOptions = {},
+): Promise<CommandOutcome> {
   const seminar = await getSeminarForTutor(seminarId, tutorId);
   if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
   if (seminar.endedAt) throw new SeminarError("This seminar has ended.");
   const pack = parseStoredPack(seminar.pack, seminar.id);
-  const rounds = await getPrisma().round.findMany({ where: { seminarId }, select: { scenarioId: true, number: true } });
+  const prisma = getPrisma();
+  const rounds = await prisma.round.findMany({ where: { seminarId } });
+  const before = flowStateOf(seminar, pack, rounds);
+  // Only undo asks how many answered (whether a round may be withdrawn).
+  const tallies = command === "undo" ? await tallyRounds(rounds.map((r) => r.id)) : new Map<string, Tally>();
+  const roundId = (index: number, number: number) =>
+    rounds.find((r) => r.scenarioId === pack.scenarios[index]?.id && r.number === number)?.id;
 
-  const before: FlowState = {
-    phase: seminar.phase,
-    scenarioIndex: seminar.scenarioIndex,
-    roundNumber: seminar.roundNumber,
-    revealToProjector: seminar.revealToProjector,
-    revealToPhones: seminar.revealToPhones,
-  };
-  const result = applyCommand(before, command, {
-    scenarioCount: pack.scenarios.length,
-    lastRoundOf: (index) =>
-      Math.max(0, ...rounds.filter((r) => r.scenarioId === pack.scenarios[index]?.id).map((r) => r.number)),
-  });
-  if (!result.ok) throw new SeminarError(result.error);
+  const result = applyCommand(
+    before,
+    command,
+    {
+      now: Date.now(),
+      undo: storedUndo(seminar.undo),
+      answered: (index, number) => tallies.get(roundId(index, number) ?? "")?.total ?? 0,
+    },
+    options,
+  );
+  if (!result.ok) throw new SeminarError(result.error, "invalid", result.confirm ?? false);
 
   const now = new Date();
-  await getPrisma().$transaction(async (tx) => {
+  const after = result.state;
+  await prisma.$transaction(async (tx) => {
     // The state we read is the condition of the write: two remotes pressing at once cannot both apply.
-    const ends = result.effects.some((effect) => effect.kind === "endSeminar");
     const updated = await tx.seminar.updateMany({
-      where: { id: seminarId, endedAt: null, ...before },
-      data: { ...result.state, ...(ends ? { endedAt: now } : {}) },
+      where: { id: seminarId, endedAt: null, stateVersion: seminar.stateVersion },
+      data: {
+        phase: phaseOf(after),
+        scenarioIndex: after.scenarioIndex,
+        roundNumber: roundNumberOf(after),
+        stateVersion: { increment: 1 },
+        undo: result.undo ? (result.undo as object) : Prisma.DbNull,
+        ...(after.ended ? { endedAt: now } : {}),
+      },
     });
     if (updated.count !== 1) throw new SeminarError("The seminar changed meanwhile; try again.", "conflict");
     for (const effect of result.effects) {
       if (effect.kind === "endSeminar") continue;
       const scenarioId = pack.scenarios[effect.scenarioIndex]!.id;
-      const key = { seminarId_scenarioId_number: { seminarId, scenarioId, number: effect.number } };
-      if (effect.kind === "openRound") {
-        await tx.round.upsert({
-          where: key,
-          create: { seminarId, scenarioId, number: effect.number, openedAt: now },
-          update: { closedAt: null },
-        });
-      } else if (effect.kind === "closeRound") {
-        await tx.round.updateMany({ where: { seminarId, scenarioId, number: effect.number, closedAt: null }, data: { closedAt: now } });
-      } else {
-        await tx.round.updateMany({ where: { seminarId, scenarioId, number: effect.number, revealedAt: null }, data: { revealedAt: now } });
+      const where = { seminarId, scenarioId, number: effect.number };
+      switch (effect.kind) {
+        case "openRound":
+          await tx.round.create({ data: { ...where, openedAt: now } });
+          break;
+        case "closeRound":
+          await tx.round.updateMany({ where: { ...where, closedAt: null }, data: { closedAt: now } });
+          break;
+        case "reopenRound":
+          await tx.round.updateMany({ where, data: { closedAt: null } });
+          break;
+        case "setRound": {
+          const shown = effect.projector || effect.phones;
+          await tx.round.updateMany({
+            where,
+            data: { revealedToProjector: effect.projector, revealedToPhones: effect.phones, notesShown: effect.notes },
+          });
+          if (shown) await tx.round.updateMany({ where: { ...where, revealedAt: null }, data: { revealedAt: now } });
+          break;
+        }
+        case "withdrawRound":
+          await withdrawRound(tx, where);
+          break;
       }
     }
   });
-  return (await announceSeminar(seminarId))!;
+  return { snapshot: (await announceSeminar(seminarId))!, notice: result.notice };
+}
+
+type Tx = Parameters<Parameters<ReturnType<typeof getPrisma>["$transaction"]>[0]>[0];
+
+/**
+ * Removes a round nobody answered in (undoing "open voting"). The row is locked first, so a vote
+ * being stored right now either commits before the check (and the round stays) or waits and
+ * then finds no round: an answer is never deleted.
+ */
+async function withdrawRound(tx: Tx, where: { seminarId: string; scenarioId: string; number: number }): Promise<void> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Round"
+    WHERE "seminarId" = ${where.seminarId} AND "scenarioId" = ${where.scenarioId} AND "number" = ${where.number}
+    FOR UPDATE`;
+  const id = locked[0]?.id;
+  if (!id) return;
+  if ((await tx.response.count({ where: { roundId: id } })) > 0) {
+    throw new SeminarError("Phones have already answered: close voting instead.", "conflict");
+  }
+  await tx.round.delete({ where: { id } });
 }
 
 // A seminar's pack is an immutable copy: parse it once per process, not on every join and view.
@@ -136,6 +263,17 @@ export function parseStoredPack(value: unknown, seminarId?: string): Pack {
   return pack;
 }
 
+/** A round in a snapshot: its state and its tally. */
+export interface SnapshotRound {
+  id: string;
+  number: number;
+  open: boolean;
+  projector: boolean;
+  phones: boolean;
+  notes: boolean;
+  tally: Tally;
+}
+
 /** Everything the views of one seminar are made from, read once per announcement. */
 export interface SeminarSnapshot {
   seminar: {
@@ -144,11 +282,10 @@ export interface SeminarSnapshot {
     phase: Phase;
     scenarioIndex: number;
     roundNumber: number;
-    revealToProjector: boolean;
-    revealToPhones: boolean;
     minResponses: number;
     createdAt: Date;
     endedAt: Date | null;
+    undo: unknown;
   };
   cohortName: string;
   pack: Pack;
@@ -156,7 +293,7 @@ export interface SeminarSnapshot {
   answered: number;
   connected: number;
   /** Per scenario id: its rounds, in order, with tallies. */
-  rounds: Map<string, { id: string; number: number; revealed: boolean; tally: Tally }[]>;
+  rounds: Map<string, SnapshotRound[]>;
   switched: Map<string, { yesToNo: number; noToYes: number }>;
 }
 
@@ -171,13 +308,23 @@ export async function loadSnapshot(seminarId: string): Promise<SeminarSnapshot |
   const rounds: SeminarSnapshot["rounds"] = new Map();
   for (const r of roundRows) {
     const list = rounds.get(r.scenarioId) ?? [];
-    list.push({ id: r.id, number: r.number, revealed: r.revealedAt !== null, tally: tallies.get(r.id)! });
+    list.push({
+      id: r.id,
+      number: r.number,
+      open: r.closedAt === null,
+      projector: r.revealedToProjector,
+      phones: r.revealedToPhones,
+      notes: r.notesShown,
+      tally: tallies.get(r.id)!,
+    });
     rounds.set(r.scenarioId, list);
   }
   const switched: SeminarSnapshot["switched"] = new Map();
   for (const [scenarioId, list] of rounds) {
     const [first, second] = list;
-    if (first && second?.revealed) switched.set(scenarioId, await countSwitches(first.id, second.id));
+    if (first && second && !second.open && (second.projector || second.phones)) {
+      switched.set(scenarioId, await countSwitches(first.id, second.id));
+    }
   }
 
   const scenario = pack.scenarios[seminar.scenarioIndex];
@@ -197,20 +344,28 @@ export async function loadSnapshot(seminarId: string): Promise<SeminarSnapshot |
   };
 }
 
-function resultsOf(snapshot: SeminarSnapshot, scenarioId: string, upToRound: number): Results | null {
-  const list = (snapshot.rounds.get(scenarioId) ?? []).filter((r) => r.number <= upToRound && r.revealed);
+/**
+ * A scenario's rounds as one audience was given them: each round only if it was revealed to
+ * that audience, and the changed-their-mind counts only if both rounds were.
+ */
+function resultsOf(snapshot: SeminarSnapshot, scenarioId: string, audience: Audience): Results | null {
+  const all = snapshot.rounds.get(scenarioId) ?? [];
+  const list = all.filter((r) => roundVisible(r, audience));
   if (list.length === 0) return null;
-  const showSwitch = upToRound >= 2 && list.some((r) => r.number === 2);
+  const bothShown = list.length === 2;
   return {
     rounds: list.map((r) => ({ number: r.number, tally: r.tally })),
-    switched: showSwitch ? (snapshot.switched.get(scenarioId) ?? null) : null,
+    switched: bothShown ? (snapshot.switched.get(scenarioId) ?? null) : null,
   };
 }
 
-/** Each scenario's revealed rounds and switches, as the tutor may see them: below the minimum, none. */
-export function seminarResults(snapshot: SeminarSnapshot): SummaryItem[] {
+/**
+ * Each scenario's revealed rounds and switches, as one audience was shown them (the tutor's
+ * screens: whatever anybody was shown); below the minimum, none.
+ */
+export function seminarResults(snapshot: SeminarSnapshot, audience: Audience = "controls"): SummaryItem[] {
   return snapshot.pack.scenarios.map((s) => {
-    const r = resultsOf(snapshot, s.id, 2);
+    const r = resultsOf(snapshot, s.id, audience);
     const shown = r !== null && r.rounds.every((x) => x.tally.total >= snapshot.seminar.minResponses);
     return {
       scenario: { id: s.id, title: s.title, prompt: s.prompt, question: s.question },
@@ -221,25 +376,67 @@ export function seminarResults(snapshot: SeminarSnapshot): SummaryItem[] {
   });
 }
 
+/** Options of the controls' view. */
+export interface ViewOptions {
+  /** The tutor's private look: the current scenario's split before anything is revealed. */
+  look?: boolean;
+  now?: number;
+}
+
 /** What one audience may see. The split is left out entirely, not hidden, until it is revealed to them. */
-export function viewFor(snapshot: SeminarSnapshot, audience: Audience): SeminarView {
+export function viewFor(snapshot: SeminarSnapshot, audience: Audience, options: ViewOptions = {}): SeminarView {
   const { seminar, pack } = snapshot;
   const scenario = seminar.phase === "SUMMARY" ? undefined : pack.scenarios[seminar.scenarioIndex];
   const minimum = seminar.minResponses;
+  const current = scenario ? snapshot.rounds.get(scenario.id)?.at(-1) : undefined;
 
   let results: Results | null = null;
   let withheld: SeminarView["withheld"] = null;
   if (scenario && (seminar.phase === "REVEALED" || seminar.phase === "DISCUSSION")) {
-    if (!resultsVisible(seminar, audience)) withheld = "not-revealed";
-    else {
-      const candidate = resultsOf(snapshot, scenario.id, seminar.roundNumber);
-      if (candidate && candidate.rounds.every((r) => r.tally.total >= minimum)) results = candidate;
-      else withheld = "below-minimum";
-    }
+    const candidate = resultsOf(snapshot, scenario.id, audience);
+    if (!candidate) withheld = "not-revealed";
+    else if (candidate.rounds.every((r) => r.tally.total >= minimum)) results = candidate;
+    else withheld = "below-minimum";
   }
 
   // Phones get no summary: which rounds they were shown is the tutor's choice, round by round.
-  const summary = seminar.phase === "SUMMARY" && audience !== "phone" ? seminarResults(snapshot) : null;
+  const summary = seminar.phase === "SUMMARY" && audience !== "phone" ? seminarResults(snapshot, audience) : null;
+
+  let controls: SeminarView["controls"] = null;
+  if (audience === "controls") {
+    const now = options.now ?? Date.now();
+    const state = flowStateOf(
+      seminar,
+      pack,
+      [...snapshot.rounds].flatMap(([scenarioId, list]) =>
+        list.map((r) => ({
+          scenarioId,
+          number: r.number,
+          closedAt: r.open ? null : new Date(0),
+          revealedToProjector: r.projector,
+          revealedToPhones: r.phones,
+          notesShown: r.notes,
+        })),
+      ),
+    );
+    const undo = storedUndo(seminar.undo);
+    const ctx = {
+      now,
+      undo,
+      answered: (index: number, number: number) =>
+        snapshot.rounds.get(pack.scenarios[index]?.id ?? "")?.find((r) => r.number === number)?.tally.total ?? 0,
+    };
+    const available = seminar.endedAt ? [] : availableCommands(state, ctx);
+    controls = {
+      available,
+      undo: undo && available.includes("undo") ? { label: undoLabel(undo), remainingMs: undo.at + UNDO_MS - now } : null,
+      // Only for the tutor's screen that asked for it; never built for the projector or phones.
+      look:
+        options.look && scenario && current
+          ? (snapshot.rounds.get(scenario.id) ?? []).map((r) => ({ number: r.number, tally: r.tally }))
+          : null,
+    };
+  }
 
   return {
     seminarId: seminar.id,
@@ -257,7 +454,7 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience): SeminarV
     answered: snapshot.answered,
     connected: snapshot.connected,
     minResponses: minimum,
-    reveal: { projector: seminar.revealToProjector, phones: seminar.revealToPhones },
+    reveal: { projector: current?.projector ?? false, phones: current?.phones ?? false },
     results,
     withheld,
     discussion:
@@ -266,6 +463,7 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience): SeminarV
         : null,
     reflectiveQuestions: seminar.phase === "SUMMARY" ? pack.reflectiveQuestions : null,
     summary,
+    controls,
     ended: seminar.endedAt !== null,
   };
 }

@@ -56,11 +56,13 @@ describe("the live channel", () => {
     for (const phone of phonesA) phone.vote("YES");
     await waitFor(() => phonesA.every((p) => p.acked), 10_000, "A's votes acknowledged");
     const projectorA = await projectorFor(a.tutor.id, a.seminar.id);
-    await new Promise<void>((resolve, reject) =>
-      projectorA.socket.emit("presenter:command", { seminarId: a.seminar.id, command: "reveal" }, (r) =>
-        r.ok ? resolve() : reject(new Error(r.error)),
-      ),
-    );
+    for (const command of ["close", "reveal"] as const) {
+      await new Promise<void>((resolve, reject) =>
+        projectorA.socket.emit("presenter:command", { seminarId: a.seminar.id, command }, (r) =>
+          r.ok ? resolve() : reject(new Error(r.error)),
+        ),
+      );
+    }
     await waitFor(() => projectorA.frames.some((f) => f.startsWith("seminar:view") && f.includes('"results":{')), 5000, "A revealed");
     await new Promise((r) => setTimeout(r, 300));
 

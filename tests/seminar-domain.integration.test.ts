@@ -128,6 +128,7 @@ describe("what each screen may see", () => {
     const round1 = await currentRound();
     const first: AnswerValue[] = ["YES", "YES", "YES", "NO", "NO"];
     for (const [i, id] of ids.entries()) await vote(seminar.id, id, round1, first[i]!);
+    await command("close");
     await command("reveal");
     await command("toggleNotes");
     await command("round2");
@@ -137,6 +138,9 @@ describe("what each screen may see", () => {
     for (const [i, id] of ids.entries()) await vote(seminar.id, id, round2, second[i]!);
     const hidden = viewFor((await loadSnapshot(seminar.id))!, "phone");
     expect(hidden.results).toBeNull();
+    // R while voting closes voting first; the second R reveals.
+    expect((await command("reveal")).notice).toBe("Voting closed: press R again to reveal the results.");
+    expect(viewFor((await loadSnapshot(seminar.id))!, "projector").results).toBeNull();
     await command("reveal");
     const view = viewFor((await loadSnapshot(seminar.id))!, "projector");
     expect(view.results?.rounds).toEqual([

@@ -2,7 +2,7 @@
 // their writes commit, so no caller can forget to announce.
 import { randomUUID } from "node:crypto";
 import type { Server } from "socket.io";
-import type { ClientToServerEvents, DisplayState, ServerToClientEvents } from "@/lib/realtime/protocol";
+import type { ClientToServerEvents, DisplayState, PresenterNotice, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { rooms } from "@/lib/realtime/protocol";
 import type { SeminarSnapshot } from "@/lib/seminars.server";
 
@@ -60,6 +60,11 @@ export function setRealtimeServer(io: WeighInServer | undefined): void {
   }
 }
 
+/** Whether anyone in this process is in a room (with several processes, an announcement is cheap anyway). */
+function hasMembers(io: WeighInServer, room: string): boolean {
+  return hub.clustered || (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+}
+
 function localCount(seminarId: string): number {
   return hub.io?.sockets.adapter.rooms.get(rooms.phones(seminarId))?.size ?? 0;
 }
@@ -104,7 +109,7 @@ export async function setDisplay(seminarId: string, change: Partial<DisplayState
     select: { projectorBlank: true, projectorQr: true },
   });
   const next = { blank: seminar.projectorBlank, qr: seminar.projectorQr };
-  hub.io?.to([rooms.projector(seminarId), rooms.controls(seminarId)]).emit("projector:display", next);
+  hub.io?.to([rooms.projector(seminarId), rooms.controls(seminarId), rooms.look(seminarId)]).emit("projector:display", next);
   return next;
 }
 
@@ -119,7 +124,14 @@ export async function announceSeminar(seminarId: string): Promise<SeminarSnapsho
   io.to(rooms.phones(seminarId)).emit("seminar:view", viewFor(snapshot, "phone"));
   io.to(rooms.projector(seminarId)).emit("seminar:view", viewFor(snapshot, "projector"));
   io.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
+  if (hasMembers(io, rooms.look(seminarId))) io.to(rooms.look(seminarId)).emit("seminar:view", viewFor(snapshot, "controls", { look: true }));
   return snapshot;
+}
+
+/** Tells every tutor screen of a seminar what a command did or asks (never anything of the split). */
+export function announceNotice(notice: PresenterNotice): void {
+  const { seminarId } = notice;
+  hub.io?.to([rooms.projector(seminarId), rooms.controls(seminarId), rooms.look(seminarId)]).emit("presenter:notice", notice);
 }
 
 /**
@@ -153,12 +165,14 @@ async function flushProgress(seminarId: string): Promise<void> {
     sharePresence(seminarId);
     // The tutor's screens only: phones do not show the count, and one frame per phone ten
     // times a second was half the server's work with thousands of phones.
-    io.to([rooms.projector(seminarId), rooms.controls(seminarId)]).emit("round:progress", {
-      seminarId,
-      roundId: roundId ?? null,
-      answered,
-      connected: connectedCount(seminarId),
-    });
+    const progress = { seminarId, roundId: roundId ?? null, answered, connected: connectedCount(seminarId) };
+    io.to([rooms.projector(seminarId), rooms.controls(seminarId)]).emit("round:progress", progress);
+    // The live split goes only to controls whose tutor turned the private look on.
+    if (roundId && hasMembers(io, rooms.look(seminarId))) {
+      const { tallyRounds } = await import("@/lib/tallies.server");
+      const tally = (await tallyRounds([roundId])).get(roundId)!;
+      io.to(rooms.look(seminarId)).emit("round:progress", { ...progress, tally });
+    }
   } catch (error) {
     console.error(`live count for seminar ${seminarId} failed:`, error);
   } finally {

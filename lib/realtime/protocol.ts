@@ -39,6 +39,14 @@ export const presenterJoinSchema = z.strictObject({
 export const presenterCommandSchema = z.strictObject({
   seminarId: id,
   command: z.enum(COMMANDS),
+  /** The second press after the server asked ("press → again to close it and move on"). */
+  confirm: z.boolean().optional(),
+});
+
+/** The tutor's private look at the live split, on the controls only. */
+export const presenterLookSchema = z.strictObject({
+  seminarId: id,
+  on: z.boolean(),
 });
 
 export const displaySchema = z.strictObject({
@@ -112,7 +120,18 @@ export interface SeminarView {
   reflectiveQuestions: string[] | null;
   /** At the end: each scenario's revealed rounds (projector and controls only; phones get null). */
   summary: SummaryItem[] | null;
+  /** The controls only (null for the projector and phones). */
+  controls: ControlsView | null;
   ended: boolean;
+}
+
+export interface ControlsView {
+  /** The commands that do something now (see availableCommands in lib/seminar-flow.ts). */
+  available: Command[];
+  /** The last command can be undone for `remainingMs` more (counted from when the view was sent). */
+  undo: { label: string; remainingMs: number } | null;
+  /** The private look, when the tutor turned it on: every round of the scenario on screen, revealed or not. */
+  look: RoundResult[] | null;
 }
 
 export interface RoundProgress {
@@ -120,6 +139,8 @@ export interface RoundProgress {
   roundId: string | null;
   answered: number;
   connected: number;
+  /** The live split of the round: only to controls with the private look on. */
+  tally?: Tally;
 }
 
 export interface DisplayState {
@@ -137,6 +158,8 @@ export interface ErrorReply {
   error: string;
   retry?: true;
   retryAfterMs?: number;
+  /** A question ("press → again …"): the same command sent again with `confirm` does it. */
+  confirm?: true;
 }
 
 export type Ack<T> = (reply: ({ ok: true } & T) | ErrorReply) => void;
@@ -152,12 +175,28 @@ export interface ClientToServerEvents {
     ack: Ack<{ roundId: string; answer: AnswerValue; voteId: string }>,
   ) => void;
   "presenter:join": (payload: z.input<typeof presenterJoinSchema>, ack: Ack<{ view: SeminarView; display: DisplayState }>) => void;
-  "presenter:command": (payload: { seminarId: string; command: Command }, ack: Ack<{ view: SeminarView }>) => void;
+  "presenter:command": (
+    payload: z.input<typeof presenterCommandSchema>,
+    ack: Ack<{ view: SeminarView; notice?: string }>,
+  ) => void;
+  "presenter:look": (payload: z.input<typeof presenterLookSchema>, ack: Ack<{ view: SeminarView }>) => void;
   "presenter:display": (payload: z.input<typeof displaySchema>, ack: Ack<{ display: DisplayState }>) => void;
 }
 
+/** Said to the tutor's screens after a command: what happened besides the obvious, or a question. */
+export interface PresenterNotice {
+  seminarId: string;
+  message: string;
+  /** Pressing this command again (on any of the tutor's screens) within CONFIRM_MS does what the message says. */
+  confirm?: Command;
+}
+
+/** How long a question ("press → again …") waits for its second press. */
+export const CONFIRM_MS = 8000;
+
 export interface ServerToClientEvents {
   "seminar:view": (view: SeminarView) => void;
+  "presenter:notice": (notice: PresenterNotice) => void;
   "round:progress": (progress: RoundProgress) => void;
   "projector:display": (display: DisplayState) => void;
   "error:event": (error: { event: string; error: string }) => void;
@@ -169,4 +208,6 @@ export const rooms = {
   controls: (seminarId: string) => `seminar:${seminarId}:controls`,
   /** Every socket opened with this tutor's session (server-side only: ended when the session is). */
   tutor: (tutorId: string) => `tutor:${tutorId}`,
+  /** Controls with the private look on (instead of the controls room, not as well). */
+  look: (seminarId: string) => `seminar:${seminarId}:look`,
 };

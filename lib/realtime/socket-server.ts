@@ -12,6 +12,7 @@ import {
   participantJoinSchema,
   presenterCommandSchema,
   presenterJoinSchema,
+  presenterLookSchema,
   responseSubmitSchema,
   rooms,
   type ClientToServerEvents,
@@ -19,6 +20,7 @@ import {
   type ServerToClientEvents,
 } from "@/lib/realtime/protocol";
 import {
+  announceNotice,
   announceProgress,
   displayOf,
   setDisplay,
@@ -47,6 +49,8 @@ interface SocketData {
   participant?: { id: string; seminarId: string };
   /** Which tutor screen this socket is: a command's reply carries that screen's view, no more. */
   presenterView?: "projector" | "controls";
+  /** The controls' private look at the live split is on. */
+  look?: boolean;
 }
 
 type WeighInSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -132,9 +136,30 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     on(socket, "presenter:command", presenterCommandSchema, async (payload) => {
       await limit("command", socket.id);
       const tutorId = await requireSeminar(socket, payload.seminarId);
-      const snapshot = await runCommand(payload.seminarId, tutorId, payload.command);
+      const { snapshot, notice } = await runCommand(payload.seminarId, tutorId, payload.command, { confirm: payload.confirm }).catch(
+        (error: unknown) => {
+          // A question goes to every tutor screen: it is answered by pressing again on any of them.
+          if (error instanceof SeminarError && error.confirm) {
+            announceNotice({ seminarId: payload.seminarId, message: error.message, confirm: payload.command });
+          }
+          throw error;
+        },
+      );
       noteActivity(payload.seminarId);
-      return { view: viewFor(snapshot, socket.data.presenterView ?? "controls") };
+      if (notice) announceNotice({ seminarId: payload.seminarId, message: notice });
+      const view = viewFor(snapshot, socket.data.presenterView ?? "controls", { look: socket.data.look });
+      return notice ? { view, notice } : { view };
+    });
+
+    on(socket, "presenter:look", presenterLookSchema, async (payload) => {
+      await requireSeminar(socket, payload.seminarId);
+      if (socket.data.presenterView !== "controls") throw new SeminarError("The private look is for the controls only.", "forbidden");
+      // A socket is in one of the two rooms, so each announcement reaches it once, with its own view.
+      await socket.leave(payload.on ? rooms.controls(payload.seminarId) : rooms.look(payload.seminarId));
+      await socket.join(payload.on ? rooms.look(payload.seminarId) : rooms.controls(payload.seminarId));
+      socket.data.look = payload.on;
+      const snapshot = await loadSnapshot(payload.seminarId);
+      return { view: viewFor(snapshot!, "controls", { look: payload.on }) };
     });
 
     on(socket, "presenter:display", displaySchema, async ({ seminarId, ...change }) => {
@@ -260,6 +285,7 @@ function errorReply(event: string, error: unknown): ErrorReply {
     return { ok: false, error: error.message, retry: true, retryAfterMs: error.retryAfterMs };
   }
   if (error instanceof ResponseError && error.retryable) return { ok: false, error: error.message, retry: true };
+  if (error instanceof SeminarError && error.confirm) return { ok: false, error: error.message, confirm: true };
   if (error instanceof SeminarError || error instanceof ResponseError) {
     logRefusal(event, error.message);
     // Two remotes pressed at once: the same command may well succeed now.

@@ -214,8 +214,12 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
         event.preventDefault();
         return setHelp((h) => !h);
       }
-      // While the help is open, keys belong to it (Escape closes it).
-      if (help) return;
+      // While the help is open, keys belong to it (Escape closes it; noted here at once, as the
+      // dialog's own close event comes later and a quick "?" would otherwise toggle the old state).
+      if (help) {
+        if (event.key === "Escape") setHelp(false);
+        return;
+      }
       const shortcut = SHORTCUTS.find((s) => s.keys.includes(event.key));
       if (!shortcut) return;
       event.preventDefault();

@@ -117,7 +117,10 @@ test("← then → keeps a finished round 2, and Space cannot quietly reopen rou
   await tutor.press("Space");
   await expect(controls.getByTestId("notice")).toHaveText("Round 2 is closed: press Space again to reopen it for voting.");
   await expect(projector).toHaveAttribute("data-phase", "REVEALED");
-  await expect(room[0]!.page.getByRole("button", { name: "Yes", exact: true })).toBeDisabled();
+  await onEveryPhone(room, async (phone) => {
+    await expect(phone.page.getByTestId("results").getByRole("figure")).toHaveCount(2);
+    await expect(phone.page.getByRole("button", { name: "Yes", exact: true })).toHaveCount(0);
+  });
   // R: everything is already shown.
   await tutor.press("r");
   await expect(controls.getByRole("button", { name: "Reveal to everyone" })).toBeDisabled();

@@ -86,6 +86,11 @@ export default async function CohortPage({
                     </td>
                     <td className="actions">
                       <span className="row">
+                        {s.endedAt && (
+                          <Link className="button secondary small" href={`/seminars/${s.id}/results`}>
+                            Results<span className="visually-hidden"> of the seminar of {dateTime(s.startedAt)}</span>
+                          </Link>
+                        )}
                         <Link className="button secondary small" href={`/exports?scope=seminar&id=${s.id}&format=csv`}>
                           CSV<span className="visually-hidden"> of the seminar of {dateTime(s.startedAt)}</span>
                         </Link>

@@ -53,6 +53,10 @@ export function StartSeminarForm({
         <label htmlFor="minResponses">Fewest answers before any split is shown</label>
         <input id="minResponses" name="minResponses" type="number" min={1} max={1000} defaultValue={5} />
       </div>
+      <div className="check">
+        <input id="summaryToPhones" name="summaryToPhones" type="checkbox" value="on" />
+        <label htmlFor="summaryToPhones">At the end, show phones a summary of the results they were shown</label>
+      </div>
       {state.error && (
         <p className="error" role="alert">
           {state.error}

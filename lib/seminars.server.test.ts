@@ -17,6 +17,7 @@ function snapshot(state: Partial<SeminarSnapshot["seminar"]> & { phase: Phase },
       scenarioIndex: 0,
       roundNumber: 1,
       minResponses: 5,
+      summaryToPhones: false,
       createdAt: new Date(0),
       endedAt: null,
       undo: null,
@@ -118,5 +119,25 @@ describe("viewFor", () => {
     const phone = viewFor(s, "phone");
     expect(phone.summary).toBeNull();
     expect(phone.reflectiveQuestions).toEqual(["Why?"]);
+  });
+
+  it("gives phones a summary only when the tutor allows it, and only of the rounds revealed to phones", () => {
+    // Round 1 went to the projector only; round 2 to both; scenario b's one round to the projector only.
+    const rounds = new Map([
+      ["a", [round("r1", 1, tally(4, 2), { phones: false }), round("r2", 2, tally(3, 3))]],
+      ["b", [round("r3", 1, tally(5, 1), { phones: false })]],
+    ]);
+    const off = snapshot({ phase: "SUMMARY", scenarioIndex: 1 }, rounds);
+    expect(viewFor(off, "phone").summary).toBeNull();
+
+    const on = snapshot({ phase: "SUMMARY", scenarioIndex: 1, summaryToPhones: true }, rounds);
+    const phone = viewFor(on, "phone");
+    expect(phone.summary?.[0]).toMatchObject({ rounds: [{ number: 2, tally: tally(3, 3) }], switched: null });
+    expect(phone.summary?.[1]).toMatchObject({ rounds: [], switched: null, withheld: false });
+    // The projector-only rounds' tallies are not in the message at all.
+    expect(JSON.stringify(phone)).not.toContain('"yes":4');
+    expect(JSON.stringify(phone)).not.toContain('"yes":5');
+    // Before the end, the setting gives phones nothing.
+    expect(viewFor({ ...on, seminar: { ...on.seminar, phase: "DISCUSSION", scenarioIndex: 0 } }, "phone").summary).toBeNull();
   });
 });

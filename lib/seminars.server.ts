@@ -40,6 +40,8 @@ export interface StartSeminarInput {
   cohortId: string;
   packSlug: string;
   minResponses?: number;
+  /** Phones see a summary of the rounds they were shown at the end; off unless the tutor asks. */
+  summaryToPhones?: boolean;
 }
 
 export async function startSeminar(input: StartSeminarInput) {
@@ -63,6 +65,7 @@ export async function startSeminar(input: StartSeminarInput) {
           pack: pack as object,
           packVersionId,
           minResponses: input.minResponses ?? 5,
+          summaryToPhones: input.summaryToPhones ?? false,
         },
       });
     } catch (error) {
@@ -84,6 +87,14 @@ export async function getSeminarForTutor(seminarId: string, tutorId: string) {
   const seminar = await getPrisma().seminar.findUnique({ where: { id: seminarId }, include: { cohort: true } });
   if (!seminar || seminar.tutorId !== tutorId) return null;
   return seminar;
+}
+
+/** Whether phones see a summary at the end; phones already at the end get a fresh view at once. */
+export async function setSummaryToPhones(seminarId: string, tutorId: string, on: boolean): Promise<void> {
+  const seminar = await getSeminarForTutor(seminarId, tutorId);
+  if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
+  await getPrisma().seminar.update({ where: { id: seminarId }, data: { summaryToPhones: on } });
+  await announceSeminar(seminarId);
 }
 
 export async function countParticipants(seminarId: string): Promise<number> {
@@ -283,6 +294,7 @@ export interface SeminarSnapshot {
     scenarioIndex: number;
     roundNumber: number;
     minResponses: number;
+    summaryToPhones: boolean;
     createdAt: Date;
     endedAt: Date | null;
     undo: unknown;
@@ -399,8 +411,9 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience, options: 
     else withheld = "below-minimum";
   }
 
-  // Phones get no summary: which rounds they were shown is the tutor's choice, round by round.
-  const summary = seminar.phase === "SUMMARY" && audience !== "phone" ? seminarResults(snapshot, audience) : null;
+  // Phones get a summary only if the tutor allows it, and then only of the rounds revealed to phones.
+  const summary =
+    seminar.phase === "SUMMARY" && (audience !== "phone" || seminar.summaryToPhones) ? seminarResults(snapshot, audience) : null;
 
   let controls: SeminarView["controls"] = null;
   if (audience === "controls") {

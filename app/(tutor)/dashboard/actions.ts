@@ -9,6 +9,8 @@ const startSchema = z.object({
   cohortId: z.string().min(1).max(64),
   packSlug: z.string().min(1).max(100),
   minResponses: z.coerce.number().int().min(1).max(1000).default(5),
+  // An unticked checkbox is not sent at all.
+  summaryToPhones: z.literal("on").optional().transform((v) => v === "on"),
 });
 
 export interface ActionState {

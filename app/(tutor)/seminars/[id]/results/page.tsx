@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { SeminarSummary } from "@/components/SeminarSummary";
 import { TutorBar } from "@/components/TutorBar";
+import { setSummaryToPhonesAction } from "./actions";
 import { requireTutor } from "@/lib/auth.server";
 import { seminarAccess } from "@/lib/cohorts.server";
 import { countParticipants, loadSnapshot, seminarResults } from "@/lib/seminars.server";
@@ -48,6 +49,20 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
             <Link href={`/seminars/${seminar.id}/present`}>Projector</Link> ·{" "}
             <Link href={`/seminars/${seminar.id}/control`}>Controls</Link>
           </p>
+        )}
+        {owner && (
+          <form action={setSummaryToPhonesAction} className="row">
+            <input type="hidden" name="seminarId" value={seminar.id} />
+            <input type="hidden" name="summaryToPhones" value={seminar.summaryToPhones ? "off" : "on"} />
+            <p data-testid="summary-to-phones">
+              {seminar.summaryToPhones
+                ? "Phones see a summary of the results they were shown at the end."
+                : "Phones see no summary at the end."}
+            </p>
+            <button type="submit" className="button secondary small">
+              {seminar.summaryToPhones ? "Hide the summary from phones" : "Show phones a summary"}
+            </button>
+          </form>
         )}
         <section aria-labelledby="scenarios-heading" className="stack">
           <h2 id="scenarios-heading">Each scenario</h2>

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Seminar" ADD COLUMN     "summaryToPhones" BOOLEAN NOT NULL DEFAULT false;

@@ -2,6 +2,7 @@
 // security headers of lib/security-headers.ts. A nonce makes every page render on request
 // (app/layout.tsx), which the live pages do anyway.
 import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/lib/env.server";
 import { HSTS, PERMISSIONS_POLICY, contentSecurityPolicy, wantsHsts } from "@/lib/security-headers";
 
 export function proxy(request: NextRequest) {
@@ -9,7 +10,7 @@ export function proxy(request: NextRequest) {
   const policy = contentSecurityPolicy({
     nonce,
     host: request.headers.get("host"),
-    dev: process.env.NODE_ENV !== "production",
+    dev: env().NODE_ENV !== "production",
   });
   // Next.js reads the nonce for its own scripts from the request's policy header.
   const requestHeaders = new Headers(request.headers);
@@ -18,7 +19,7 @@ export function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", policy);
   response.headers.set("permissions-policy", PERMISSIONS_POLICY);
-  if (wantsHsts(request.headers.get("x-forwarded-proto"), [process.env.PUBLIC_URL, process.env.NEXTAUTH_URL])) {
+  if (wantsHsts(request.headers.get("x-forwarded-proto"), [env().PUBLIC_URL, env().NEXTAUTH_URL])) {
     response.headers.set("strict-transport-security", HSTS);
   }
   return response;

@@ -7,7 +7,15 @@ import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
 import { stampClientAddress } from "@/lib/client-address.server";
-import { EnvError, parseEnv } from "@/lib/env.server";
+import { getPrisma } from "@/lib/db/client.server";
+import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
+import { applyMigrations } from "@/lib/db/migrate.server";
+import { ensureDemo, secureDemoTutor } from "@/lib/demo.server";
+import { EnvError, parseEnv, setStartUpEnv, setting } from "@/lib/env.server";
+import { listPacks } from "@/lib/packs.server";
+import { attachPostgresAdapter } from "@/lib/realtime/adapter.server";
+import { attachRealtime } from "@/lib/realtime/socket-server";
+import { startRetentionJob } from "@/lib/retention.server";
 
 async function main() {
   const env = parseEnv();
@@ -17,28 +25,26 @@ async function main() {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const stops: (() => Promise<void>)[] = [];
 
-  if (!env.DATABASE_URL) {
-    const { startEmbeddedDatabase } = await import("@/lib/db/embedded.server");
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
     const started = Date.now();
     const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "pglite") });
-    process.env.DATABASE_URL = db.url;
+    databaseUrl = db.url;
     stops.push(db.stop);
     console.log(`Embedded database ready in ${Date.now() - started} ms (${path.join(env.DATA_DIR, "pglite")})`);
   }
-  if (!env.NEXTAUTH_SECRET) process.env.NEXTAUTH_SECRET = persistentSecret(path.join(dataDir, "session-secret"));
-  // Without a fixed public address, sign-in follows the host the browser used (e.g. a LAN address).
+  setStartUpEnv({ DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? persistentSecret(path.join(dataDir, "session-secret")) });
+  // Without a fixed public address, sign-in follows the host the browser used (e.g. a LAN
+  // address). next-auth reads this one variable itself: the only one the server sets.
   if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
 
-  const { applyMigrations } = await import("@/lib/db/migrate.server");
-  const { applied } = await applyMigrations(process.env.DATABASE_URL!);
+  const { applied } = await applyMigrations(databaseUrl);
   if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
 
-  const { listPacks } = await import("@/lib/packs.server");
   const packs = await listPacks();
   console.log(`Content: ${packs.length} pack(s): ${packs.map((p) => p.slug).join(", ")}`);
 
   // On by default only for the embedded quick start. An existing demo tutor is made safe either way.
-  const { ensureDemo, secureDemoTutor } = await import("@/lib/demo.server");
   const demo = env.DEMO ?? !env.DATABASE_URL;
   const status = demo ? await ensureDemo({ password: env.DEMO_PASSWORD }) : await secureDemoTutor();
   if (status) {
@@ -54,7 +60,6 @@ async function main() {
   }
 
   if (env.RETENTION_DAYS) {
-    const { startRetentionJob } = await import("@/lib/retention.server");
     const stopRetention = startRetentionJob(env.RETENTION_DAYS);
     stops.unshift(async () => stopRetention());
     console.log(`Retention: answers older than ${env.RETENTION_DAYS} days are deleted every six hours`);
@@ -68,11 +73,9 @@ async function main() {
     stampClientAddress(req, env.TRUST_PROXY ?? false);
     void handle(req, res);
   });
-  const { attachRealtime } = await import("@/lib/realtime/socket-server");
   const io = attachRealtime(httpServer);
   if (env.REALTIME_ADAPTER === "postgres") {
-    const { attachPostgresAdapter } = await import("@/lib/realtime/adapter.server");
-    stops.unshift(await attachPostgresAdapter(io, process.env.DATABASE_URL!));
+    stops.unshift(await attachPostgresAdapter(io, databaseUrl));
     console.log("Realtime: PostgreSQL adapter (several processes share broadcasts)");
   }
 
@@ -91,7 +94,6 @@ async function main() {
     await new Promise((resolve) => io.close(resolve));
     httpServer.closeAllConnections();
     await new Promise((resolve) => httpServer.close(resolve));
-    const { getPrisma } = await import("@/lib/db/client.server");
     await getPrisma().$disconnect().catch(() => {});
     for (const s of stops) await s().catch(() => {});
     process.exit(0);
@@ -111,6 +113,6 @@ function persistentSecret(file: string): string {
 main().catch((error) => {
   if (error instanceof EnvError) console.error(error.message);
   else console.error("Weigh In could not start:", error instanceof Error ? error.message : error);
-  if (!(error instanceof EnvError) && process.env.DEBUG) console.error(error);
+  if (!(error instanceof EnvError) && setting("DEBUG")) console.error(error);
   process.exit(1);
 });

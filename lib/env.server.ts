@@ -1,5 +1,8 @@
 // The one place that reads process.env: parsed with zod at start-up, every bad field listed.
+// Nothing writes into process.env: what the server works out at start-up (the embedded
+// database's address, a generated session secret) is handed to setStartUpEnv().
 import { z } from "zod";
+import { singleton } from "./singleton";
 
 const optionalUrl = z
   .string()
@@ -51,6 +54,8 @@ export const envSchema = z.object({
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
   /** Where the embedded database and generated secrets live. */
   DATA_DIR: z.string().min(1).default(".data"),
+  /** The embedded database's directory for the db:* and tutor scripts. Unset: pglite in DATA_DIR. */
+  PGLITE_DATA_DIR: z.string().min(1).optional(),
   CONTENT_DIR: z.string().min(1).default("content"),
   /** Signs tutor sessions. Unset: generated once and kept in DATA_DIR. */
   NEXTAUTH_SECRET: sessionSecret.optional(),
@@ -80,6 +85,8 @@ export const envSchema = z.object({
    * the provider says the e-mail is verified (never an administrator's). Default: off.
    */
   OIDC_LINK_BY_EMAIL: booleanish.transform((v) => v ?? false),
+  /** Any value: a failed start prints the whole error, not only its message. */
+  DEBUG: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -127,9 +134,29 @@ export function databaseSettings(source: Record<string, string | undefined> = pr
   return result.data;
 }
 
+/** Worked out by the server at start-up; shared with Next's copy of this module, which reads them on requests. */
+type StartUp = Partial<Pick<Env, "DATABASE_URL" | "NEXTAUTH_SECRET">>;
+const startUp = singleton("env.start-up", (): StartUp => ({}));
+
+/** Values the server settles before it serves (the embedded database's URL, the generated session secret). */
+export function setStartUpEnv(values: StartUp): void {
+  Object.assign(startUp, values);
+}
+
 let cached: Env | undefined;
-/** The parsed environment of this process (parsed on first use). */
+/** The parsed environment of this process (parsed on first use), with what the server settled at start-up. */
 export function env(): Env {
   cached ??= parseEnv();
-  return cached;
+  return { ...cached, ...startUp };
+}
+
+/**
+ * One setting, read now rather than cached: for modules that scripts and tests also load, which
+ * set their own variables as they go and do not carry the web server's whole environment.
+ */
+export function setting<K extends keyof Env>(name: K, source: Record<string, string | undefined> = process.env): Env[K] {
+  if (startUp[name as keyof StartUp] !== undefined) return startUp[name as keyof StartUp] as Env[K];
+  const result = envSchema.shape[name].safeParse(source[name]);
+  if (!result.success) throw new EnvError(result.error.issues.map((i) => `${name}: ${i.message}`));
+  return result.data as Env[K];
 }

@@ -4,7 +4,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, stringify, type Node as YamlNode } from "yaml";
+import { setting } from "./env.server";
 import { formatPackError, packSchema, type Pack } from "./packs";
+import { singleton } from "./singleton";
 
 export class PackValidationError extends Error {
   constructor(public readonly problems: string[]) {
@@ -148,23 +150,20 @@ export async function loadPacks(dir = "content"): Promise<Pack[]> {
   return deepFreeze(packs);
 }
 
-// One cache per process, on globalThis: the custom server and Next's bundled server code load
-// this module separately, and must not each keep (and disagree about) their own copy.
-const CACHE_KEY = Symbol.for("weigh-in.packs");
-type Cache = { packs?: Promise<Pack[]> };
-function cache(): Cache {
-  const g = globalThis as typeof globalThis & { [CACHE_KEY]?: Cache };
-  return (g[CACHE_KEY] ??= {});
+// One cache per process: the custom server and Next's bundled server code load this module
+// separately, and must not each keep (and disagree about) their own copy.
+function cache(): { packs?: Promise<Pack[]> } {
+  return singleton("packs", () => ({}));
 }
 
 /**
- * All packs from `process.env.CONTENT_DIR ?? "content"`, loaded on first use and then cached.
+ * All packs from CONTENT_DIR (default content/), loaded on first use and then cached.
  * A failed load is not cached: the next call tries again (e.g. after a file is fixed).
  */
 export function listPacks(): Promise<Pack[]> {
   const c = cache();
   if (!c.packs) {
-    const loading = loadPacks(process.env.CONTENT_DIR ?? "content");
+    const loading = loadPacks(setting("CONTENT_DIR"));
     c.packs = loading;
     loading.catch(() => {
       if (c.packs === loading) c.packs = undefined;

@@ -5,6 +5,7 @@
 // its batch is stored, and recording schedules the live count update.
 import { randomUUID } from "node:crypto";
 import { getPrisma } from "@/lib/db/client.server";
+import { singleton } from "@/lib/singleton";
 import type { AnswerValue } from "@/lib/realtime/protocol";
 import { announceProgress } from "@/lib/realtime/hub.server";
 
@@ -46,11 +47,7 @@ interface WriterState {
   writing: boolean;
   scheduled: boolean;
 }
-const writer: WriterState = ((globalThis as { __weighInResponses?: WriterState }).__weighInResponses ??= {
-  queue: [],
-  writing: false,
-  scheduled: false,
-});
+const writer = singleton("responses.writer", (): WriterState => ({ queue: [], writing: false, scheduled: false }));
 
 /**
  * Stores a vote; resolves once it is committed. Rejects with a final ResponseError when voting is

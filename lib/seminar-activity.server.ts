@@ -5,11 +5,12 @@ import { getPrisma } from "@/lib/db/client.server";
 import { env } from "@/lib/env.server";
 import { isJoinCode, normalizeJoinCode } from "@/lib/join-code";
 import { SeminarError } from "@/lib/seminars.server";
+import { singleton } from "@/lib/singleton";
 
 /** Activity is written at most this often per seminar: a burst of votes costs no extra writes. */
 const WRITE_EVERY_MS = 60_000;
 
-const written: Map<string, number> = ((globalThis as { __weighInActivity?: Map<string, number> }).__weighInActivity ??= new Map());
+const written = singleton("seminar-activity", () => new Map<string, number>());
 
 export const SEMINAR_GONE = "This seminar has ended or expired. Ask your tutor for the current code.";
 

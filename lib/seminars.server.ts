@@ -1,5 +1,6 @@
 // Seminars: starting one, running the tutor's commands, and building what each screen may see.
 import { getPrisma } from "@/lib/db/client.server";
+import { singleton } from "@/lib/singleton";
 import { generateJoinCode, normalizeJoinCode } from "@/lib/join-code";
 import { packSchema, type Pack } from "@/lib/packs";
 import { resolvePackToRun } from "@/lib/pack-library.server";
@@ -260,8 +261,7 @@ async function withdrawRound(tx: Tx, where: { seminarId: string; scenarioId: str
 }
 
 // A seminar's pack is an immutable copy: parse it once per process, not on every join and view.
-const parsedPacks: Map<string, Pack> = ((globalThis as { __weighInSeminarPacks?: Map<string, Pack> }).__weighInSeminarPacks ??=
-  new Map());
+const parsedPacks = singleton("seminar-packs", () => new Map<string, Pack>());
 
 export function parseStoredPack(value: unknown, seminarId?: string): Pack {
   const cached = seminarId ? parsedPacks.get(seminarId) : undefined;

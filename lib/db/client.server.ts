@@ -1,15 +1,16 @@
 // The app's one PrismaClient, over a `pg` pool through @prisma/adapter-pg.
 //
-// It is created on first use from process.env.DATABASE_URL (the server sets DATABASE_URL to the
-// embedded database's URL before it loads anything that queries). The instance lives on
-// globalThis: the custom server and the route handlers that Next bundles load this module as
-// separate copies in the same process, and they must share one client and one pool (and Next's
-// dev reloads must not open a new pool each time).
+// It is created on first use from DATABASE_URL (the server settles it, to the embedded database's
+// URL when none is configured, before it serves). The instance is a process-wide singleton: the
+// custom server and the route handlers that Next bundles load this module as separate copies in
+// the same process, and they must share one client and one pool (and Next's dev reloads must not
+// open a new pool each time).
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 
-import { databaseSettings, type DatabaseSettings } from "../env.server";
+import { databaseSettings, setting, type DatabaseSettings } from "../env.server";
 import { PrismaClient } from "../generated/prisma/client";
+import { singleton } from "../singleton";
 
 /** A query gets this long after PostgreSQL's own statement_timeout would have ended it. */
 export const QUERY_TIMEOUT_MARGIN_MS = 2_000;
@@ -20,9 +21,7 @@ interface PrismaHolder {
   url: string;
 }
 
-const GLOBAL_KEY = Symbol.for("weighin.prisma");
-type GlobalWithPrisma = typeof globalThis & { [GLOBAL_KEY]?: PrismaHolder };
-const globalStore = globalThis as GlobalWithPrisma;
+const shared = singleton("prisma", (): { holder?: PrismaHolder } => ({}));
 
 /**
  * The pool's options. Every wait is bounded, so that a database that is down or frozen makes
@@ -43,10 +42,10 @@ export function poolConfig(url: string, settings: DatabaseSettings = databaseSet
 
 /** The shared PrismaClient, created on first call. */
 export function getPrisma(): PrismaClient {
-  const existing = globalStore[GLOBAL_KEY];
+  const existing = shared.holder;
   if (existing) return existing.client;
 
-  const url = process.env.DATABASE_URL;
+  const url = setting("DATABASE_URL");
   if (!url) {
     throw new Error(
       "DATABASE_URL is not set. The server sets it (to the embedded database when no DATABASE_URL " +
@@ -58,15 +57,15 @@ export function getPrisma(): PrismaClient {
   // pool replaces it on the next query.
   pool.on("error", (error) => console.error("[db] idle connection error:", error.message));
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  globalStore[GLOBAL_KEY] = { client, pool, url };
+  shared.holder = { client, pool, url };
   return client;
 }
 
 /** Disconnects the shared client and closes its pool (for shutdown and tests). */
 export async function disconnectPrisma(): Promise<void> {
-  const holder = globalStore[GLOBAL_KEY];
+  const holder = shared.holder;
   if (!holder) return;
-  delete globalStore[GLOBAL_KEY];
+  shared.holder = undefined;
   try {
     await holder.client.$disconnect();
   } finally {

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+import { setting } from "../env.server";
 import type { ChildMessage, ParentMessage, PgliteProcessConfig } from "./pglite-process";
 
 /** Where the embedded database lives by default: <DATA_DIR>/pglite, with DATA_DIR = .data. */
@@ -16,9 +17,9 @@ export const DEFAULT_DATA_DIR = ".data/pglite";
  * The embedded database's directory, resolved against the working directory: PGLITE_DATA_DIR if
  * set, else `pglite` inside DATA_DIR (the app's data directory, default .data), as server.ts does.
  */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PGLITE_DATA_DIR) return path.resolve(env.PGLITE_DATA_DIR);
-  return path.resolve(env.DATA_DIR || ".data", "pglite");
+export function defaultDataDir(): string {
+  const own = setting("PGLITE_DATA_DIR");
+  return own ? path.resolve(own) : path.resolve(setting("DATA_DIR"), "pglite");
 }
 
 export interface EmbeddedDatabaseOptions {

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "socket.io";
 import type { ClientToServerEvents, DisplayState, PresenterNotice, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { rooms } from "@/lib/realtime/protocol";
+import { singleton } from "@/lib/singleton";
 import type { SeminarSnapshot } from "@/lib/seminars.server";
 
 /** Between app processes (through the adapter): how many phones each holds per seminar. */
@@ -29,13 +30,10 @@ interface HubState {
   remotePresence: Map<string, Map<string, { count: number; at: number }>>;
 }
 
-// On globalThis: Next's bundled server code and the custom server load this module separately.
-const hub: HubState = ((globalThis as { __weighInHub?: HubState }).__weighInHub ??= {
-  progress: new Map(),
-  serverId: randomUUID(),
-  clustered: false,
-  remotePresence: new Map(),
-});
+const hub = singleton(
+  "hub",
+  (): HubState => ({ progress: new Map(), serverId: randomUUID(), clustered: false, remotePresence: new Map() }),
+);
 
 export function setClustered(clustered: boolean): void {
   hub.clustered = clustered;

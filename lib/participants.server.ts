@@ -2,7 +2,7 @@
 // so the database holds nothing that identifies a student or lets anyone act as their phone.
 import { createHash, randomBytes } from "node:crypto";
 import { getPrisma } from "@/lib/db/client.server";
-import type { AnswerValue } from "@/lib/realtime/protocol";
+import type { AnswerValue } from "@/lib/seminar-view";
 
 export function newParticipantToken(): string {
   return randomBytes(24).toString("base64url");

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { getPrisma } from "@/lib/db/client.server";
 import { singleton } from "@/lib/singleton";
-import type { AnswerValue } from "@/lib/realtime/protocol";
+import type { AnswerValue } from "@/lib/seminar-view";
 import { announceProgress } from "@/lib/realtime/hub.server";
 
 export class ResponseError extends Error {

@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Pack } from "@/lib/packs";
-import type { Audience, SeminarView } from "@/lib/realtime/protocol";
+import type { Audience, SeminarView } from "@/lib/seminar-view";
 import {
   applyCommand,
   COMMANDS,

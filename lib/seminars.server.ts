@@ -20,7 +20,7 @@ import {
   type Phase,
   type UndoRecord,
 } from "@/lib/seminar-flow";
-import type { Audience, Results, SeminarView, SummaryItem, Tally } from "@/lib/realtime/protocol";
+import type { Audience, Results, SeminarView, SummaryItem, Tally } from "@/lib/seminar-view";
 import { announceSeminar, connectedCount } from "@/lib/realtime/hub.server";
 import { countSwitches, tallyRounds } from "@/lib/tallies.server";
 

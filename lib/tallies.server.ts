@@ -1,6 +1,6 @@
 // Counting stored responses: the only source of tallies (never a counter in memory).
 import { getPrisma } from "@/lib/db/client.server";
-import type { Tally } from "@/lib/realtime/protocol";
+import type { Tally } from "@/lib/seminar-view";
 
 export async function countResponses(roundId: string): Promise<number> {
   return getPrisma().response.count({ where: { roundId } });

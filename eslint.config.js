@@ -8,8 +8,32 @@ const config = [
     ignores: [".next/**", "node_modules/**", "lib/generated/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
   },
   {
+    // Cycles are looked for in our own code, not inside packages.
+    settings: { "import/ignore": ["node_modules"] },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // Dependencies point one way (docs/architecture.md): no module may reach itself again
+      // through its imports.
+      "import/no-cycle": ["error", { ignoreExternal: true }],
+    },
+  },
+  {
+    // The domain knows no transport: it emits events (lib/events.server.ts) that lib/realtime/
+    // listens to. lib/phone-client.ts is the phone's side of the protocol, not domain.
+    files: ["lib/**/*.ts"],
+    ignores: ["lib/realtime/**", "lib/phone-client.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "(^@/lib/realtime/|/realtime/|^\\./realtime/)",
+              message: "The domain imports nothing from lib/realtime/: emit an event (lib/events.server.ts) instead.",
+            },
+          ],
+        },
+      ],
     },
   },
 ];

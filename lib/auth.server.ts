@@ -11,7 +11,7 @@ import { z } from "zod";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address.server";
 import { getPrisma } from "@/lib/db/client.server";
 import { env } from "@/lib/env.server";
-import { endTutorSockets } from "@/lib/realtime/hub.server";
+import { emit } from "@/lib/events.server";
 import { checkSignInAllowed, recordSignInResult, SignInLimitedError } from "@/lib/sign-in-limits.server";
 
 const credentialsSchema = z.object({
@@ -220,13 +220,13 @@ export function authOptions(): NextAuthOptions {
 /** Ends every session of a tutor (sign-out, a replaced password), open presenter sockets included. */
 export async function revokeSessions(tutorId: string): Promise<void> {
   await getPrisma().tutor.updateMany({ where: { id: tutorId }, data: { sessionVersion: { increment: 1 } } });
-  endTutorSockets(tutorId);
+  emit("tutorSessionsEnded", { tutorId });
 }
 
 /** Disables a tutor: no sign-in any more, and every session ends now. */
 export async function disableTutor(tutorId: string): Promise<void> {
   await getPrisma().tutor.update({ where: { id: tutorId }, data: { disabledAt: new Date(), sessionVersion: { increment: 1 } } });
-  endTutorSockets(tutorId);
+  emit("tutorSessionsEnded", { tutorId });
 }
 
 /** Enables a disabled tutor again (they sign in anew; old sessions stay ended). */

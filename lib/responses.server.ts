@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { getPrisma } from "@/lib/db/client.server";
 import { singleton } from "@/lib/singleton";
 import type { AnswerValue } from "@/lib/seminar-view";
-import { announceProgress } from "@/lib/realtime/hub.server";
+import { emit } from "@/lib/events.server";
 
 export class ResponseError extends Error {
   /** `retryable`: the vote was not refused, only not stored yet; the phone sends it again. */
@@ -116,7 +116,7 @@ async function writeBatch(batch: Pending[]): Promise<void> {
       vote.reject(new ResponseError("Voting is closed."));
     }
   }
-  for (const [seminarId, roundId] of seminars) announceProgress(seminarId, roundId);
+  for (const [seminarId, roundId] of seminars) emit("responsesStored", { seminarId, roundId });
 }
 
 /** One INSERT … ON CONFLICT for the batch; only rounds that are open in a seminar that is voting accept it. */

@@ -20,8 +20,8 @@ import {
   type Phase,
   type UndoRecord,
 } from "@/lib/seminar-flow";
-import type { Audience, Results, SeminarView, SummaryItem, Tally } from "@/lib/seminar-view";
-import { announceSeminar, connectedCount } from "@/lib/realtime/hub.server";
+import type { Audience, DisplayState, Results, SeminarView, SummaryItem, Tally } from "@/lib/seminar-view";
+import { emit } from "@/lib/events.server";
 import { countSwitches, tallyRounds } from "@/lib/tallies.server";
 
 export class SeminarError extends Error {
@@ -95,7 +95,8 @@ export async function setSummaryToPhones(seminarId: string, tutorId: string, on:
   const seminar = await getSeminarForTutor(seminarId, tutorId);
   if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
   await getPrisma().seminar.update({ where: { id: seminarId }, data: { summaryToPhones: on } });
-  await announceSeminar(seminarId);
+  const snapshot = await loadSnapshot(seminarId);
+  if (snapshot) emit("seminarChanged", { seminarId, snapshot });
 }
 
 export async function countParticipants(seminarId: string): Promise<number> {
@@ -237,7 +238,9 @@ export async function runCommand(
       }
     }
   });
-  return { snapshot: (await announceSeminar(seminarId))!, notice: result.notice };
+  const snapshot = (await loadSnapshot(seminarId))!;
+  emit("seminarChanged", { seminarId, snapshot });
+  return { snapshot, notice: result.notice };
 }
 
 type Tx = Parameters<Parameters<ReturnType<typeof getPrisma>["$transaction"]>[0]>[0];
@@ -303,6 +306,7 @@ export interface SeminarSnapshot {
   pack: Pack;
   currentRoundId: string | null;
   answered: number;
+  /** Phones connected now: known to the realtime layer, which fills it in (0 here). */
   connected: number;
   /** Per scenario id: its rounds, in order, with tallies. */
   rounds: Map<string, SnapshotRound[]>;
@@ -350,7 +354,7 @@ export async function loadSnapshot(seminarId: string): Promise<SeminarSnapshot |
     pack,
     currentRoundId: current?.id ?? null,
     answered: current ? current.tally.total : 0,
-    connected: connectedCount(seminarId),
+    connected: 0,
     rounds,
     switched,
   };
@@ -479,4 +483,24 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience, options: 
     controls,
     ended: seminar.endedAt !== null,
   };
+}
+
+/** Whether the projector is blanked or shows the join QR: kept with the seminar, so it survives restarts. */
+export async function displayOf(seminarId: string): Promise<DisplayState> {
+  const seminar = await getPrisma().seminar.findUnique({
+    where: { id: seminarId },
+    select: { projectorBlank: true, projectorQr: true },
+  });
+  return { blank: seminar?.projectorBlank ?? false, qr: seminar?.projectorQr ?? false };
+}
+
+export async function setDisplay(seminarId: string, change: Partial<DisplayState>): Promise<DisplayState> {
+  const seminar = await getPrisma().seminar.update({
+    where: { id: seminarId },
+    data: { projectorBlank: change.blank, projectorQr: change.qr },
+    select: { projectorBlank: true, projectorQr: true },
+  });
+  const display = { blank: seminar.projectorBlank, qr: seminar.projectorQr };
+  emit("displayChanged", { seminarId, display });
+  return display;
 }

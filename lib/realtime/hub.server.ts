@@ -1,11 +1,14 @@
-// The one place that tells screens what changed. Domain functions call these right after
-// their writes commit, so no caller can forget to announce.
+// The one place that tells screens what changed. The domain emits events (lib/events.server.ts)
+// right after its writes commit; the hub listens and decides which screen gets which view.
 import { randomUUID } from "node:crypto";
 import type { Server } from "socket.io";
-import type { ClientToServerEvents, DisplayState, PresenterNotice, ServerToClientEvents } from "@/lib/realtime/protocol";
+import type { ClientToServerEvents, PresenterNotice, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { rooms } from "@/lib/realtime/protocol";
 import { singleton } from "@/lib/singleton";
-import type { SeminarSnapshot } from "@/lib/seminars.server";
+import { subscribe } from "@/lib/events.server";
+import { currentRoundId } from "@/lib/rounds.server";
+import { viewFor, type SeminarSnapshot } from "@/lib/seminars.server";
+import { countResponses, tallyRounds } from "@/lib/tallies.server";
 
 /** Between app processes (through the adapter): how many phones each holds per seminar. */
 export interface InterServerEvents {
@@ -28,11 +31,12 @@ interface HubState {
   /** Set when a cluster adapter is installed: only then are there other processes to tell. */
   clustered: boolean;
   remotePresence: Map<string, Map<string, { count: number; at: number }>>;
+  subscriptions: (() => void)[];
 }
 
 const hub = singleton(
   "hub",
-  (): HubState => ({ progress: new Map(), serverId: randomUUID(), clustered: false, remotePresence: new Map() }),
+  (): HubState => ({ progress: new Map(), serverId: randomUUID(), clustered: false, remotePresence: new Map(), subscriptions: [] }),
 );
 
 export function setClustered(clustered: boolean): void {
@@ -41,6 +45,18 @@ export function setClustered(clustered: boolean): void {
 
 export function setRealtimeServer(io: WeighInServer | undefined): void {
   hub.io = io;
+  // What the domain reports after each commit; subscribed once per process.
+  for (const unsubscribe of hub.subscriptions.splice(0)) unsubscribe();
+  if (io) {
+    hub.subscriptions.push(
+      subscribe("seminarChanged", ({ seminarId, snapshot }) => broadcastSeminar(seminarId, snapshot)),
+      subscribe("responsesStored", ({ seminarId, roundId }) => announceProgress(seminarId, roundId)),
+      subscribe("displayChanged", ({ seminarId, display }) =>
+        io.to([rooms.projector(seminarId), rooms.controls(seminarId), rooms.look(seminarId)]).emit("projector:display", display),
+      ),
+      subscribe("tutorSessionsEnded", ({ tutorId }) => endTutorSockets(tutorId)),
+    );
+  }
   io?.on("presence", ({ server, seminarId, count }) => {
     if (server === hub.serverId) return;
     let servers = hub.remotePresence.get(seminarId);
@@ -89,41 +105,22 @@ function sharePresence(seminarId: string): void {
   io.serverSideEmit("presence", { server: hub.serverId, seminarId, count: localCount(seminarId) });
 }
 
-/** Whether the projector is blanked or shows the join QR: kept with the seminar, so it survives restarts. */
-export async function displayOf(seminarId: string): Promise<DisplayState> {
-  const { getPrisma } = await import("@/lib/db/client.server");
-  const seminar = await getPrisma().seminar.findUnique({
-    where: { id: seminarId },
-    select: { projectorBlank: true, projectorQr: true },
-  });
-  return { blank: seminar?.projectorBlank ?? false, qr: seminar?.projectorQr ?? false };
+/** The snapshot with this process's knowledge of who is connected: the domain does not know phones' sockets. */
+export function withPresence(snapshot: SeminarSnapshot): SeminarSnapshot {
+  return { ...snapshot, connected: connectedCount(snapshot.seminar.id) };
 }
 
-export async function setDisplay(seminarId: string, change: Partial<DisplayState>): Promise<DisplayState> {
-  const { getPrisma } = await import("@/lib/db/client.server");
-  const seminar = await getPrisma().seminar.update({
-    where: { id: seminarId },
-    data: { projectorBlank: change.blank, projectorQr: change.qr },
-    select: { projectorBlank: true, projectorQr: true },
-  });
-  const next = { blank: seminar.projectorBlank, qr: seminar.projectorQr };
-  hub.io?.to([rooms.projector(seminarId), rooms.controls(seminarId), rooms.look(seminarId)]).emit("projector:display", next);
-  return next;
-}
-
-/** Sends every screen of a seminar its own view of the new state; returns the state it sent. */
-export async function announceSeminar(seminarId: string): Promise<SeminarSnapshot | null> {
-  const { loadSnapshot, viewFor } = await import("@/lib/seminars.server");
-  const snapshot = await loadSnapshot(seminarId);
+/** Sends every screen of a seminar its own view of the state the domain just committed. */
+function broadcastSeminar(seminarId: string, committed: SeminarSnapshot): void {
   const io = hub.io;
-  if (!snapshot || !io) return snapshot;
+  if (!io) return;
+  const snapshot = withPresence(committed);
   const progress = hub.progress.get(seminarId);
   if (progress) progress.roundId = snapshot.currentRoundId ?? undefined;
   io.to(rooms.phones(seminarId)).emit("seminar:view", viewFor(snapshot, "phone"));
   io.to(rooms.projector(seminarId)).emit("seminar:view", viewFor(snapshot, "projector"));
   io.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
   if (hasMembers(io, rooms.look(seminarId))) io.to(rooms.look(seminarId)).emit("seminar:view", viewFor(snapshot, "controls", { look: true }));
-  return snapshot;
 }
 
 /** Tells every tutor screen of a seminar what a command did or asks (never anything of the split). */
@@ -156,9 +153,7 @@ async function flushProgress(seminarId: string): Promise<void> {
   entry.running = true;
   entry.last = Date.now();
   try {
-    const { currentRoundId } = await import("@/lib/rounds.server");
     const roundId = entry.roundId ?? (await currentRoundId(seminarId));
-    const { countResponses } = await import("@/lib/tallies.server");
     const answered = roundId ? await countResponses(roundId) : 0;
     sharePresence(seminarId);
     // The tutor's screens only: phones do not show the count, and one frame per phone ten
@@ -167,7 +162,6 @@ async function flushProgress(seminarId: string): Promise<void> {
     io.to([rooms.projector(seminarId), rooms.controls(seminarId)]).emit("round:progress", progress);
     // The live split goes only to controls whose tutor turned the private look on.
     if (roundId && hasMembers(io, rooms.look(seminarId))) {
-      const { tallyRounds } = await import("@/lib/tallies.server");
       const tally = (await tallyRounds([roundId])).get(roundId)!;
       io.to(rooms.look(seminarId)).emit("round:progress", { ...progress, tally });
     }

@@ -22,8 +22,7 @@ import {
 import {
   announceNotice,
   announceProgress,
-  displayOf,
-  setDisplay,
+  withPresence,
   setRealtimeServer,
   type InterServerEvents,
   type WeighInServer,
@@ -37,7 +36,16 @@ import {
 } from "@/lib/realtime/limits.server";
 import { recordResponse, ResponseError } from "@/lib/responses.server";
 import { findJoinableSeminar, noteActivity } from "@/lib/seminar-activity.server";
-import { findEndedSeminarByCode, getSeminarForTutor, loadSnapshot, runCommand, SeminarError, viewFor } from "@/lib/seminars.server";
+import {
+  displayOf,
+  findEndedSeminarByCode,
+  getSeminarForTutor,
+  loadSnapshot,
+  runCommand,
+  SeminarError,
+  setDisplay,
+  viewFor,
+} from "@/lib/seminars.server";
 
 interface SocketData {
   /** Null unless the handshake carried a tutor's session cookie and came from our own origin. */
@@ -89,7 +97,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
         if (!ended) throw error;
         return { ended };
       });
-      if ("ended" in found) return { ended: true as const, view: viewFor((await loadSnapshot(found.ended.id))!, "phone") };
+      if ("ended" in found) return { ended: true as const, view: viewFor(withPresence((await loadSnapshot(found.ended.id))!), "phone") };
       const seminar = found;
       const previous = socket.data.participant;
       if (previous && previous.seminarId !== seminar.id) await socket.leave(rooms.phones(previous.seminarId));
@@ -107,7 +115,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       announceProgress(seminar.id);
       const snapshot = await loadSnapshot(seminar.id);
       // A phone that joins for the first time has no answers yet: spare the query.
-      return { token, view: viewFor(snapshot!, "phone"), answers: rejoined ? await answersOf(participant.id) : {} };
+      return { token, view: viewFor(withPresence(snapshot!), "phone"), answers: rejoined ? await answersOf(participant.id) : {} };
     });
 
     on(socket, "response:submit", responseSubmitSchema, async (payload) => {
@@ -130,7 +138,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       await socket.join(payload.view === "projector" ? rooms.projector(payload.seminarId) : rooms.controls(payload.seminarId));
       socket.data.presenterView = payload.view;
       const snapshot = await loadSnapshot(payload.seminarId);
-      return { view: viewFor(snapshot!, payload.view), display: await displayOf(payload.seminarId) };
+      return { view: viewFor(withPresence(snapshot!), payload.view), display: await displayOf(payload.seminarId) };
     });
 
     on(socket, "presenter:command", presenterCommandSchema, async (payload) => {
@@ -147,7 +155,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       );
       noteActivity(payload.seminarId);
       if (notice) announceNotice({ seminarId: payload.seminarId, message: notice });
-      const view = viewFor(snapshot, socket.data.presenterView ?? "controls", { look: socket.data.look });
+      const view = viewFor(withPresence(snapshot), socket.data.presenterView ?? "controls", { look: socket.data.look });
       return notice ? { view, notice } : { view };
     });
 
@@ -159,7 +167,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       await socket.join(payload.on ? rooms.look(payload.seminarId) : rooms.controls(payload.seminarId));
       socket.data.look = payload.on;
       const snapshot = await loadSnapshot(payload.seminarId);
-      return { view: viewFor(snapshot!, "controls", { look: payload.on }) };
+      return { view: viewFor(withPresence(snapshot!), "controls", { look: payload.on }) };
     });
 
     on(socket, "presenter:display", displaySchema, async ({ seminarId, ...change }) => {

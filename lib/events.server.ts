@@ -2,8 +2,7 @@
 // emit here and know nothing of who listens; the realtime layer (lib/realtime/) subscribes and
 // decides which screen gets what. Listeners run synchronously and must not throw into the
 // domain: a failing listener is logged, the change it reports stands.
-import type { DisplayState } from "@/lib/seminar-view";
-import type { SeminarSnapshot } from "@/lib/seminars.server";
+import type { DisplayState, SeminarSnapshot } from "@/lib/seminar-view";
 import { singleton } from "@/lib/singleton";
 
 export interface DomainEvents {

@@ -1,6 +1,7 @@
 // What the domain shows of a seminar: the per-audience views and the values in them. Pure types,
 // shared by the domain that builds them (lib/seminars.server.ts), the transport that carries
 // them (lib/realtime/protocol.ts re-exports them) and the screens that render them.
+import type { Pack } from "@/lib/packs";
 import type { Command, Phase } from "@/lib/seminar-flow";
 
 export type AnswerValue = "YES" | "NO";
@@ -87,4 +88,39 @@ export interface ControlsView {
 export interface DisplayState {
   blank: boolean;
   qr: boolean;
+}
+
+export interface SnapshotRound {
+  id: string;
+  number: number;
+  open: boolean;
+  projector: boolean;
+  phones: boolean;
+  notes: boolean;
+  tally: Tally;
+}
+
+/** Everything the views of one seminar are made from, read once per announcement. */
+export interface SeminarSnapshot {
+  seminar: {
+    id: string;
+    code: string;
+    phase: Phase;
+    scenarioIndex: number;
+    roundNumber: number;
+    minResponses: number;
+    summaryToPhones: boolean;
+    createdAt: Date;
+    endedAt: Date | null;
+    undo: unknown;
+  };
+  cohortName: string;
+  pack: Pack;
+  currentRoundId: string | null;
+  answered: number;
+  /** Phones connected now: known to the realtime layer, which fills it in (0 here). */
+  connected: number;
+  /** Per scenario id: its rounds, in order, with tallies. */
+  rounds: Map<string, SnapshotRound[]>;
+  switched: Map<string, { yesToNo: number; noToYes: number }>;
 }

@@ -20,7 +20,7 @@ import {
   type Phase,
   type UndoRecord,
 } from "@/lib/seminar-flow";
-import type { Audience, DisplayState, Results, SeminarView, SummaryItem, Tally } from "@/lib/seminar-view";
+import type { Audience, DisplayState, Results, SeminarSnapshot, SeminarView, SummaryItem, Tally } from "@/lib/seminar-view";
 import { emit } from "@/lib/events.server";
 import { countSwitches, tallyRounds } from "@/lib/tallies.server";
 
@@ -278,40 +278,7 @@ export function parseStoredPack(value: unknown, seminarId?: string): Pack {
 }
 
 /** A round in a snapshot: its state and its tally. */
-export interface SnapshotRound {
-  id: string;
-  number: number;
-  open: boolean;
-  projector: boolean;
-  phones: boolean;
-  notes: boolean;
-  tally: Tally;
-}
-
-/** Everything the views of one seminar are made from, read once per announcement. */
-export interface SeminarSnapshot {
-  seminar: {
-    id: string;
-    code: string;
-    phase: Phase;
-    scenarioIndex: number;
-    roundNumber: number;
-    minResponses: number;
-    summaryToPhones: boolean;
-    createdAt: Date;
-    endedAt: Date | null;
-    undo: unknown;
-  };
-  cohortName: string;
-  pack: Pack;
-  currentRoundId: string | null;
-  answered: number;
-  /** Phones connected now: known to the realtime layer, which fills it in (0 here). */
-  connected: number;
-  /** Per scenario id: its rounds, in order, with tallies. */
-  rounds: Map<string, SnapshotRound[]>;
-  switched: Map<string, { yesToNo: number; noToYes: number }>;
-}
+export type { SeminarSnapshot, SnapshotRound } from "@/lib/seminar-view";
 
 export async function loadSnapshot(seminarId: string): Promise<SeminarSnapshot | null> {
   const prisma = getPrisma();

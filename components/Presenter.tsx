@@ -337,7 +337,7 @@ export function Presenter({ mode, seminarId, code, joinUrl, joinHost, joinQr, re
               {view.scenario ? `Scenario ${view.scenarioIndex + 1} of ${view.scenarioCount}, round ${view.roundNumber}` : "Summary"}
             </h2>
             {view.scenario && <p>{view.scenario.prompt}</p>}
-            <p className="status" data-testid="controls-status">
+            <p className="status" data-testid="controls-status" aria-live="polite">
               {phaseLabel(view)} · {view.answered} answered · {view.connected} in the room
             </p>
             {view.answered > view.connected && (

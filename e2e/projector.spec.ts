@@ -109,6 +109,8 @@ test("the projector at 1280×720, 1920×1080 and 3840×2160: type that scales, n
   });
   await expectAccessible(page, "the projector while voting");
 
+  // Space closes voting (R while voting only closes it), then R reveals.
+  await tutor.press("Space");
   await tutor.press("r");
   const chart = projector.getByTestId("results");
   await expect(chart).toContainText("3 · 75%");

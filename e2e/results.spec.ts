@@ -14,16 +14,19 @@ test("an ended seminar: a results page for the tutor, reached from the projector
   // Scenario 1: two rounds, revealed; one phone changes its mind (Yes → No).
   await tutor.press("Space");
   await onEveryPhone(room, (phone, i) => vote(phone, i < 2 ? "Yes" : "No"));
+  await tutor.press("Space"); // close voting: R while voting only closes it
   await tutor.press("r");
   await expect(projector.getByTestId("results")).toContainText("2 · 67%");
   await tutor.press("2");
   await onEveryPhone(room, (phone, i) => vote(phone, i < 1 ? "Yes" : "No"));
+  await tutor.press("Space"); // close voting: R while voting only closes it
   await tutor.press("r");
   await expect(projector.getByTestId("switched")).toContainText("1 from Yes to No");
   // Scenario 2: one answer, below the minimum of two: revealed, but the split stays hidden.
   await tutor.press("ArrowRight");
   await tutor.press("Space");
   await vote(room[0]!, "Yes");
+  await tutor.press("Space"); // close voting: R while voting only closes it
   await tutor.press("r");
   await expect(projector.getByTestId("withheld")).toBeVisible();
   // Scenario 3 is skipped; the tutor ends the seminar at the summary.

@@ -5,34 +5,12 @@
 // database has one user at a time). Refuses when the demo tutor owns cohorts other than the demo
 // cohort, unless --force. Start the server with DEMO=false afterwards, or it creates a new demo
 // tutor with a new password.
-import { defaultDataDir, startEmbeddedDatabase, type EmbeddedDatabase } from "../lib/db/embedded.server";
+import { runWithDatabase } from "./with-database";
 
-async function main(): Promise<void> {
+runWithDatabase(async () => {
   const force = process.argv.includes("--force");
-  let embedded: EmbeddedDatabase | undefined;
-  try {
-    if (!process.env.DATABASE_URL) {
-      embedded = await startEmbeddedDatabase({ dataDir: defaultDataDir() });
-      process.env.DATABASE_URL = embedded.url;
-    }
-    const { removeDemo, DEMO_TUTOR } = await import("../lib/demo.server");
-    const { disconnectPrisma } = await import("../lib/db/client.server");
-    try {
-      const removed = await removeDemo({ force });
-      if (!removed) console.log(`There is no demo tutor (${DEMO_TUTOR.email}).`);
-      else console.log(`Removed the demo tutor ${DEMO_TUTOR.email} with ${removed.cohorts} cohort(s) and ${removed.seminars} seminar(s).`);
-    } finally {
-      await disconnectPrisma();
-    }
-  } finally {
-    await embedded?.stop();
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+  const { removeDemo, DEMO_TUTOR } = await import("../lib/demo.server");
+  const removed = await removeDemo({ force });
+  if (!removed) console.log(`There is no demo tutor (${DEMO_TUTOR.email}).`);
+  else console.log(`Removed the demo tutor ${DEMO_TUTOR.email} with ${removed.cohorts} cohort(s) and ${removed.seminars} seminar(s).`);
+});

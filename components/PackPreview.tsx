@@ -23,6 +23,7 @@ function viewOf(pack: { title: string; scenarios: PreviewScenario[] }, index: nu
   const s = pack.scenarios[index]!;
   return {
     seminarId: "preview",
+    version: 0,
     code: "PREVIEW",
     packTitle: pack.title,
     cohortName: "Preview",

@@ -5,6 +5,7 @@
 // same client.
 import type { Socket } from "socket.io-client";
 import type { AnswerValue, ClientToServerEvents, ErrorReply, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
+import { supersedes } from "@/lib/seminar-view";
 
 export type PhoneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -154,8 +155,13 @@ export class PhoneClient {
   private onView = (view: SeminarView) => {
     // Over: the token is no use any more, and the next person on this phone should not see it.
     if (view.ended) this.forget();
-    this.update({ view });
+    this.update({ view: this.newest(view) });
   };
+
+  /** The newer of this view and the one shown: replies and announcements can cross on the way. */
+  private newest(view: SeminarView): SeminarView {
+    return supersedes(view, this.state.view) ? view : this.state.view!;
+  }
 
   private join(): void {
     const connection = this.connection;
@@ -188,9 +194,12 @@ export class PhoneClient {
       this.attempts = 0;
       const vote = this.state.pending ?? this.restored;
       this.restored = null;
-      this.update({ joined: true, view: reply.view, answers: reply.answers, message: "" });
+      // The state in the reply was read before the reply was sent: an announcement of a later
+      // change (voting opened meanwhile) may have arrived first, and stays.
+      const view = this.newest(reply.view);
+      this.update({ joined: true, view, answers: reply.answers, message: "" });
       this.emit({ type: "joined", rejoined });
-      if (vote && reply.view.phase === "VOTING" && reply.view.roundId === vote.roundId) {
+      if (vote && view.phase === "VOTING" && view.roundId === vote.roundId) {
         this.setPending(vote);
         this.send(vote);
       } else if (vote) {

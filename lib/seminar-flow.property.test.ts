@@ -92,6 +92,7 @@ function snapshotOf(state: FlowState, answers: Answers): SeminarSnapshot {
       phase: phaseOf(state),
       scenarioIndex: state.scenarioIndex,
       roundNumber: roundNumberOf(state),
+      stateVersion: 0,
       minResponses: MINIMUM,
       // On, so the property covers the phones' end-of-seminar summary too.
       summaryToPhones: true,

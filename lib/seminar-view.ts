@@ -48,6 +48,12 @@ export type Audience = "projector" | "phone" | "controls";
 /** What one audience may see of a seminar right now. Built only by the server. */
 export interface SeminarView {
   seminarId: string;
+  /**
+   * The seminar's state version (raised by every command): of two views of one seminar, the one
+   * with the lower version is older, whichever arrived last. A reply to a join can carry a state
+   * read just before a command whose announcement arrived first.
+   */
+  version: number;
   code: string;
   packTitle: string;
   cohortName: string;
@@ -108,6 +114,7 @@ export interface SeminarSnapshot {
     phase: Phase;
     scenarioIndex: number;
     roundNumber: number;
+    stateVersion: number;
     minResponses: number;
     summaryToPhones: boolean;
     createdAt: Date;
@@ -123,4 +130,12 @@ export interface SeminarSnapshot {
   /** Per scenario id: its rounds, in order, with tallies. */
   rounds: Map<string, SnapshotRound[]>;
   switched: Map<string, { yesToNo: number; noToYes: number }>;
+}
+
+/**
+ * Whether `next` may replace `current` on a screen: not when it shows an older state of the same
+ * seminar (a view with the same version differs only in live counts, and the later one wins).
+ */
+export function supersedes(next: SeminarView, current: SeminarView | null): boolean {
+  return !current || current.seminarId !== next.seminarId || next.version >= current.version;
 }

@@ -94,7 +94,7 @@ export async function getSeminarForTutor(seminarId: string, tutorId: string) {
 export async function setSummaryToPhones(seminarId: string, tutorId: string, on: boolean): Promise<void> {
   const seminar = await getSeminarForTutor(seminarId, tutorId);
   if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
-  await getPrisma().seminar.update({ where: { id: seminarId }, data: { summaryToPhones: on } });
+  await getPrisma().seminar.update({ where: { id: seminarId }, data: { summaryToPhones: on, stateVersion: { increment: 1 } } });
   const snapshot = await loadSnapshot(seminarId);
   if (snapshot) emit("seminarChanged", { seminarId, snapshot });
 }
@@ -424,6 +424,7 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience, options: 
 
   return {
     seminarId: seminar.id,
+    version: seminar.stateVersion,
     code: seminar.code,
     packTitle: pack.title,
     cohortName: snapshot.cohortName,

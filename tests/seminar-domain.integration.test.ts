@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
 import { hashToken, joinSeminar } from "@/lib/participants.server";
 import { recordResponse } from "@/lib/responses.server";
-import { loadSnapshot, runCommand, startSeminar, viewFor } from "@/lib/seminars.server";
+import { loadSnapshot, runCommand, setSummaryToPhones, startSeminar, viewFor } from "@/lib/seminars.server";
 import type { AnswerValue } from "@/lib/realtime/protocol";
 
 const PACK = "social-media-and-professional-relationships";
@@ -99,6 +99,21 @@ describe("responses", () => {
     await a.command("close");
     await expect(vote(a.seminar.id, pa!, roundId, "YES")).rejects.toThrow("Voting is closed.");
     expect(await getPrisma().response.count({ where: { roundId } })).toBe(0);
+  });
+});
+
+describe("the version in every view", () => {
+  // A phone keeps the view with the higher version when a join's reply and an announcement cross.
+  it("rises with every change phones are told about, so an older view is known to be older", async () => {
+    const { tutor, seminar, command } = await setup(1);
+    const version = async () => viewFor((await loadSnapshot(seminar.id))!, "phone").version;
+    const seen = [await version()];
+    for (const c of ["open", "close", "reveal"] as const) {
+      seen.push(viewFor((await command(c)).snapshot, "phone").version);
+    }
+    await setSummaryToPhones(seminar.id, tutor.id, true);
+    seen.push(await version());
+    for (const [i, v] of seen.slice(1).entries()) expect(v, `change ${i + 1}`).toBeGreaterThan(seen[i]!);
   });
 });
 

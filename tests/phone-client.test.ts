@@ -1,0 +1,112 @@
+// The phone client against a socket.io server that answers in an order the real one produces
+// only now and then (under load, about one join in a few hundred that overlaps a command): the
+// reply to a join carries a state read just before a command committed, and is sent just after
+// that command's announcement. The phone must keep the newer state.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
+import { io as connect } from "socket.io-client";
+import { afterEach, describe, expect, it } from "vitest";
+import { memoryStorage, PhoneClient, pendingKey, type PhoneSocket } from "@/lib/phone-client";
+import type { ClientToServerEvents, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
+import type { Phase } from "@/lib/seminar-flow";
+
+function view(phase: Phase, version: number, roundId: string | null = phase === "WAITING" ? null : "r1"): SeminarView {
+  return {
+    seminarId: "s1",
+    version,
+    code: "ABCDEF",
+    packTitle: "Pack",
+    cohortName: "Cohort",
+    audience: "phone",
+    phase,
+    scenarioIndex: 0,
+    scenarioCount: 3,
+    roundNumber: 1,
+    scenario: { id: "one", title: "One", prompt: "A prompt?", question: "Would you?" },
+    roundId,
+    answered: 0,
+    connected: 1,
+    minResponses: 1,
+    reveal: { projector: false, phones: false },
+    results: null,
+    withheld: null,
+    discussion: null,
+    reflectiveQuestions: null,
+    summary: null,
+    controls: null,
+    ended: false,
+  };
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** A server whose join handler is `onJoin`, and a phone client connected to it. */
+async function phoneAgainst(
+  onJoin: (socket: { emit: (event: "seminar:view", view: SeminarView) => void }, ack: (reply: never) => void) => void,
+  submitted: unknown[] = [],
+  storage = memoryStorage(),
+) {
+  const http = createServer();
+  const server = new Server<ClientToServerEvents, ServerToClientEvents>(http);
+  server.on("connection", (socket) => {
+    socket.on("participant:join", (_payload, ack) => onJoin(socket, ack as (reply: never) => void));
+    socket.on("response:submit", (payload, ack) => {
+      submitted.push(payload);
+      ack({ ok: false, error: "Voting is closed." });
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const socket: PhoneSocket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ["websocket"], forceNew: true });
+  const phone = new PhoneClient(socket, "ABCDEF", { storage });
+  cleanups.push(() => {
+    phone.stop();
+    socket.disconnect();
+    void server.close();
+  });
+  const joined = new Promise<void>((resolve) => phone.subscribe((_state, event) => event?.type === "joined" && resolve()));
+  return { phone, joined };
+}
+
+describe("the phone client, when a join's reply is older than an announcement that came first", () => {
+  it("keeps showing voting open (the reply says waiting)", async () => {
+    const { phone, joined } = await phoneAgainst((socket, ack) => {
+      socket.emit("seminar:view", view("VOTING", 1));
+      setTimeout(() => ack({ ok: true, token: "t".repeat(32), view: view("WAITING", 0), answers: {} } as never), 20);
+    });
+    await joined;
+    expect(phone.state.view?.phase).toBe("VOTING");
+    expect(phone.state.joined).toBe(true);
+  });
+
+  it("does not send an unsent answer into a round that closed meanwhile, and says it was not sent", async () => {
+    const storage = memoryStorage();
+    storage.setItem(pendingKey("ABCDEF"), JSON.stringify({ roundId: "r1", answer: "YES", voteId: "v".repeat(16) }));
+    const submitted: unknown[] = [];
+    const { phone, joined } = await phoneAgainst(
+      (socket, ack) => {
+        socket.emit("seminar:view", view("CLOSED", 2));
+        setTimeout(() => ack({ ok: true, token: "t".repeat(32), view: view("VOTING", 1), answers: {} } as never), 20);
+      },
+      submitted,
+      storage,
+    );
+    await joined;
+    expect(phone.state.view?.phase).toBe("CLOSED");
+    expect(phone.state.pending).toBeNull();
+    expect(phone.state.message).toBe("Your last answer was not sent before voting closed.");
+    expect(submitted).toEqual([]);
+  });
+
+  it("still takes a newer view that comes after the join's reply", async () => {
+    const { phone, joined } = await phoneAgainst((socket, ack) => {
+      ack({ ok: true, token: "t".repeat(32), view: view("WAITING", 0), answers: {} } as never);
+      socket.emit("seminar:view", view("VOTING", 1));
+    });
+    await joined;
+    await expect.poll(() => phone.state.view?.phase).toBe("VOTING");
+  });
+});

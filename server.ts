@@ -1,8 +1,8 @@
 // Weigh In's one process: Next.js serves the pages, socket.io carries the live seminar.
 // Start-up order: environment → database (embedded when DATABASE_URL is unset) → migrations →
-// content packs → demo class → web server.
+// content packs → demo class (these three under a lock, one process at a time) → web server.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
@@ -10,10 +10,12 @@ import { stampClientAddress } from "@/lib/client-address.server";
 import { getPrisma } from "@/lib/db/client.server";
 import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
 import { applyMigrations } from "@/lib/db/migrate.server";
+import { withStartUpLock } from "@/lib/db/start-up-lock.server";
 import { ensureDemo, secureDemoTutor } from "@/lib/demo.server";
 import { EnvError, parseEnv, setStartUpEnv, setting } from "@/lib/env.server";
 import { listPacks } from "@/lib/packs.server";
 import { attachPostgresAdapter } from "@/lib/realtime/adapter.server";
+import { leaveCluster } from "@/lib/realtime/hub.server";
 import { attachRealtime } from "@/lib/realtime/socket-server";
 import { startRetentionJob } from "@/lib/retention.server";
 
@@ -38,26 +40,32 @@ async function main() {
   // address). next-auth reads this one variable itself: the only one the server sets.
   if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
 
-  const { applied } = await applyMigrations(databaseUrl);
-  if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
+  // Several processes may start together on one database: each step below reads, then writes,
+  // so on PostgreSQL they take turns (the embedded database has one process only).
+  const startUpSteps = async () => {
+    const { applied } = await applyMigrations(databaseUrl);
+    if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
 
-  const packs = await listPacks();
-  console.log(`Content: ${packs.length} pack(s): ${packs.map((p) => p.slug).join(", ")}`);
+    const packs = await listPacks();
+    console.log(`Content: ${packs.length} pack(s): ${packs.map((p) => p.slug).join(", ")}`);
 
-  // On by default only for the embedded quick start. An existing demo tutor is made safe either way.
-  const demo = env.DEMO ?? !env.DATABASE_URL;
-  const status = demo ? await ensureDemo({ password: env.DEMO_PASSWORD }) : await secureDemoTutor();
-  if (status) {
-    for (const change of status.repaired) console.log(`Demo tutor ${status.email}: ${change}.`);
-    if (env.DEMO_PASSWORD && demo) {
-      console.log(`Demo tutor: ${status.email}, password from DEMO_PASSWORD`);
-    } else if (status.newPassword) {
-      console.log(`Demo tutor: ${status.email}, password ${status.newPassword} (shown this once; kept only as a hash)`);
-    } else if (demo) {
-      console.log(`Demo tutor: ${status.email} (password shown when it was created; \`npm run demo:remove\` and a restart make a new one)`);
+    // On by default only for the embedded quick start. An existing demo tutor is made safe either way.
+    const demo = env.DEMO ?? !env.DATABASE_URL;
+    const status = demo ? await ensureDemo({ password: env.DEMO_PASSWORD }) : await secureDemoTutor();
+    if (status) {
+      for (const change of status.repaired) console.log(`Demo tutor ${status.email}: ${change}.`);
+      if (env.DEMO_PASSWORD && demo) {
+        console.log(`Demo tutor: ${status.email}, password from DEMO_PASSWORD`);
+      } else if (status.newPassword) {
+        console.log(`Demo tutor: ${status.email}, password ${status.newPassword} (shown this once; kept only as a hash)`);
+      } else if (demo) {
+        console.log(`Demo tutor: ${status.email} (password shown when it was created; \`npm run demo:remove\` and a restart make a new one)`);
+      }
+      if (!demo) console.log("The demo is off: `npm run demo:remove` removes the demo tutor (with the server stopped).");
     }
-    if (!demo) console.log("The demo is off: `npm run demo:remove` removes the demo tutor (with the server stopped).");
-  }
+  };
+  if (env.DATABASE_URL) await withStartUpLock(databaseUrl, startUpSteps);
+  else await startUpSteps();
 
   if (env.RETENTION_DAYS) {
     const stopRetention = startRetentionJob(env.RETENTION_DAYS);
@@ -91,6 +99,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
+    leaveCluster();
     await new Promise((resolve) => io.close(resolve));
     httpServer.closeAllConnections();
     await new Promise((resolve) => httpServer.close(resolve));
@@ -105,9 +114,18 @@ async function main() {
 /** A session secret generated once and kept with the data, so sign-ins survive restarts. */
 function persistentSecret(file: string): string {
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600 });
-  return secret;
+  // Processes starting together on one data folder must agree: written aside, then linked into
+  // place, which fails if another process got there first (its secret is then the one kept).
+  const aside = `${file}.${process.pid}`;
+  writeFileSync(aside, randomBytes(32).toString("base64url") + "\n", { mode: 0o600 });
+  try {
+    linkSync(aside, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  } finally {
+    unlinkSync(aside);
+  }
+  return readFileSync(file, "utf8").trim();
 }
 
 main().catch((error) => {

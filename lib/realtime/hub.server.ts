@@ -10,28 +10,51 @@ import { currentRoundId } from "@/lib/rounds.server";
 import { viewFor, type SeminarSnapshot } from "@/lib/seminars.server";
 import { countResponses, tallyRounds } from "@/lib/tallies.server";
 
-/** Between app processes (through the adapter): how many phones each holds per seminar. */
+/**
+ * Between app processes (through the adapter). Each process counts and sends the live counts to
+ * its own screens only, so a screen hears one voice: the answers from the database, the phones
+ * from every live process's presence.
+ */
 export interface InterServerEvents {
-  presence: (update: { server: string; seminarId: string; count: number }) => void;
+  /** Every seminar's phones on the sender, sent every PRESENCE_HEARTBEAT_MS (empty when it stops). */
+  presence: (update: { server: string; counts: Record<string, number> }) => void;
+  /** Answers or phones changed in a seminar on the sender: the others recount for their screens. */
+  progress: (update: { server: string; seminarId: string; count: number }) => void;
+  /** A command on the sender changed a seminar's current round (null: none): the round the others count. */
+  round: (update: { seminarId: string; roundId: string | null }) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WeighInServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, any>;
 
-/** A remote process's count is trusted this long without a fresh update. */
-const PRESENCE_TTL_MS = 30_000;
+/** Each process tells the others its phones this often, so they know it is alive. */
+export const PRESENCE_HEARTBEAT_MS = 1_000;
+/** A process not heard from for this long is taken for dead: its phones no longer count. */
+export const PRESENCE_TTL_MS = 3_500;
 
 /** Live counts go out at most this often per seminar, however fast votes arrive. */
 export const PROGRESS_INTERVAL_MS = 100;
 
 interface HubState {
   io?: WeighInServer;
-  progress: Map<string, { timer?: NodeJS.Timeout; last: number; running: boolean; dirty: boolean; roundId?: string }>;
+  progress: Map<string, ProgressEntry>;
   serverId: string;
   /** Set when a cluster adapter is installed: only then are there other processes to tell. */
   clustered: boolean;
-  remotePresence: Map<string, Map<string, { count: number; at: number }>>;
+  /** Per other process: when it was last heard from and its phones per seminar. */
+  remotePresence: Map<string, { at: number; counts: Map<string, number> }>;
   subscriptions: (() => void)[];
+  heartbeat?: NodeJS.Timeout;
+}
+
+interface ProgressEntry {
+  timer?: NodeJS.Timeout;
+  last: number;
+  running: boolean;
+  dirty: boolean;
+  /** A change happened in this process: the other processes are told after the next count. */
+  relay: boolean;
+  roundId?: string;
 }
 
 const hub = singleton(
@@ -57,26 +80,63 @@ export function setRealtimeServer(io: WeighInServer | undefined): void {
       subscribe("tutorSessionsEnded", ({ tutorId }) => endTutorSockets(tutorId)),
     );
   }
-  io?.on("presence", ({ server, seminarId, count }) => {
+  clearInterval(hub.heartbeat);
+  hub.heartbeat = undefined;
+  if (!io) return;
+  io.on("presence", ({ server, counts }) => {
     if (server === hub.serverId) return;
-    let servers = hub.remotePresence.get(seminarId);
-    if (!servers) hub.remotePresence.set(seminarId, (servers = new Map()));
-    servers.set(server, { count, at: Date.now() });
+    const before = hub.remotePresence.get(server)?.counts ?? new Map<string, number>();
+    const after = new Map(Object.entries(counts));
+    hub.remotePresence.set(server, { at: Date.now(), counts: after });
+    for (const seminarId of new Set([...before.keys(), ...after.keys()])) {
+      if (before.get(seminarId) !== after.get(seminarId)) announceProgress(seminarId, undefined, "elsewhere");
+    }
   });
-  // Refresh this process's counts on the others before they expire.
-  if (io) {
-    setInterval(() => {
-      for (const room of io.sockets.adapter.rooms.keys()) {
-        const match = /^seminar:(.+):phones$/.exec(room);
-        if (match) sharePresence(match[1]!);
-      }
-    }, PRESENCE_TTL_MS / 3).unref();
-  }
+  io.on("progress", ({ server, seminarId, count }) => {
+    if (server === hub.serverId) return;
+    let remote = hub.remotePresence.get(server);
+    if (!remote) hub.remotePresence.set(server, (remote = { at: 0, counts: new Map() }));
+    remote.at = Date.now();
+    remote.counts.set(seminarId, count);
+    announceProgress(seminarId, undefined, "elsewhere");
+  });
+  io.on("round", ({ seminarId, roundId }) => {
+    const entry = hub.progress.get(seminarId);
+    if (entry) entry.roundId = roundId ?? undefined;
+  });
+  // Tells the others this process is alive and what it holds; forgets processes gone silent and
+  // sends the corrected count to this process's screens at once.
+  hub.heartbeat = setInterval(() => {
+    if (!hub.clustered) return;
+    io.serverSideEmit("presence", { server: hub.serverId, counts: localCounts() });
+    const now = Date.now();
+    for (const [server, { at, counts }] of hub.remotePresence) {
+      if (now - at < PRESENCE_TTL_MS) continue;
+      hub.remotePresence.delete(server);
+      for (const seminarId of counts.keys()) announceProgress(seminarId, undefined, "elsewhere");
+    }
+  }, PRESENCE_HEARTBEAT_MS);
+  hub.heartbeat.unref();
 }
 
-/** Whether anyone in this process is in a room (with several processes, an announcement is cheap anyway). */
+/** Before this process stops: the others stop counting its phones now rather than after PRESENCE_TTL_MS. */
+export function leaveCluster(): void {
+  if (hub.io && hub.clustered) hub.io.serverSideEmit("presence", { server: hub.serverId, counts: {} });
+}
+
+/** This process's phones per seminar. */
+function localCounts(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [room, sockets] of hub.io?.sockets.adapter.rooms ?? []) {
+    const match = /^seminar:(.+):phones$/.exec(room);
+    if (match && sockets.size > 0) counts[match[1]!] = sockets.size;
+  }
+  return counts;
+}
+
+/** Whether anyone in this process is in a room. */
 function hasMembers(io: WeighInServer, room: string): boolean {
-  return hub.clustered || (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+  return (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
 }
 
 function localCount(seminarId: string): number {
@@ -92,17 +152,10 @@ export function endTutorSockets(tutorId: string): void {
 export function connectedCount(seminarId: string): number {
   let total = localCount(seminarId);
   const now = Date.now();
-  for (const { count, at } of hub.remotePresence.get(seminarId)?.values() ?? []) {
-    if (now - at < PRESENCE_TTL_MS) total += count;
+  for (const { at, counts } of hub.remotePresence.values()) {
+    if (now - at < PRESENCE_TTL_MS) total += counts.get(seminarId) ?? 0;
   }
   return total;
-}
-
-/** Tells the other processes this one's count for a seminar (no-op with a single process). */
-function sharePresence(seminarId: string): void {
-  const io = hub.io;
-  if (!io || !hub.clustered) return;
-  io.serverSideEmit("presence", { server: hub.serverId, seminarId, count: localCount(seminarId) });
 }
 
 /** The snapshot with this process's knowledge of who is connected: the domain does not know phones' sockets. */
@@ -117,10 +170,11 @@ function broadcastSeminar(seminarId: string, committed: SeminarSnapshot): void {
   const snapshot = withPresence(committed);
   const progress = hub.progress.get(seminarId);
   if (progress) progress.roundId = snapshot.currentRoundId ?? undefined;
+  if (hub.clustered) io.serverSideEmit("round", { seminarId, roundId: snapshot.currentRoundId ?? null });
   io.to(rooms.phones(seminarId)).emit("seminar:view", viewFor(snapshot, "phone"));
   io.to(rooms.projector(seminarId)).emit("seminar:view", viewFor(snapshot, "projector"));
   io.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
-  if (hasMembers(io, rooms.look(seminarId))) io.to(rooms.look(seminarId)).emit("seminar:view", viewFor(snapshot, "controls", { look: true }));
+  io.to(rooms.look(seminarId)).emit("seminar:view", viewFor(snapshot, "controls", { look: true }));
 }
 
 /** Tells every tutor screen of a seminar what a command did or asks (never anything of the split). */
@@ -131,16 +185,23 @@ export function announceNotice(notice: PresenterNotice): void {
 
 /**
  * Schedules a live count update (answers and phones present; never the split). Coalesced:
- * a burst of votes produces one update per PROGRESS_INTERVAL_MS per seminar.
+ * a burst of votes produces one update per PROGRESS_INTERVAL_MS per seminar. `here`: the change
+ * happened in this process (a vote stored, a phone joined or left), so the other processes are
+ * told after the count; `elsewhere`: another process told this one, which recounts for its own
+ * screens at once (the sender already waited its interval).
  */
-export function announceProgress(seminarId: string, roundId?: string): void {
+export function announceProgress(seminarId: string, roundId?: string, where: "here" | "elsewhere" = "here"): void {
   if (!hub.io) return;
   let entry = hub.progress.get(seminarId);
-  if (!entry) hub.progress.set(seminarId, (entry = { last: 0, running: false, dirty: false }));
+  if (!entry) hub.progress.set(seminarId, (entry = { last: 0, running: false, dirty: false, relay: false }));
   if (roundId) entry.roundId = roundId;
+  if (where === "here") entry.relay = true;
   entry.dirty = true;
+  scheduleProgress(seminarId, entry, where === "here" ? Math.max(0, entry.last + PROGRESS_INTERVAL_MS - Date.now()) : 0);
+}
+
+function scheduleProgress(seminarId: string, entry: ProgressEntry, wait: number): void {
   if (entry.timer || entry.running) return;
-  const wait = Math.max(0, entry.last + PROGRESS_INTERVAL_MS - Date.now());
   entry.timer = setTimeout(() => void flushProgress(seminarId), wait);
 }
 
@@ -152,23 +213,30 @@ async function flushProgress(seminarId: string): Promise<void> {
   entry.dirty = false;
   entry.running = true;
   entry.last = Date.now();
+  const relay = entry.relay;
+  entry.relay = false;
   try {
-    const roundId = entry.roundId ?? (await currentRoundId(seminarId));
-    const answered = roundId ? await countResponses(roundId) : 0;
-    sharePresence(seminarId);
-    // The tutor's screens only: phones do not show the count, and one frame per phone ten
-    // times a second was half the server's work with thousands of phones.
-    const progress = { seminarId, roundId: roundId ?? null, answered, connected: connectedCount(seminarId) };
-    io.to([rooms.projector(seminarId), rooms.controls(seminarId)]).emit("round:progress", progress);
-    // The live split goes only to controls whose tutor turned the private look on.
-    if (roundId && hasMembers(io, rooms.look(seminarId))) {
-      const tally = (await tallyRounds([roundId])).get(roundId)!;
-      io.to(rooms.look(seminarId)).emit("round:progress", { ...progress, tally });
+    // Each process counts for its own screens only (a screen hears one process, so its numbers
+    // follow one another in order); a process without any screen of this seminar spares the query.
+    if (relay && hub.clustered) io.serverSideEmit("progress", { server: hub.serverId, seminarId, count: localCount(seminarId) });
+    const look = hasMembers(io, rooms.look(seminarId));
+    if (look || hasMembers(io, rooms.projector(seminarId)) || hasMembers(io, rooms.controls(seminarId))) {
+      const roundId = entry.roundId ?? (await currentRoundId(seminarId));
+      const answered = roundId ? await countResponses(roundId) : 0;
+      // The tutor's screens only: phones do not show the count, and one frame per phone ten
+      // times a second was half the server's work with thousands of phones.
+      const progress = { seminarId, roundId: roundId ?? null, answered, connected: connectedCount(seminarId) };
+      io.local.to([rooms.projector(seminarId), rooms.controls(seminarId)]).emit("round:progress", progress);
+      // The live split goes only to controls whose tutor turned the private look on.
+      if (roundId && look) {
+        const tally = (await tallyRounds([roundId])).get(roundId)!;
+        io.local.to(rooms.look(seminarId)).emit("round:progress", { ...progress, tally });
+      }
     }
   } catch (error) {
     console.error(`live count for seminar ${seminarId} failed:`, error);
   } finally {
     entry.running = false;
-    if (entry.dirty) announceProgress(seminarId);
+    if (entry.dirty) scheduleProgress(seminarId, entry, entry.relay ? Math.max(0, entry.last + PROGRESS_INTERVAL_MS - Date.now()) : 0);
   }
 }

@@ -17,7 +17,7 @@ import {
   type FlowState,
   type UndoRecord,
 } from "@/lib/seminar-flow";
-import { viewFor, type SeminarSnapshot } from "@/lib/seminars.server";
+import { viewFor, type SeminarSnapshot } from "@/lib/seminar-view";
 
 const SCENARIOS = 3;
 const PHONES = 5;

@@ -10,6 +10,9 @@
 // - reveal switches move only on reveal commands, for the current scenario's latest round;
 // - a command that would end open voting as a side effect (moving away) asks first.
 
+import { z } from "zod";
+import type { Pack } from "@/lib/packs";
+
 export const PHASES = ["WAITING", "VOTING", "CLOSED", "REVEALED", "DISCUSSION", "SUMMARY"] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -344,4 +347,54 @@ export function roundVisible(round: Pick<RoundState, "open" | "projector" | "pho
   if (round.open) return false;
   if (audience === "controls") return round.projector || round.phones;
   return audience === "projector" ? round.projector : round.phones;
+}
+
+/** A round as stored: what the state machine and the views need of it. */
+export interface StoredRound {
+  scenarioId: string;
+  number: number;
+  closedAt: Date | null;
+  revealedToProjector: boolean;
+  revealedToPhones: boolean;
+  notesShown: boolean;
+}
+
+/** The state machine's state of a seminar, read from its position and its rounds. */
+export function flowStateOf(
+  seminar: { phase: Phase; scenarioIndex: number; endedAt: Date | null },
+  pack: Pick<Pack, "scenarios">,
+  rounds: StoredRound[],
+): FlowState {
+  return {
+    scenarioIndex: seminar.scenarioIndex,
+    summary: seminar.phase === "SUMMARY",
+    ended: seminar.endedAt !== null,
+    scenarios: pack.scenarios.map((scenario) =>
+      rounds
+        .filter((r) => r.scenarioId === scenario.id)
+        .sort((a, b) => a.number - b.number)
+        .map((r) => ({
+          number: r.number,
+          open: r.closedAt === null,
+          projector: r.revealedToProjector,
+          phones: r.revealedToPhones,
+          notes: r.notesShown,
+        })),
+    ),
+  };
+}
+
+const roundStateSchema = z.object({ number: z.number(), open: z.boolean(), projector: z.boolean(), phones: z.boolean(), notes: z.boolean() });
+const flowStateSchema = z.object({
+  scenarioIndex: z.number(),
+  summary: z.boolean(),
+  ended: z.boolean(),
+  scenarios: z.array(z.array(roundStateSchema)),
+});
+const undoRecordSchema = z.object({ label: z.string(), at: z.number(), before: flowStateSchema, after: flowStateSchema });
+
+/** The stored undo record, if it is still well-formed (an older one is simply not offered). */
+export function storedUndo(value: unknown): UndoRecord | null {
+  const parsed = undoRecordSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }

@@ -1,8 +1,19 @@
-// What the domain shows of a seminar: the per-audience views and the values in them. Pure types,
-// shared by the domain that builds them (lib/seminars.server.ts), the transport that carries
-// them (lib/realtime/protocol.ts re-exports them) and the screens that render them.
+// What the domain shows of a seminar: the per-audience views, the values in them, and the rules
+// of who may see what (the split only once revealed to that audience, and only with at least
+// the minimum of answers). Pure: built from a snapshot the domain read (lib/seminars.server.ts
+// loads it), with no database and no transport; the realtime layer sends what it returns
+// (lib/realtime/protocol.ts re-exports the types) and the screens render it.
 import type { Pack } from "@/lib/packs";
-import type { Command, Phase } from "@/lib/seminar-flow";
+import {
+  availableCommands,
+  flowStateOf,
+  roundVisible,
+  storedUndo,
+  undoLabel,
+  UNDO_MS,
+  type Command,
+  type Phase,
+} from "@/lib/seminar-flow";
 
 export type AnswerValue = "YES" | "NO";
 
@@ -138,4 +149,139 @@ export interface SeminarSnapshot {
  */
 export function supersedes(next: SeminarView, current: SeminarView | null): boolean {
   return !current || current.seminarId !== next.seminarId || next.version >= current.version;
+}
+
+/**
+ * The minimum-answers rule: a split is shown only if every round in it has at least `minimum`
+ * answers, so that nobody's answer can be told from a small count. Below it the whole split is
+ * left out (both rounds and who changed their mind), for every audience.
+ */
+export function meetsMinimum(results: Results, minimum: number): boolean {
+  return results.rounds.every((r) => r.tally.total >= minimum);
+}
+
+/**
+ * A scenario's rounds as one audience was given them: each round only if it was revealed to
+ * that audience, and the changed-their-mind counts only if both rounds were.
+ */
+function resultsOf(snapshot: SeminarSnapshot, scenarioId: string, audience: Audience): Results | null {
+  const all = snapshot.rounds.get(scenarioId) ?? [];
+  const list = all.filter((r) => roundVisible(r, audience));
+  if (list.length === 0) return null;
+  const bothShown = list.length === 2;
+  return {
+    rounds: list.map((r) => ({ number: r.number, tally: r.tally })),
+    switched: bothShown ? (snapshot.switched.get(scenarioId) ?? null) : null,
+  };
+}
+
+/**
+ * Each scenario's revealed rounds and switches, as one audience was shown them (the tutor's
+ * screens: whatever anybody was shown); below the minimum, none.
+ */
+export function seminarResults(snapshot: SeminarSnapshot, audience: Audience = "controls"): SummaryItem[] {
+  return snapshot.pack.scenarios.map((s) => {
+    const r = resultsOf(snapshot, s.id, audience);
+    const shown = r !== null && meetsMinimum(r, snapshot.seminar.minResponses);
+    return {
+      scenario: { id: s.id, title: s.title, prompt: s.prompt, question: s.question },
+      rounds: shown ? r.rounds : [],
+      switched: shown ? r.switched : null,
+      withheld: !shown && r !== null,
+    };
+  });
+}
+
+/** Options of the controls' view. */
+export interface ViewOptions {
+  /** The tutor's private look: the current scenario's split before anything is revealed. */
+  look?: boolean;
+  now?: number;
+}
+
+/** What one audience may see. The split is left out entirely, not hidden, until it is revealed to them. */
+export function viewFor(snapshot: SeminarSnapshot, audience: Audience, options: ViewOptions = {}): SeminarView {
+  const { seminar, pack } = snapshot;
+  const scenario = seminar.phase === "SUMMARY" ? undefined : pack.scenarios[seminar.scenarioIndex];
+  const minimum = seminar.minResponses;
+  const current = scenario ? snapshot.rounds.get(scenario.id)?.at(-1) : undefined;
+
+  let results: Results | null = null;
+  let withheld: SeminarView["withheld"] = null;
+  if (scenario && (seminar.phase === "REVEALED" || seminar.phase === "DISCUSSION")) {
+    const candidate = resultsOf(snapshot, scenario.id, audience);
+    if (!candidate) withheld = "not-revealed";
+    else if (meetsMinimum(candidate, minimum)) results = candidate;
+    else withheld = "below-minimum";
+  }
+
+  // Phones get a summary only if the tutor allows it, and then only of the rounds revealed to phones.
+  const summary =
+    seminar.phase === "SUMMARY" && (audience !== "phone" || seminar.summaryToPhones) ? seminarResults(snapshot, audience) : null;
+
+  let controls: SeminarView["controls"] = null;
+  if (audience === "controls") {
+    const now = options.now ?? Date.now();
+    const state = flowStateOf(
+      seminar,
+      pack,
+      [...snapshot.rounds].flatMap(([scenarioId, list]) =>
+        list.map((r) => ({
+          scenarioId,
+          number: r.number,
+          closedAt: r.open ? null : new Date(0),
+          revealedToProjector: r.projector,
+          revealedToPhones: r.phones,
+          notesShown: r.notes,
+        })),
+      ),
+    );
+    const undo = storedUndo(seminar.undo);
+    const ctx = {
+      now,
+      undo,
+      answered: (index: number, number: number) =>
+        snapshot.rounds.get(pack.scenarios[index]?.id ?? "")?.find((r) => r.number === number)?.tally.total ?? 0,
+    };
+    const available = seminar.endedAt ? [] : availableCommands(state, ctx);
+    controls = {
+      available,
+      undo: undo && available.includes("undo") ? { label: undoLabel(undo), remainingMs: undo.at + UNDO_MS - now } : null,
+      // Only for the tutor's screen that asked for it; never built for the projector or phones.
+      look:
+        options.look && scenario && current
+          ? (snapshot.rounds.get(scenario.id) ?? []).map((r) => ({ number: r.number, tally: r.tally }))
+          : null,
+    };
+  }
+
+  return {
+    seminarId: seminar.id,
+    version: seminar.stateVersion,
+    code: seminar.code,
+    packTitle: pack.title,
+    cohortName: snapshot.cohortName,
+    audience,
+    phase: seminar.phase,
+    scenarioIndex: seminar.scenarioIndex,
+    scenarioCount: pack.scenarios.length,
+    roundNumber: seminar.roundNumber,
+    scenario: scenario ? { id: scenario.id, title: scenario.title, prompt: scenario.prompt, question: scenario.question } : null,
+    // Also once revealed, so a phone can still show which answer it gave.
+    roundId: scenario && seminar.phase !== "WAITING" ? snapshot.currentRoundId : null,
+    answered: snapshot.answered,
+    connected: snapshot.connected,
+    minResponses: minimum,
+    reveal: { projector: current?.projector ?? false, phones: current?.phones ?? false },
+    results,
+    withheld,
+    discussion:
+      scenario && seminar.phase === "DISCUSSION"
+        ? { paragraphs: scenario.discussion, factors: scenario.factors ?? [], questions: scenario.questions ?? [] }
+        : null,
+    reflectiveQuestions: seminar.phase === "SUMMARY" ? pack.reflectiveQuestions : null,
+    summary,
+    controls,
+    ended: seminar.endedAt !== null,
+  };
 }

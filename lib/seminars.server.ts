@@ -1,26 +1,13 @@
-// Seminars: starting one, running the tutor's commands, and building what each screen may see.
+// Seminars: starting one, running the tutor's commands, and reading the snapshot that what each
+// screen may see is built from (the views themselves: lib/seminar-view.ts).
 import { getPrisma } from "@/lib/db/client.server";
 import { singleton } from "@/lib/singleton";
 import { generateJoinCode, normalizeJoinCode } from "@/lib/join-code";
 import { packSchema, type Pack } from "@/lib/packs";
 import { resolvePackToRun } from "@/lib/pack-library.server";
-import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
-import {
-  applyCommand,
-  availableCommands,
-  phaseOf,
-  roundNumberOf,
-  roundVisible,
-  undoLabel,
-  UNDO_MS,
-  type Command,
-  type CommandOptions,
-  type FlowState,
-  type Phase,
-  type UndoRecord,
-} from "@/lib/seminar-flow";
-import type { Audience, DisplayState, Results, SeminarSnapshot, SeminarView, SummaryItem, Tally } from "@/lib/seminar-view";
+import { applyCommand, flowStateOf, phaseOf, roundNumberOf, storedUndo, type Command, type CommandOptions } from "@/lib/seminar-flow";
+import type { DisplayState, SeminarSnapshot, Tally } from "@/lib/seminar-view";
 import { emit } from "@/lib/events.server";
 import { countSwitches, tallyRounds } from "@/lib/tallies.server";
 
@@ -101,56 +88,6 @@ export async function setSummaryToPhones(seminarId: string, tutorId: string, on:
 
 export async function countParticipants(seminarId: string): Promise<number> {
   return getPrisma().participant.count({ where: { seminarId } });
-}
-
-/** A round as stored: what the state machine and the views need of it. */
-interface StoredRound {
-  scenarioId: string;
-  number: number;
-  closedAt: Date | null;
-  revealedToProjector: boolean;
-  revealedToPhones: boolean;
-  notesShown: boolean;
-}
-
-/** The state machine's state of a seminar, read from its position and its rounds. */
-export function flowStateOf(
-  seminar: { phase: Phase; scenarioIndex: number; endedAt: Date | null },
-  pack: Pack,
-  rounds: StoredRound[],
-): FlowState {
-  return {
-    scenarioIndex: seminar.scenarioIndex,
-    summary: seminar.phase === "SUMMARY",
-    ended: seminar.endedAt !== null,
-    scenarios: pack.scenarios.map((scenario) =>
-      rounds
-        .filter((r) => r.scenarioId === scenario.id)
-        .sort((a, b) => a.number - b.number)
-        .map((r) => ({
-          number: r.number,
-          open: r.closedAt === null,
-          projector: r.revealedToProjector,
-          phones: r.revealedToPhones,
-          notes: r.notesShown,
-        })),
-    ),
-  };
-}
-
-const roundStateSchema = z.object({ number: z.number(), open: z.boolean(), projector: z.boolean(), phones: z.boolean(), notes: z.boolean() });
-const flowStateSchema = z.object({
-  scenarioIndex: z.number(),
-  summary: z.boolean(),
-  ended: z.boolean(),
-  scenarios: z.array(z.array(roundStateSchema)),
-});
-const undoRecordSchema = z.object({ label: z.string(), at: z.number(), before: flowStateSchema, after: flowStateSchema });
-
-/** The stored undo record, if it is still well-formed (an older one is simply not offered). */
-function storedUndo(value: unknown): UndoRecord | null {
-  const parsed = undoRecordSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
 }
 
 export interface CommandOutcome {
@@ -277,9 +214,6 @@ export function parseStoredPack(value: unknown, seminarId?: string): Pack {
   return pack;
 }
 
-/** A round in a snapshot: its state and its tally. */
-export type { SeminarSnapshot, SnapshotRound } from "@/lib/seminar-view";
-
 export async function loadSnapshot(seminarId: string): Promise<SeminarSnapshot | null> {
   const prisma = getPrisma();
   const seminar = await prisma.seminar.findUnique({ where: { id: seminarId }, include: { cohort: { select: { name: true } } } });
@@ -324,132 +258,6 @@ export async function loadSnapshot(seminarId: string): Promise<SeminarSnapshot |
     connected: 0,
     rounds,
     switched,
-  };
-}
-
-/**
- * A scenario's rounds as one audience was given them: each round only if it was revealed to
- * that audience, and the changed-their-mind counts only if both rounds were.
- */
-function resultsOf(snapshot: SeminarSnapshot, scenarioId: string, audience: Audience): Results | null {
-  const all = snapshot.rounds.get(scenarioId) ?? [];
-  const list = all.filter((r) => roundVisible(r, audience));
-  if (list.length === 0) return null;
-  const bothShown = list.length === 2;
-  return {
-    rounds: list.map((r) => ({ number: r.number, tally: r.tally })),
-    switched: bothShown ? (snapshot.switched.get(scenarioId) ?? null) : null,
-  };
-}
-
-/**
- * Each scenario's revealed rounds and switches, as one audience was shown them (the tutor's
- * screens: whatever anybody was shown); below the minimum, none.
- */
-export function seminarResults(snapshot: SeminarSnapshot, audience: Audience = "controls"): SummaryItem[] {
-  return snapshot.pack.scenarios.map((s) => {
-    const r = resultsOf(snapshot, s.id, audience);
-    const shown = r !== null && r.rounds.every((x) => x.tally.total >= snapshot.seminar.minResponses);
-    return {
-      scenario: { id: s.id, title: s.title, prompt: s.prompt, question: s.question },
-      rounds: shown ? r.rounds : [],
-      switched: shown ? r.switched : null,
-      withheld: !shown && r !== null,
-    };
-  });
-}
-
-/** Options of the controls' view. */
-export interface ViewOptions {
-  /** The tutor's private look: the current scenario's split before anything is revealed. */
-  look?: boolean;
-  now?: number;
-}
-
-/** What one audience may see. The split is left out entirely, not hidden, until it is revealed to them. */
-export function viewFor(snapshot: SeminarSnapshot, audience: Audience, options: ViewOptions = {}): SeminarView {
-  const { seminar, pack } = snapshot;
-  const scenario = seminar.phase === "SUMMARY" ? undefined : pack.scenarios[seminar.scenarioIndex];
-  const minimum = seminar.minResponses;
-  const current = scenario ? snapshot.rounds.get(scenario.id)?.at(-1) : undefined;
-
-  let results: Results | null = null;
-  let withheld: SeminarView["withheld"] = null;
-  if (scenario && (seminar.phase === "REVEALED" || seminar.phase === "DISCUSSION")) {
-    const candidate = resultsOf(snapshot, scenario.id, audience);
-    if (!candidate) withheld = "not-revealed";
-    else if (candidate.rounds.every((r) => r.tally.total >= minimum)) results = candidate;
-    else withheld = "below-minimum";
-  }
-
-  // Phones get a summary only if the tutor allows it, and then only of the rounds revealed to phones.
-  const summary =
-    seminar.phase === "SUMMARY" && (audience !== "phone" || seminar.summaryToPhones) ? seminarResults(snapshot, audience) : null;
-
-  let controls: SeminarView["controls"] = null;
-  if (audience === "controls") {
-    const now = options.now ?? Date.now();
-    const state = flowStateOf(
-      seminar,
-      pack,
-      [...snapshot.rounds].flatMap(([scenarioId, list]) =>
-        list.map((r) => ({
-          scenarioId,
-          number: r.number,
-          closedAt: r.open ? null : new Date(0),
-          revealedToProjector: r.projector,
-          revealedToPhones: r.phones,
-          notesShown: r.notes,
-        })),
-      ),
-    );
-    const undo = storedUndo(seminar.undo);
-    const ctx = {
-      now,
-      undo,
-      answered: (index: number, number: number) =>
-        snapshot.rounds.get(pack.scenarios[index]?.id ?? "")?.find((r) => r.number === number)?.tally.total ?? 0,
-    };
-    const available = seminar.endedAt ? [] : availableCommands(state, ctx);
-    controls = {
-      available,
-      undo: undo && available.includes("undo") ? { label: undoLabel(undo), remainingMs: undo.at + UNDO_MS - now } : null,
-      // Only for the tutor's screen that asked for it; never built for the projector or phones.
-      look:
-        options.look && scenario && current
-          ? (snapshot.rounds.get(scenario.id) ?? []).map((r) => ({ number: r.number, tally: r.tally }))
-          : null,
-    };
-  }
-
-  return {
-    seminarId: seminar.id,
-    version: seminar.stateVersion,
-    code: seminar.code,
-    packTitle: pack.title,
-    cohortName: snapshot.cohortName,
-    audience,
-    phase: seminar.phase,
-    scenarioIndex: seminar.scenarioIndex,
-    scenarioCount: pack.scenarios.length,
-    roundNumber: seminar.roundNumber,
-    scenario: scenario ? { id: scenario.id, title: scenario.title, prompt: scenario.prompt, question: scenario.question } : null,
-    // Also once revealed, so a phone can still show which answer it gave.
-    roundId: scenario && seminar.phase !== "WAITING" ? snapshot.currentRoundId : null,
-    answered: snapshot.answered,
-    connected: snapshot.connected,
-    minResponses: minimum,
-    reveal: { projector: current?.projector ?? false, phones: current?.phones ?? false },
-    results,
-    withheld,
-    discussion:
-      scenario && seminar.phase === "DISCUSSION"
-        ? { paragraphs: scenario.discussion, factors: scenario.factors ?? [], questions: scenario.questions ?? [] }
-        : null,
-    reflectiveQuestions: seminar.phase === "SUMMARY" ? pack.reflectiveQuestions : null,
-    summary,
-    controls,
-    ended: seminar.endedAt !== null,
   };
 }
 

@@ -17,7 +17,8 @@ import {
   unsharePack,
 } from "@/lib/pack-library.server";
 import type { PackInput } from "@/lib/packs";
-import { loadSnapshot, runCommand, startSeminar, viewFor } from "@/lib/seminars.server";
+import { loadSnapshot, runCommand, startSeminar } from "@/lib/seminars.server";
+import { viewFor } from "@/lib/seminar-view";
 
 const SHIPPED = "social-media-and-professional-relationships";
 

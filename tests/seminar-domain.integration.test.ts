@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
 import { hashToken, joinSeminar } from "@/lib/participants.server";
 import { recordResponse } from "@/lib/responses.server";
-import { loadSnapshot, runCommand, setSummaryToPhones, startSeminar, viewFor } from "@/lib/seminars.server";
+import { loadSnapshot, runCommand, setSummaryToPhones, startSeminar } from "@/lib/seminars.server";
+import { viewFor } from "@/lib/seminar-view";
 import type { AnswerValue } from "@/lib/realtime/protocol";
 
 const PACK = "social-media-and-professional-relationships";

@@ -7,7 +7,8 @@ import { getPrisma } from "@/lib/db/client.server";
 import { joinSeminar } from "@/lib/participants.server";
 import { recordResponse } from "@/lib/responses.server";
 import { applyCommand, COMMANDS, initialState, phaseOf, type Command, type FlowState, type UndoRecord } from "@/lib/seminar-flow";
-import { flowStateOf, parseStoredPack, runCommand, SeminarError, startSeminar } from "@/lib/seminars.server";
+import { parseStoredPack, runCommand, SeminarError, startSeminar } from "@/lib/seminars.server";
+import { flowStateOf } from "@/lib/seminar-flow";
 import { FIRST_PACK } from "./helpers/seminars";
 
 type Step = { kind: "command"; command: Command; confirm: boolean } | { kind: "vote"; participant: number; stale: boolean; yes: boolean };

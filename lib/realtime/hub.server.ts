@@ -7,7 +7,7 @@ import { rooms } from "@/lib/realtime/protocol";
 import { singleton } from "@/lib/singleton";
 import { subscribe } from "@/lib/events.server";
 import { currentRoundId } from "@/lib/rounds.server";
-import { viewFor, type SeminarSnapshot } from "@/lib/seminars.server";
+import { viewFor, type SeminarSnapshot } from "@/lib/seminar-view";
 import { countResponses, tallyRounds } from "@/lib/tallies.server";
 
 /**

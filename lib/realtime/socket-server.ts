@@ -44,8 +44,8 @@ import {
   runCommand,
   SeminarError,
   setDisplay,
-  viewFor,
 } from "@/lib/seminars.server";
+import { viewFor } from "@/lib/seminar-view";
 
 interface SocketData {
   /** Null unless the handshake carried a tutor's session cookie and came from our own origin. */

@@ -6,7 +6,8 @@ import { TutorBar } from "@/components/TutorBar";
 import { setSummaryToPhonesAction } from "./actions";
 import { requireTutor } from "@/lib/auth.server";
 import { seminarAccess } from "@/lib/cohorts.server";
-import { countParticipants, loadSnapshot, seminarResults } from "@/lib/seminars.server";
+import { countParticipants, loadSnapshot } from "@/lib/seminars.server";
+import { seminarResults } from "@/lib/seminar-view";
 
 export const metadata: Metadata = { title: "Seminar results" };
 export const dynamic = "force-dynamic";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Pack } from "@/lib/packs";
 import type { Phase } from "@/lib/seminar-flow";
-import { viewFor, type SeminarSnapshot } from "@/lib/seminars.server";
+import { seminarResults, viewFor, type SeminarSnapshot } from "@/lib/seminar-view";
 
 const scenario = (id: string) => ({ id, title: id, prompt: `${id}?`, question: "Do you?", discussion: ["Notes."] });
 const pack = { slug: "p", title: "Pack", scenarios: [scenario("a"), scenario("b")], reflectiveQuestions: ["Why?"] } as unknown as Pack;
@@ -71,6 +71,47 @@ describe("viewFor", () => {
     for (const audience of ["projector", "phone", "controls"] as const) {
       expect(viewFor(s, audience)).toMatchObject({ results: null, withheld: "below-minimum" });
     }
+  });
+
+  it("leaves a split under the minimum out of every audience's message, not just off the screen", () => {
+    // Exactly the minimum is enough; one answer fewer and the counts are not sent at all.
+    const at = snapshot({ phase: "REVEALED" }, new Map([["a", [round("r1", 1, tally(3, 2))]]]));
+    for (const audience of ["projector", "phone", "controls"] as const) {
+      expect(viewFor(at, audience).results?.rounds).toEqual([{ number: 1, tally: tally(3, 2) }]);
+    }
+    const under = snapshot({ phase: "DISCUSSION" }, new Map([["a", [round("r1", 1, tally(3, 1), { notes: true })]]]));
+    for (const audience of ["projector", "phone", "controls"] as const) {
+      const view = viewFor(under, audience);
+      expect(view).toMatchObject({ results: null, withheld: "below-minimum" });
+      expect(JSON.stringify(view)).not.toMatch(/"(yes|no|tally)":/);
+    }
+  });
+
+  it("withholds both rounds and who changed their mind when round 2 falls under the minimum", () => {
+    // Round 1 had enough answers; round 2 did not: showing round 1 and the switches would let
+    // the room work out round 2's few answers.
+    const rounds = new Map([["a", [round("r1", 1, tally(4, 2)), round("r2", 2, tally(2, 1))]]]);
+    const s = snapshot({ phase: "REVEALED", roundNumber: 2 }, rounds);
+    for (const audience of ["projector", "phone", "controls"] as const) {
+      const view = viewFor(s, audience);
+      expect(view).toMatchObject({ results: null, withheld: "below-minimum" });
+      expect(JSON.stringify(view)).not.toMatch(/"(yes|no|tally|yesToNo|noToYes)":/);
+    }
+  });
+
+  it("keeps a scenario under the minimum out of the summary for every audience", () => {
+    const rounds = new Map([
+      ["a", [round("r1", 1, tally(4, 2)), round("r2", 2, tally(2, 2))]],
+      ["b", [round("r3", 1, tally(5, 1))]],
+    ]);
+    const s = snapshot({ phase: "SUMMARY", scenarioIndex: 1, summaryToPhones: true }, rounds);
+    for (const audience of ["projector", "phone", "controls"] as const) {
+      const summary = viewFor(s, audience).summary!;
+      expect(summary[0]).toEqual(expect.objectContaining({ rounds: [], switched: null, withheld: true }));
+      expect(summary[1]).toEqual(expect.objectContaining({ rounds: [{ number: 1, tally: tally(5, 1) }], withheld: false }));
+      expect(JSON.stringify(summary[0])).not.toMatch(/"(yes|no|tally|yesToNo|noToYes)":/);
+    }
+    expect(seminarResults(s)[0]).toMatchObject({ rounds: [], withheld: true });
   });
 
   it("shows round 1 and round 2 with the switches once round 2 is revealed", () => {

@@ -3,7 +3,7 @@
 // notes are the real components, fed a view like the server's; the phone's scenario and
 // answer buttons are drawn here in the phone's styles.
 import { useState } from "react";
-import { ProjectorStage } from "@/components/Presenter";
+import { ProjectorStage } from "@/components/ProjectorStage";
 import { DiscussionNotes } from "@/components/DiscussionNotes";
 import type { SeminarView } from "@/lib/realtime/protocol";
 

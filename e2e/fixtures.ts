@@ -181,7 +181,7 @@ export interface Seminar {
   code: string;
 }
 
-/** Keys that send a command or a display change (see SHORTCUTS in components/Presenter.tsx). */
+/** Keys that send a command or a display change (see SHORTCUTS in components/shortcuts.ts). */
 const SHORTCUT_KEYS = new Set(["Space", "r", "R", "d", "D", "2", "ArrowRight", "n", "N", "ArrowLeft", "p", "P", "b", "B", "q", "Q"]);
 
 export class Tutor {

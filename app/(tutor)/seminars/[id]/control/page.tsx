@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Presenter } from "@/components/Presenter";
+import { Controls } from "@/components/Controls";
 import { qrSvg } from "@/lib/public-url.server";
 import { presenterProps } from "../presenter-props";
 
@@ -10,5 +10,5 @@ export default async function ControlPage({ params }: { params: Promise<{ id: st
   const { base, ...props } = await presenterProps((await params).id, "control");
   // A second code that only the tutor sees: the controls on the tutor's phone, as a remote.
   const remoteUrl = `${base}/seminars/${props.seminarId}/control`;
-  return <Presenter mode="controls" {...props} remote={{ url: remoteUrl, qr: await qrSvg(remoteUrl) }} />;
+  return <Controls {...props} remote={{ url: remoteUrl, qr: await qrSvg(remoteUrl) }} />;
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Presenter } from "@/components/Presenter";
+import { Projector } from "@/components/Projector";
 import { presenterProps } from "../presenter-props";
 
 export const metadata: Metadata = { title: "Projector" };
@@ -7,5 +7,5 @@ export const dynamic = "force-dynamic";
 
 export default async function ProjectorPage({ params }: { params: Promise<{ id: string }> }) {
   const { base: _, ...props } = await presenterProps((await params).id, "present");
-  return <Presenter mode="projector" {...props} />;
+  return <Projector {...props} />;
 }

@@ -1,0 +1,200 @@
+// The tutor's side of the live protocol, without a screen: join a seminar as the projector or
+// the controls (again after every reconnect), send commands one at a time with their
+// acknowledgement, answer a question ("press → again") with the second press, and keep the
+// views, the projector's display and the live counts as they arrive. components/usePresenter.ts
+// gives it to the projector and the controls; tests can drive the same client.
+import type { Socket } from "socket.io-client";
+import type { Command } from "@/lib/seminar-flow";
+import {
+  CONFIRM_MS,
+  type ClientToServerEvents,
+  type DisplayState,
+  type PresenterNotice,
+  type RoundProgress,
+  type SeminarView,
+  type ServerToClientEvents,
+  type Tally,
+} from "@/lib/realtime/protocol";
+
+export type PresenterSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type PresenterMode = "projector" | "controls";
+
+export interface PresenterState {
+  view: SeminarView | null;
+  display: DisplayState;
+  connected: boolean;
+  /** What a command did besides the obvious, or a question answered by pressing again; "" when none. */
+  notice: string;
+  /** The private look (controls only): this screen's choice, off until the tutor turns it on. */
+  look: boolean;
+}
+
+/** Something refused: `from` says what (a refused command or display change is the tutor's to read). */
+export type PresenterEvent =
+  | { type: "refused"; error: string; from: "join" | "command" | "display" | "look" }
+  | { type: "accepted"; command: Command };
+
+export interface PresenterClientOptions {
+  /** How long a command waits for its acknowledgement before it is given up as unanswered. */
+  commandTimeoutMs?: number;
+}
+
+export const NO_ANSWER = "The server did not answer: check the connection and try again.";
+
+export class PresenterClient {
+  state: PresenterState = { view: null, display: { blank: false, qr: false }, connected: false, notice: "", look: false };
+  private listeners = new Set<(state: PresenterState, event?: PresenterEvent) => void>();
+  private commandTimeoutMs: number;
+  /** The question the server asked, answered by pressing the same command again in time. */
+  private asked: { command: Command; until: number } | null = null;
+  private noticeTimer?: ReturnType<typeof setTimeout>;
+  /** Commands go one at a time: "→ then Space" pressed quickly must open voting on the next
+   * scenario, not race it (the server refuses a command based on a state that just changed). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    readonly socket: PresenterSocket,
+    readonly seminarId: string,
+    readonly mode: PresenterMode,
+    options: PresenterClientOptions = {},
+  ) {
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 8000;
+    socket.on("connect", this.onConnect);
+    socket.on("disconnect", this.onDisconnect);
+    socket.on("presenter:notice", this.onNotice);
+    socket.on("seminar:view", this.onView);
+    socket.on("projector:display", this.onDisplay);
+    socket.on("round:progress", this.onProgress);
+    if (socket.connected) this.onConnect();
+  }
+
+  /** Called with the new state after every change, and with what happened when it matters. */
+  subscribe(listener: (state: PresenterState, event?: PresenterEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Sends a command after the ones before it are answered; resolves with whether it was done.
+   * A question from the server (`confirm`) arrives on every tutor screen as a notice; the same
+   * command sent again within CONFIRM_MS carries `confirm` and does what the question said.
+   */
+  command(command: Command): Promise<{ ok: true } | { ok: false; error: string; confirm?: true }> {
+    const run = this.queue.then(() => this.send(command));
+    this.queue = run;
+    return run;
+  }
+
+  /** Blanks the projector or shows the join QR, or stops doing so. */
+  toggleDisplay(key: keyof DisplayState): void {
+    this.socket.emit("presenter:display", { seminarId: this.seminarId, [key]: !this.state.display[key] }, (reply) => {
+      if (this.stopped) return;
+      if (reply.ok) this.update({ display: reply.display });
+      else this.emit({ type: "refused", error: reply.error, from: "display" });
+    });
+  }
+
+  /** Turns the private look on or off for this screen (the server sends the split to it alone). */
+  setLook(on: boolean): void {
+    this.update({ look: on });
+    this.socket.emit("presenter:look", { seminarId: this.seminarId, on }, (reply) => {
+      if (this.stopped) return;
+      if (reply.ok) this.update({ view: reply.view });
+      else this.emit({ type: "refused", error: reply.error, from: "look" });
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.noticeTimer);
+    this.socket.off("connect", this.onConnect);
+    this.socket.off("disconnect", this.onDisconnect);
+    this.socket.off("presenter:notice", this.onNotice);
+    this.socket.off("seminar:view", this.onView);
+    this.socket.off("projector:display", this.onDisplay);
+    this.socket.off("round:progress", this.onProgress);
+  }
+
+  private send(command: Command): Promise<{ ok: true } | { ok: false; error: string; confirm?: true }> {
+    return new Promise((done) => {
+      if (this.stopped) return done({ ok: false, error: "Stopped." });
+      const asked = this.asked;
+      const confirm = asked?.command === command && Date.now() < asked.until;
+      this.asked = null;
+      const payload = confirm ? { seminarId: this.seminarId, command, confirm: true } : { seminarId: this.seminarId, command };
+      this.socket.timeout(this.commandTimeoutMs).emit("presenter:command", payload, (timedOut, reply) => {
+        if (this.stopped) return done({ ok: false, error: "Stopped." });
+        if (timedOut) {
+          this.emit({ type: "refused", error: NO_ANSWER, from: "command" });
+          return done({ ok: false, error: NO_ANSWER });
+        }
+        if (reply.ok) {
+          if (!reply.notice) this.setNotice("");
+          this.emit({ type: "accepted", command });
+          return done({ ok: true });
+        }
+        // A question is not a refusal: it arrives on every tutor screen as a notice.
+        if (!reply.confirm) this.emit({ type: "refused", error: reply.error, from: "command" });
+        done({ ok: false, error: reply.error, ...(reply.confirm ? { confirm: true as const } : {}) });
+      });
+    });
+  }
+
+  private onConnect = () => {
+    this.update({ connected: true });
+    this.socket.emit("presenter:join", { seminarId: this.seminarId, view: this.mode }, (reply) => {
+      if (this.stopped) return;
+      if (!reply.ok) return this.emit({ type: "refused", error: reply.error, from: "join" });
+      this.update({ view: reply.view, display: reply.display });
+      // A new connection starts without the look: ask for it again if this screen had it on.
+      if (this.state.look) this.setLook(true);
+    });
+  };
+
+  private onDisconnect = () => this.update({ connected: false });
+
+  private onNotice = (notice: PresenterNotice) => {
+    if (notice.seminarId !== this.seminarId) return;
+    this.asked = notice.confirm ? { command: notice.confirm, until: Date.now() + CONFIRM_MS } : null;
+    this.setNotice(notice.message);
+  };
+
+  private onView = (view: SeminarView) => this.update({ view });
+
+  private onDisplay = (display: DisplayState) => this.update({ display });
+
+  private onProgress = (p: RoundProgress) => {
+    const view = this.state.view;
+    if (!view) return;
+    this.update({
+      view: view.roundId === p.roundId ? withLiveTally({ ...view, answered: p.answered, connected: p.connected }, p.tally) : { ...view, connected: p.connected },
+    });
+  };
+
+  /** A notice stays as long as its question may be answered, then goes. */
+  private setNotice(notice: string): void {
+    clearTimeout(this.noticeTimer);
+    if (notice) this.noticeTimer = setTimeout(() => this.update({ notice: "" }), CONFIRM_MS);
+    if (notice !== this.state.notice) this.update({ notice });
+  }
+
+  private update(patch: Partial<PresenterState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener(this.state);
+  }
+
+  private emit(event: PresenterEvent): void {
+    for (const listener of this.listeners) listener(this.state, event);
+  }
+}
+
+/** A live count update also moves the private look's bar of the round being voted on. */
+function withLiveTally(view: SeminarView, tally: Tally | undefined): SeminarView {
+  const look = view.controls?.look;
+  if (!tally || !look) return view;
+  return {
+    ...view,
+    controls: { ...view.controls!, look: look.map((r) => (r.number === view.roundNumber ? { ...r, tally } : r)) },
+  };
+}

@@ -6,7 +6,7 @@ import { compare, hash } from "@node-rs/bcrypt";
 import type { NextAuthOptions } from "next-auth";
 import pLimit from "p-limit";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { decode, type JWT } from "next-auth/jwt";
+import { decode, encode, type JWT } from "next-auth/jwt";
 import { z } from "zod";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/client-address.server";
 import { getPrisma } from "@/lib/db/client.server";
@@ -152,10 +152,12 @@ interface SessionClaims {
 
 const sessionClaimsSchema = z.object({ tutorId: z.string().min(1), sessionVersion: z.number().int().min(0) });
 
+const SESSION_MAX_AGE = 12 * 60 * 60;
+
 export function authOptions(): NextAuthOptions {
   return {
     secret: env().NEXTAUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
     pages: { signIn: "/signin", signOut: "/signout", error: "/signin" },
     providers: [
       CredentialsProvider({
@@ -273,6 +275,24 @@ async function liveSessionTutor(claims: SessionClaims): Promise<SignedInTutor | 
   });
   if (!tutor || tutor.disabledAt || tutor.sessionVersion !== claims.sessionVersion) return null;
   return { id: tutor.id, email: tutor.email, name: tutor.name, role: tutor.role };
+}
+
+/**
+ * A session cookie for a tutor signed in by someone else than next-auth (an LTI launch, see
+ * lib/lti.server.ts): the same signed JWT, with the tutor's current session version, so signing
+ * out or disabling ends it like any other session. `secure`: the site is served over https.
+ */
+export async function sessionCookieFor(tutor: { id: string; email: string; name: string; sessionVersion: number }, secure: boolean) {
+  const value = await encode({
+    token: { sub: tutor.id, tutorId: tutor.id, sessionVersion: tutor.sessionVersion, name: tutor.name, email: tutor.email },
+    secret: env().NEXTAUTH_SECRET!,
+    maxAge: SESSION_MAX_AGE,
+  });
+  return {
+    name: secure ? SESSION_COOKIES[0]! : SESSION_COOKIES[1]!,
+    value,
+    options: { httpOnly: true, sameSite: "lax" as const, path: "/", secure, maxAge: SESSION_MAX_AGE },
+  };
 }
 
 /** The signed-in tutor for a page or route handler, or null. */

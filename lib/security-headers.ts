@@ -39,6 +39,24 @@ export interface PolicyInput {
   host: string | null;
   /** Development adds what React's dev tools and hot reloading need (eval, their socket). */
   dev: boolean;
+  /** Who may frame this page (see frameAncestorFor); nobody when absent. */
+  frameAncestor?: string;
+}
+
+/**
+ * The one page a learning platform frames: LTI Dynamic Registration (app/lti/register), which the
+ * platform opens in its own dialog, passing the address of its OpenID configuration. That
+ * address's origin may frame it; every other page may be framed by nobody.
+ */
+export function frameAncestorFor(pathname: string, openidConfiguration: string | null): string | undefined {
+  if (!pathname.startsWith("/lti/register/") || !openidConfiguration) return undefined;
+  try {
+    const url = new URL(openidConfiguration);
+    if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+    return url.origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -46,9 +64,10 @@ export interface PolicyInput {
  * Next.js puts the nonce on its own scripts when it finds it in the request's policy header.
  * Styles: the app's stylesheet and inline style attributes (React's `style={…}` for bar widths),
  * which a nonce cannot cover; CSS cannot run code. Connections: same origin, and the same host
- * over ws:/wss: for socket.io. Nobody may frame a page (the projector, the sign-in).
+ * over ws:/wss: for socket.io. Nobody may frame a page (the projector, the sign-in), except the
+ * learning platform that opens the LTI registration page.
  */
-export function contentSecurityPolicy({ nonce, host, dev }: PolicyInput): string {
+export function contentSecurityPolicy({ nonce, host, dev, frameAncestor }: PolicyInput): string {
   const sameHost = cspHost(host);
   const sockets = sameHost ? ` ws://${sameHost} wss://${sameHost}` : "";
   return [
@@ -61,7 +80,7 @@ export function contentSecurityPolicy({ nonce, host, dev }: PolicyInput): string
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${frameAncestor ?? "'none'"}`,
     "frame-src 'none'",
     "worker-src 'self'",
     "manifest-src 'self'",

@@ -1,0 +1,208 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { TutorBar } from "@/components/TutorBar";
+import { requireTutor } from "@/lib/auth.server";
+import { listPlatforms, publishedKeys, signingKey } from "@/lib/lti.server";
+import { publicBaseUrl } from "@/lib/public-url.server";
+import {
+  addDeploymentAction,
+  createRegistrationLinkAction,
+  registerPlatformAction,
+  removeDeploymentAction,
+  removePlatformAction,
+  rotateKeysAction,
+} from "./actions";
+
+export const metadata: Metadata = { title: "Learning platforms (LTI)" };
+export const dynamic = "force-dynamic";
+
+const DONE = {
+  registered: "The platform is registered.",
+  "deployment-added": "The deployment was added.",
+  "deployment-removed": "The deployment was removed.",
+  removed: "The platform was removed. Its courses' cohorts stay.",
+  rotated: "A new key is published. It signs from tomorrow; the old key stays published until then.",
+} as const;
+
+const searchSchema = z.object({
+  done: z.enum(Object.keys(DONE) as [keyof typeof DONE, ...(keyof typeof DONE)[]]).optional(),
+  error: z.string().max(400).optional(),
+  link: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/).optional(),
+});
+
+export default async function LtiAdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+  const tutor = await requireTutor("/admin/lti");
+  if (tutor.role !== "ADMIN") notFound();
+  const query = searchSchema.safeParse(await searchParams);
+  const base = await publicBaseUrl();
+  const [platforms, keys, signing] = await Promise.all([listPlatforms(), publishedKeys(), signingKey()]);
+  const tool = [
+    ["Tool URL (target link URI)", `${base}/api/lti/launch`],
+    ["Login initiation URL", `${base}/api/lti/login`],
+    ["Redirect URI", `${base}/api/lti/launch`],
+    ["Public keyset URL", `${base}/api/lti/jwks`],
+    ["Deep linking URL", `${base}/api/lti/launch`],
+  ];
+  return (
+    <>
+      <TutorBar name={tutor.name} />
+      <main id="main" className="page stack">
+        <h1>Learning platforms (LTI)</h1>
+        {query.success && query.data.done && (
+          <p role="status" className="notice">
+            {DONE[query.data.done]}
+          </p>
+        )}
+        {query.success && query.data.error && (
+          <p role="alert" className="error">
+            {query.data.error === "invalid" ? "That form was not complete." : query.data.error}
+          </p>
+        )}
+        <p>
+          Courses in Moodle, Canvas, Blackboard or Brightspace can open Weigh In directly: a teacher is signed in and lands on
+          the course&apos;s cohort, a student goes straight to the running seminar, anonymous.
+        </p>
+
+        <section className="stack" aria-labelledby="tool-heading">
+          <h2 id="tool-heading">Weigh In&apos;s details for the platform</h2>
+          <dl className="stack">
+            {tool.map(([label, value]) => (
+              <div key={label}>
+                <dt>{label}</dt>
+                <dd className="url">
+                  <code>{value}</code>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+
+        <section className="stack" aria-labelledby="platforms-heading">
+          <h2 id="platforms-heading">Registered platforms</h2>
+          {platforms.length === 0 ? (
+            <p className="muted">No platform is registered yet.</p>
+          ) : (
+            <ul className="pack-list">
+              {platforms.map((p) => (
+                <li key={p.id} className="card stack" aria-labelledby={`platform-${p.id}`}>
+                  <h3 id={`platform-${p.id}`}>{p.name}</h3>
+                  <ul className="facts">
+                    <li>Issuer: {p.issuer}</li>
+                    <li>Client id: {p.clientId}</li>
+                    <li>
+                      {p._count.contexts} course{p._count.contexts === 1 ? "" : "s"}
+                    </li>
+                  </ul>
+                  <h4>Deployments</h4>
+                  {p.deployments.length === 0 ? (
+                    <p className="muted">None: every launch is refused until a deployment id is added.</p>
+                  ) : (
+                    <ul>
+                      {p.deployments.map((d) => (
+                        <li key={d.id} className="row">
+                          <code>{d.deploymentId}</code>
+                          <form action={removeDeploymentAction}>
+                            <input type="hidden" name="platformId" value={p.id} />
+                            <input type="hidden" name="deploymentId" value={d.deploymentId} />
+                            <button type="submit" className="secondary" aria-label={`Remove deployment ${d.deploymentId}`}>
+                              Remove
+                            </button>
+                          </form>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  <form action={addDeploymentAction} className="row">
+                    <input type="hidden" name="platformId" value={p.id} />
+                    <div>
+                      <label htmlFor={`deployment-${p.id}`}>Add a deployment id</label>
+                      <input id={`deployment-${p.id}`} name="deploymentId" required maxLength={255} />
+                    </div>
+                    <button type="submit" className="secondary">
+                      Add deployment
+                    </button>
+                  </form>
+                  <form action={removePlatformAction}>
+                    <input type="hidden" name="platformId" value={p.id} />
+                    <button type="submit" className="danger" aria-label={`Remove platform ${p.name}`}>
+                      Remove platform
+                    </button>
+                  </form>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+
+        <section className="stack card" aria-labelledby="dynamic-heading">
+          <h2 id="dynamic-heading">Register by Dynamic Registration</h2>
+          <p>
+            Moodle 4.x and Canvas can register Weigh In themselves: make a registration link here, then paste it into the
+            platform (Moodle: Manage tools › Tool URL › Add LTI Advantage; Canvas: Developer Keys › LTI Registration). The
+            link works once, for an hour.
+          </p>
+          {query.success && query.data.link && (
+            <p role="status" className="notice">
+              Registration link: <code className="url" data-testid="registration-link">{`${base}/lti/register/${query.data.link}`}</code>
+            </p>
+          )}
+          <form action={createRegistrationLinkAction}>
+            <button type="submit" className="secondary">
+              Make a registration link
+            </button>
+          </form>
+        </section>
+
+        <form action={registerPlatformAction} className="stack card" aria-labelledby="register-heading">
+          <h2 id="register-heading">Register a platform by hand</h2>
+          <p className="muted">
+            Copy these from the platform&apos;s tool registration (Moodle: the tool&apos;s “View configuration details”; Canvas:
+            the developer key and the app&apos;s deployment id).
+          </p>
+          {(
+            [
+              ["name", "Name (for you)", "Moodle, Faculty of Health", true],
+              ["issuer", "Issuer (platform id)", "https://moodle.example.ac.uk", true],
+              ["clientId", "Client id", "", true],
+              ["authUrl", "Authentication request URL", "https://moodle.example.ac.uk/mod/lti/auth.php", true],
+              ["jwksUrl", "Public keyset URL", "https://moodle.example.ac.uk/mod/lti/certs.php", true],
+              ["tokenUrl", "Access token URL (optional, for grades)", "https://moodle.example.ac.uk/mod/lti/token.php", false],
+            ] as const
+          ).map(([name, label, placeholder, required]) => (
+            <div key={name} className="field">
+              <label htmlFor={`register-${name}`}>{label}</label>
+              <input id={`register-${name}`} name={name} placeholder={placeholder || undefined} required={required} maxLength={2000} />
+            </div>
+          ))}
+          <div className="field">
+            <label htmlFor="register-deploymentIds">Deployment ids (separated by spaces or commas)</label>
+            <input id="register-deploymentIds" name="deploymentIds" maxLength={10000} />
+          </div>
+          <button type="submit">Register platform</button>
+        </form>
+
+        <section className="stack" aria-labelledby="keys-heading">
+          <h2 id="keys-heading">Weigh In&apos;s signing keys</h2>
+          <p>
+            Platforms read these from the public keyset URL. A new key is published at once and signs from the next day, so
+            platforms that cache the key set never meet a key they do not know.
+          </p>
+          <ul>
+            {keys.map((k) => (
+              <li key={k.id}>
+                <code>{k.id}</code>, made {k.createdAt.toISOString().slice(0, 10)}
+                {k.id === signing.id ? " (signs now)" : ""}
+              </li>
+            ))}
+          </ul>
+          <form action={rotateKeysAction}>
+            <button type="submit" className="secondary">
+              Rotate keys
+            </button>
+          </form>
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,284 @@
+// Launching from a course page (LTI 1.3) in real Chromium, against a test platform that plays
+// Moodle's part (tests/helpers/lti-platform.ts). This spec runs an app of its own on a database
+// it can read: an administrator registers the platform in the app, an instructor launches and
+// lands on the course's cohort, five students launch into the running seminar and vote without
+// a join code, and the database holds nothing about who they are. Tampered launches are refused.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { hash } from "@node-rs/bcrypt";
+import { devices, type Browser, type Page } from "@playwright/test";
+import pg from "pg";
+import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
+import { applyMigrations } from "@/lib/db/migrate.server";
+import { createScratchDatabase } from "@/lib/db/schema-engine.server";
+import { buildIfStale } from "../scripts/build-if-stale";
+import { startTestPlatform, type LaunchSpec, type Tamper, type TestPlatform } from "../tests/helpers/lti-platform";
+import { expect, expectAccessible, SEED_PACK, test } from "./fixtures";
+
+test.skip(!!process.env.E2E_BASE_URL, "starts an app and a test platform of its own");
+test.describe.configure({ mode: "serial" });
+
+const e2ePort = Number(process.env.E2E_PORT ?? 3100);
+const PLATFORM_PORT = e2ePort + 1;
+const APP_PORT = e2ePort + 2;
+const APP_URL = `http://127.0.0.1:${APP_PORT}`;
+test.use({ baseURL: APP_URL });
+
+const { defaultBrowserType: _, ...PHONE } = devices["Pixel 7"];
+const ADMIN = { email: "lti.admin@example.org", password: randomBytes(12).toString("base64url") };
+const TUTOR = { email: "plain.tutor@example.org", password: randomBytes(12).toString("base64url") };
+const COURSE = { id: "course-ethics-101", title: "Ethics in Social Work 101" };
+const TEACHER: LaunchSpec = { role: "Instructor", user: "moodle-user-7", email: "r.teacher@uni.example", name: "Robin Teacher", context: COURSE };
+const students: LaunchSpec[] = Array.from({ length: 5 }, (_, i) => ({
+  role: "Learner",
+  user: `moodle-student-${i + 1}-${randomUUID().slice(0, 8)}`,
+  email: `student${i + 1}.${randomUUID().slice(0, 6)}@uni.example`,
+  name: `Student Number${i + 1} ${randomUUID().slice(0, 6)}`,
+  context: COURSE,
+}));
+
+let platform: TestPlatform;
+/** A second platform, registered by Dynamic Registration. */
+let dynamicPlatform: TestPlatform;
+let app: ChildProcess | undefined;
+let appLog = "";
+let databaseUrl = "";
+const cleanups: (() => Promise<void>)[] = [];
+
+async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(600_000);
+  if (process.env.TEST_DATABASE_URL) {
+    const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL, "weighin_e2e_lti_");
+    cleanups.push(scratch.drop);
+    databaseUrl = scratch.url;
+  } else {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "weighin-e2e-lti-"));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const db = await startEmbeddedDatabase({ dataDir });
+    cleanups.push(db.stop);
+    databaseUrl = db.url;
+  }
+  await applyMigrations(databaseUrl);
+  for (const [who, role] of [
+    [ADMIN, "ADMIN"],
+    [TUTOR, "TUTOR"],
+  ] as const) {
+    await sql(`INSERT INTO "Tutor" (id, email, name, "passwordHash", role) VALUES ($1, $2, $3, $4, $5)`, [
+      randomUUID(),
+      who.email,
+      role === "ADMIN" ? "LTI Admin" : "Plain Tutor",
+      await hash(who.password, 10),
+      role,
+    ]);
+  }
+  platform = await startTestPlatform({ toolUrl: APP_URL, port: PLATFORM_PORT });
+  cleanups.push(() => platform.close());
+  dynamicPlatform = await startTestPlatform({ toolUrl: APP_URL, port: e2ePort + 3 });
+  cleanups.push(() => dynamicPlatform.close());
+
+  buildIfStale();
+  app = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(APP_PORT),
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+      DEMO: "false",
+      DATA_DIR: path.join(os.tmpdir(), `weighin-e2e-lti-data-${APP_PORT}`),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  app.stdout!.on("data", (d) => (appLog += d));
+  app.stderr!.on("data", (d) => (appLog += d));
+  await expect.poll(() => (app!.exitCode !== null ? "exited" : appLog.includes("Weigh In ready")), { timeout: 120_000 }).toBe(true);
+});
+
+test.afterAll(async () => {
+  if (app && app.exitCode === null) {
+    const exited = new Promise((resolve) => app!.once("exit", resolve));
+    app.kill("SIGTERM");
+    await exited;
+  }
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+});
+
+async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto("/signin");
+  await page.getByLabel("E-mail").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Your seminars" })).toBeVisible();
+}
+
+async function studentPhone(browser: Browser) {
+  const context = await browser.newContext({ ...PHONE });
+  return { context, page: await context.newPage() };
+}
+
+test("an administrator registers the platform; an ordinary tutor cannot reach the page", async ({ page, browser }) => {
+  const other = await browser.newContext();
+  const tutorPage = await other.newPage();
+  await signIn(tutorPage, TUTOR);
+  const response = await tutorPage.goto("/admin/lti");
+  expect(response?.status()).toBe(404);
+  await other.close();
+
+  await signIn(page, ADMIN);
+  await page.goto("/admin/lti");
+  await expect(page.getByRole("heading", { name: "Learning platforms (LTI)" })).toBeVisible();
+  await expect(page.getByText(`${APP_URL}/api/lti/jwks`)).toBeVisible();
+  await expectAccessible(page, "LTI administration");
+
+  const form = page.getByRole("form", { name: "Register a platform by hand" });
+  const r = platform.registration;
+  await form.getByLabel("Name (for you)").fill("Test Moodle");
+  await form.getByLabel("Issuer (platform id)").fill(r.issuer);
+  await form.getByLabel("Client id").fill(r.clientId);
+  await form.getByLabel("Authentication request URL").fill(r.authUrl);
+  await form.getByLabel("Public keyset URL").fill(r.jwksUrl);
+  await form.getByLabel(/Deployment ids/).fill(r.deploymentIds.join(", "));
+  await form.getByRole("button", { name: "Register platform" }).click();
+  await expect(page.getByRole("status")).toHaveText("The platform is registered.");
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Test Moodle" }) });
+  await expect(card).toContainText(r.clientId);
+  await expect(card).toContainText(r.deploymentIds[0]!);
+  await expectAccessible(page, "LTI administration with a platform");
+
+  // The tool's key set is public, and holds no private key.
+  const keys = (await (await page.request.get("/api/lti/jwks")).json()) as { keys: Record<string, unknown>[] };
+  expect(keys.keys.length).toBeGreaterThan(0);
+  expect(keys.keys.every((k) => k.kty === "RSA" && !("d" in k))).toBe(true);
+});
+
+test("an instructor and five students launch into one seminar; the students vote without a join code and stay anonymous", async ({ page, browser }) => {
+  // A student who launches before any seminar runs is told so.
+  const early = await studentPhone(browser);
+  await early.page.goto(platform.launchUrl(students[0]!));
+  await expect(early.page.getByRole("heading", { name: "No seminar running" })).toBeVisible();
+  await expectAccessible(early.page, "LTI: no seminar running");
+  await early.context.close();
+
+  // The instructor is signed in by the launch and lands on the course's cohort.
+  await page.goto(platform.launchUrl(TEACHER));
+  await expect(page).toHaveURL(/\/cohorts\/[^/]+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(COURSE.title);
+  await page.goto("/dashboard");
+  await expect(page.getByLabel("Cohort", { exact: true }).locator("option:checked")).toHaveText(COURSE.title);
+  await page.getByLabel("Pack", { exact: true }).selectOption(SEED_PACK);
+  await page.getByRole("button", { name: "Start seminar" }).click();
+  const projector = page.getByTestId("projector");
+  await expect(projector).toHaveAttribute("data-phase", "WAITING");
+  await page.keyboard.press("Space");
+  await expect(projector).toHaveAttribute("data-phase", "VOTING");
+
+  const phones = await Promise.all(students.map(() => studentPhone(browser)));
+  await Promise.all(
+    phones.map(async (phone, i) => {
+      await phone.page.goto(platform.launchUrl(students[i]!));
+      await expect(phone.page).toHaveURL(/\/j\/[A-Z2-9]{6}$/);
+      await expect(phone.page.getByText("Your answer is anonymous.")).toBeVisible();
+      const answer = i < 3 ? "Yes" : "No";
+      await phone.page.getByRole("button", { name: answer, exact: true }).click();
+      await expect(phone.page.getByTestId("my-answer")).toHaveText(new RegExp(`Your answer: ${answer}`));
+    }),
+  );
+  // Launching again from the course page is the same participant, still with its answer.
+  await phones[0]!.page.goto(platform.launchUrl(students[0]!));
+  await expect(phones[0]!.page.getByTestId("my-answer")).toHaveText(/Your answer: Yes/);
+
+  const [counts] = await sql<{ participants: string; responses: string }>(
+    `SELECT (SELECT count(*) FROM "Participant" p JOIN "Seminar" s ON s.id = p."seminarId" WHERE s."endedAt" IS NULL) AS participants,
+            (SELECT count(*) FROM "Response") AS responses`,
+  );
+  expect(Number(counts!.participants)).toBe(5);
+  expect(Number(counts!.responses)).toBe(5);
+
+  // Nothing in any table names a student: not their platform user id, e-mail or name.
+  const needles = students.flatMap((s) => [s.user, s.email!, s.name!]).map((n) => `%${n}%`);
+  const tables = await sql<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+  );
+  expect(tables.length).toBeGreaterThan(8);
+  for (const { table_name } of tables) {
+    const [row] = await sql<{ n: string }>(`SELECT count(*) AS n FROM "${table_name}" t WHERE t::text LIKE ANY($1::text[])`, [needles]);
+    expect(Number(row!.n), `rows of ${table_name} naming a student`).toBe(0);
+  }
+  for (const phone of phones) await phone.context.close();
+});
+
+test("a platform registers Weigh In by Dynamic Registration from a one-time link", async ({ page, browser }) => {
+  await signIn(page, ADMIN);
+  await page.goto("/admin/lti");
+  await page.getByRole("button", { name: "Make a registration link" }).click();
+  const link = (await page.getByTestId("registration-link").textContent()) ?? "";
+  expect(link).toMatch(new RegExp(`^${APP_URL}/lti/register/[A-Za-z0-9_-]{20,}$`));
+
+  // The platform opens the link in its own dialog (a frame); Weigh In registers and says so.
+  const platformAdmin = await browser.newContext();
+  const platformPage = await platformAdmin.newPage();
+  await platformPage.goto(dynamicPlatform.registerToolUrl(link));
+  await expect(platformPage.getByRole("status")).toHaveText("The tool closed its registration.");
+  expect(dynamicPlatform.registrations).toHaveLength(1);
+
+  // The link is used up: opened again, it registers nothing.
+  const again = await platformAdmin.newPage();
+  await again.goto(`${link}?${new URLSearchParams({ openid_configuration: `${dynamicPlatform.url}/.well-known/openid-configuration`, registration_token: "test-registration-token" })}`);
+  await expect(again.getByRole("heading", { name: "Registration failed" })).toBeVisible();
+  await expect(again.getByRole("main").getByRole("alert")).toHaveText(/already used or has expired/);
+  await expectAccessible(again, "LTI: registration failed");
+  expect(dynamicPlatform.registrations).toHaveLength(1);
+  await platformAdmin.close();
+
+  await page.reload();
+  await expect(page.getByRole("heading", { name: /weigh-in-test-platform at/ })).toBeVisible();
+  // Its launches are accepted (a course without a seminar: the student is told so).
+  const phone = await studentPhone(browser);
+  await phone.page.goto(dynamicPlatform.launchUrl({ role: "Learner", user: "dyn-student", context: { id: "other-course", title: "Other" } }));
+  await expect(phone.page.getByRole("heading", { name: "No seminar running" })).toBeVisible();
+  await phone.context.close();
+});
+
+const TAMPERED: [Tamper, RegExp][] = [
+  ["signature", /not signed by the registered platform/],
+  ["audience", /meant for a different tool/],
+  ["expired", /has expired/],
+  ["deployment", /deployment of Weigh In is not registered/],
+  ["message-type", /does not understand this kind of launch/],
+  ["version", /does not understand this kind of launch/],
+  ["nonce", /did not answer the login/],
+];
+
+test("every tampered launch is refused with a page that says why, and a replayed launch too", async ({ browser }) => {
+  for (const [tamper, message] of TAMPERED) {
+    const phone = await studentPhone(browser);
+    await phone.page.goto(platform.launchUrl({ ...students[1]!, tamper }));
+    await expect(phone.page.getByRole("heading", { name: "Launch refused" })).toBeVisible();
+    await expect(phone.page.getByRole("main").getByRole("alert")).toHaveText(message);
+    if (tamper === "signature") await expectAccessible(phone.page, "LTI: launch refused");
+    await phone.context.close();
+  }
+
+  // A captured launch posted again: the first goes through, the copy is refused.
+  const phone = await studentPhone(browser);
+  await phone.page.goto(platform.launchUrl(students[2]!));
+  await expect(phone.page).toHaveURL(/\/j\/[A-Z2-9]{6}$/);
+  await phone.page.goto(platform.replayUrl);
+  await expect(phone.page.getByRole("heading", { name: "Launch refused" })).toBeVisible();
+  await expect(phone.page.getByRole("main").getByRole("alert")).toHaveText(/already used or has timed out/);
+  await phone.context.close();
+});

@@ -1,0 +1,497 @@
+// LTI 1.3: launches from a course page in Moodle, Canvas, Blackboard or Brightspace.
+// Registered platforms, Weigh In's own signing keys (published as a key set, rotated without
+// downtime), the OIDC third-party-initiated login, and the full check of the platform's signed
+// id_token with jose. What a valid launch leads to (a tutor signed in on the course's cohort, or
+// an anonymous phone in its running seminar) is decided here too; the route handlers in
+// app/api/lti/ only carry requests and cookies. The flow is described in docs/lti.md.
+import { createHmac, randomBytes } from "node:crypto";
+import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, errors as joseErrors, type JWK, type JWTPayload } from "jose";
+import { z } from "zod";
+import { tutorForSso } from "@/lib/auth.server";
+import { getPrisma } from "@/lib/db/client.server";
+import { hashToken } from "@/lib/participants.server";
+
+// ---------------------------------------------------------------------------------------------
+// Claims and roles
+
+export const LTI_VERSION = "1.3.0";
+const CLAIM = "https://purl.imsglobal.org/spec/lti/claim/";
+export const CLAIMS = {
+  messageType: `${CLAIM}message_type`,
+  version: `${CLAIM}version`,
+  deploymentId: `${CLAIM}deployment_id`,
+  targetLinkUri: `${CLAIM}target_link_uri`,
+  resourceLink: `${CLAIM}resource_link`,
+  roles: `${CLAIM}roles`,
+  context: `${CLAIM}context`,
+  custom: `${CLAIM}custom`,
+  deepLinkingSettings: "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings",
+} as const;
+
+/** Roles that make a launch an instructor's: teachers, teaching assistants, content developers. */
+const INSTRUCTOR_ROLES = [
+  "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
+  "http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper",
+  "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
+];
+
+export function isInstructor(roles: string[]): boolean {
+  // Short forms ("Instructor") are allowed by the specification for context roles.
+  return roles.some((r) => INSTRUCTOR_ROLES.includes(r) || r === "Instructor" || r === "ContentDeveloper");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors: each refusal has a code, and the refusal page a sentence for it.
+
+export type LtiRefusal =
+  | "unknown-platform"
+  | "bad-request"
+  | "bad-state"
+  | "replayed"
+  | "bad-signature"
+  | "wrong-issuer"
+  | "wrong-audience"
+  | "expired"
+  | "bad-nonce"
+  | "unknown-deployment"
+  | "wrong-message"
+  | "no-course"
+  | "invalid-token"
+  | "platform-unreachable";
+
+export const REFUSAL_TEXT: Record<LtiRefusal, string> = {
+  "unknown-platform": "This learning platform is not registered with Weigh In. Ask your administrator to register it.",
+  "bad-request": "The launch request was incomplete.",
+  "bad-state": "The launch did not come back to the browser that started it. Open Weigh In again from the course page.",
+  replayed: "This launch was already used or has timed out. Open Weigh In again from the course page.",
+  "bad-signature": "The launch was not signed by the registered platform.",
+  "wrong-issuer": "The launch came from a different platform than the one it claims to be.",
+  "wrong-audience": "The launch was meant for a different tool.",
+  expired: "The launch has expired. Open Weigh In again from the course page.",
+  "bad-nonce": "The launch did not answer the login that started it.",
+  "unknown-deployment": "This deployment of Weigh In is not registered. Ask your administrator to add its deployment id.",
+  "wrong-message": "Weigh In does not understand this kind of launch (message type or LTI version).",
+  "no-course": "The launch did not say which course it came from.",
+  "invalid-token": "The launch was not a valid LTI 1.3 launch.",
+  "platform-unreachable": "The learning platform's key set could not be read. Try again in a moment.",
+};
+
+export class LtiError extends Error {
+  constructor(public readonly refusal: LtiRefusal, detail?: string) {
+    super(detail ? `${REFUSAL_TEXT[refusal]} (${detail})` : REFUSAL_TEXT[refusal]);
+    this.name = "LtiError";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registration
+
+const url = z.url({ protocol: /^https?$/ }).max(2000);
+export const platformSchema = z.object({
+  name: z.string().trim().min(1).max(120),
+  issuer: z.string().trim().min(1).max(2000),
+  clientId: z.string().trim().min(1).max(255),
+  authUrl: url,
+  tokenUrl: url.optional(),
+  jwksUrl: url,
+  deploymentIds: z.array(z.string().trim().min(1).max(255)).max(50),
+});
+export type PlatformInput = z.input<typeof platformSchema>;
+
+export class LtiRegistrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LtiRegistrationError";
+  }
+}
+
+/** Registers a platform (or updates the one with this issuer and client id) and its deployments. */
+export async function registerPlatform(input: PlatformInput) {
+  const parsed = platformSchema.safeParse(input);
+  if (!parsed.success) throw new LtiRegistrationError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  const { deploymentIds, ...fields } = parsed.data;
+  const prisma = getPrisma();
+  return prisma.$transaction(async (tx) => {
+    const platform = await tx.ltiPlatform.upsert({
+      where: { issuer_clientId: { issuer: fields.issuer, clientId: fields.clientId } },
+      create: { ...fields, tokenUrl: fields.tokenUrl ?? null },
+      update: { ...fields, tokenUrl: fields.tokenUrl ?? null },
+    });
+    for (const deploymentId of new Set(deploymentIds)) {
+      await tx.ltiDeployment.upsert({
+        where: { platformId_deploymentId: { platformId: platform.id, deploymentId } },
+        create: { platformId: platform.id, deploymentId },
+        update: {},
+      });
+    }
+    return platform;
+  });
+}
+
+export async function addDeployment(platformId: string, deploymentId: string): Promise<void> {
+  const id = z.string().trim().min(1).max(255).safeParse(deploymentId);
+  if (!id.success) throw new LtiRegistrationError("A deployment id is 1 to 255 characters.");
+  await getPrisma().ltiDeployment.upsert({
+    where: { platformId_deploymentId: { platformId, deploymentId: id.data } },
+    create: { platformId, deploymentId: id.data },
+    update: {},
+  });
+}
+
+export async function removeDeployment(platformId: string, deploymentId: string): Promise<void> {
+  await getPrisma().ltiDeployment.deleteMany({ where: { platformId, deploymentId } });
+}
+
+/** Removes a platform: its launches stop working; the cohorts made for its courses stay. */
+export async function removePlatform(platformId: string): Promise<void> {
+  await getPrisma().ltiPlatform.deleteMany({ where: { id: platformId } });
+}
+
+export async function listPlatforms() {
+  return getPrisma().ltiPlatform.findMany({
+    orderBy: { createdAt: "asc" },
+    include: { deployments: { orderBy: { createdAt: "asc" } }, _count: { select: { contexts: true } } },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weigh In's keys
+
+/**
+ * How long a new key is published before it signs anything, and an old key stays published after
+ * it stopped signing: longer than platforms cache a tool's key set, so rotation needs no downtime.
+ */
+export const KEY_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+const ALG = "RS256";
+
+async function newKey(now: Date) {
+  const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
+  const kid = randomBytes(12).toString("base64url");
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: "sig" };
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG };
+  return getPrisma().ltiKey.create({ data: { id: kid, publicJwk, privateJwk, createdAt: now } });
+}
+
+/** The published keys; creates the first one when there is none. */
+export async function publishedKeys(now = new Date()) {
+  const prisma = getPrisma();
+  let keys = await prisma.ltiKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: "asc" } });
+  if (keys.length === 0) keys = [await newKey(now)];
+  return keys;
+}
+
+/** The tool's key set (JWKS): public keys only. */
+export async function toolKeySet(now = new Date()): Promise<{ keys: JWK[] }> {
+  return { keys: (await publishedKeys(now)).map((k) => k.publicJwk as JWK) };
+}
+
+/**
+ * The key that signs now: the newest key published for at least KEY_OVERLAP_MS, or, right after
+ * the very first key was made, that one (nobody can hold an older copy of the key set then).
+ */
+export async function signingKey(now = new Date()) {
+  const keys = await publishedKeys(now);
+  const settled = keys.filter((k) => now.getTime() - k.createdAt.getTime() >= KEY_OVERLAP_MS);
+  return settled.at(-1) ?? keys[0]!;
+}
+
+/**
+ * Rotates the keys: publishes a new key (it signs once it has been published for KEY_OVERLAP_MS)
+ * and retires keys that stopped signing more than KEY_OVERLAP_MS ago.
+ */
+export async function rotateKeys(now = new Date()) {
+  const prisma = getPrisma();
+  const current = await signingKey(now);
+  const created = await newKey(now);
+  // Keys older than the one signing now are superseded; retire those superseded long enough ago.
+  const keys = await prisma.ltiKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: "asc" } });
+  const retire = keys.filter((k, i) => {
+    const successor = keys[i + 1];
+    return (
+      k.id !== current.id &&
+      k.id !== created.id &&
+      successor !== undefined &&
+      successor.createdAt.getTime() <= current.createdAt.getTime() &&
+      now.getTime() - current.createdAt.getTime() >= 2 * KEY_OVERLAP_MS
+    );
+  });
+  if (retire.length) await prisma.ltiKey.updateMany({ where: { id: { in: retire.map((k) => k.id) } }, data: { retiredAt: now } });
+  return { created: created.id, retired: retire.map((k) => k.id) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login initiation
+
+const LOGIN_LIFETIME_MS = 10 * 60 * 1000;
+
+export const loginSchema = z.object({
+  iss: z.string().min(1).max(2000),
+  login_hint: z.string().min(1).max(4000),
+  target_link_uri: z.string().max(2000).optional(),
+  lti_message_hint: z.string().max(4000).optional(),
+  client_id: z.string().min(1).max(255).optional(),
+  lti_deployment_id: z.string().min(1).max(255).optional(),
+});
+
+/**
+ * Answers a platform's login initiation: remembers a fresh state and nonce (once only, for ten
+ * minutes) and returns the platform's authorisation URL to send the browser to. `launchUrl` is
+ * where the platform posts the id_token (registered with the platform as the redirect URI).
+ */
+export async function startLogin(params: unknown, launchUrl: string, now = new Date()): Promise<{ redirect: string; state: string }> {
+  const parsed = loginSchema.safeParse(params);
+  if (!parsed.success) throw new LtiError("bad-request", parsed.error.issues.map((i) => i.path.join(".")).join(", "));
+  const login = parsed.data;
+  const prisma = getPrisma();
+  const candidates = await prisma.ltiPlatform.findMany({
+    where: { issuer: login.iss, ...(login.client_id ? { clientId: login.client_id } : {}) },
+  });
+  // Without a client id the issuer must name exactly one registration.
+  if (candidates.length !== 1) throw new LtiError("unknown-platform");
+  const platform = candidates[0]!;
+  const state = randomBytes(24).toString("base64url");
+  const nonce = randomBytes(24).toString("base64url");
+  // Expired logins are cleared as new ones come in.
+  await prisma.ltiLogin.deleteMany({ where: { expiresAt: { lt: now } } });
+  await prisma.ltiLogin.create({ data: { state, nonce, platformId: platform.id, expiresAt: new Date(now.getTime() + LOGIN_LIFETIME_MS) } });
+  const auth = new URL(platform.authUrl);
+  const query: Record<string, string> = {
+    scope: "openid",
+    response_type: "id_token",
+    response_mode: "form_post",
+    prompt: "none",
+    client_id: platform.clientId,
+    redirect_uri: launchUrl,
+    login_hint: login.login_hint,
+    state,
+    nonce,
+  };
+  if (login.lti_message_hint) query.lti_message_hint = login.lti_message_hint;
+  for (const [k, v] of Object.entries(query)) auth.searchParams.set(k, v);
+  return { redirect: auth.toString(), state };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Launch validation
+
+const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+function platformKeySet(jwksUrl: string) {
+  let set = keySets.get(jwksUrl);
+  if (!set) {
+    set = createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    keySets.set(jwksUrl, set);
+  }
+  return set;
+}
+
+const contextSchema = z.object({ id: z.string().min(1).max(255), title: z.string().max(255).optional(), label: z.string().max(255).optional() });
+const launchClaimsSchema = z.object({
+  sub: z.string().min(1).max(255),
+  nonce: z.string().max(255),
+  azp: z.string().optional(),
+  email: z.string().max(320).optional(),
+  name: z.string().max(200).optional(),
+  [CLAIMS.messageType]: z.string(),
+  [CLAIMS.version]: z.string(),
+  [CLAIMS.deploymentId]: z.string().min(1).max(255),
+  [CLAIMS.roles]: z.array(z.string().max(500)).max(100),
+  [CLAIMS.context]: contextSchema.optional(),
+  [CLAIMS.targetLinkUri]: z.string().max(2000).optional(),
+  [CLAIMS.resourceLink]: z.object({ id: z.string().min(1).max(255), title: z.string().max(255).optional() }).optional(),
+  [CLAIMS.custom]: z.record(z.string(), z.unknown()).optional(),
+  [CLAIMS.deepLinkingSettings]: z
+    .object({ deep_link_return_url: z.url(), data: z.string().max(4000).optional(), accept_types: z.array(z.string()).optional() })
+    .optional(),
+});
+
+export interface ValidLaunch {
+  platformId: string;
+  issuer: string;
+  deploymentId: string;
+  messageType: "LtiResourceLinkRequest" | "LtiDeepLinkingRequest";
+  subject: string;
+  email?: string;
+  name?: string;
+  instructor: boolean;
+  context?: { id: string; title?: string; label?: string };
+  custom: Record<string, unknown>;
+  deepLinking?: { returnUrl: string; data?: string };
+}
+
+const MESSAGE_TYPES = new Set(["LtiResourceLinkRequest", "LtiDeepLinkingRequest"]);
+
+function refusalFor(error: unknown): LtiError {
+  if (error instanceof LtiError) return error;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey) {
+    return new LtiError("bad-signature");
+  }
+  if (error instanceof joseErrors.JWTExpired) return new LtiError("expired");
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === "aud") return new LtiError("wrong-audience");
+    if (error.claim === "iss") return new LtiError("wrong-issuer");
+    return new LtiError("invalid-token", `claim ${error.claim}`);
+  }
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return new LtiError("platform-unreachable");
+  if (error instanceof TypeError) return new LtiError("platform-unreachable");
+  if (error instanceof joseErrors.JOSEError) return new LtiError("invalid-token", error.code);
+  return new LtiError("invalid-token");
+}
+
+/**
+ * Checks a launch completely: the state belongs to a login started here less than ten minutes ago
+ * and is used once (its row is deleted, so a replayed launch is refused), the browser that
+ * posts it is the one that started the login (`browserState`, from a cookie), the id_token is
+ * signed by a key in the platform's key set, names the platform as issuer and Weigh In's client
+ * id as audience (and authorised party when there are several), has not expired, carries the
+ * login's nonce, a registered deployment id, a known message type and LTI 1.3.0.
+ */
+export async function validateLaunch(
+  input: { idToken: string; state: string; browserState: string | undefined },
+  now = new Date(),
+): Promise<ValidLaunch> {
+  const prisma = getPrisma();
+  const fields = z.object({ idToken: z.string().min(1).max(20_000), state: z.string().min(1).max(255) }).safeParse(input);
+  if (!fields.success) throw new LtiError("bad-request");
+  // Once only: whoever deletes the login row owns this launch.
+  const login = await prisma.ltiLogin.findUnique({ where: { state: fields.data.state }, include: { platform: true } });
+  const consumed = login ? await prisma.ltiLogin.deleteMany({ where: { state: login.state } }) : { count: 0 };
+  if (!login || consumed.count !== 1 || login.expiresAt < now) throw new LtiError("replayed");
+  if (input.browserState !== login.state) throw new LtiError("bad-state");
+  const platform = login.platform;
+
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(fields.data.idToken, platformKeySet(platform.jwksUrl), {
+      issuer: platform.issuer,
+      audience: platform.clientId,
+      algorithms: ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"],
+      requiredClaims: ["exp", "iat", "sub", "nonce"],
+      currentDate: now,
+      clockTolerance: 5,
+    }));
+  } catch (error) {
+    throw refusalFor(error);
+  }
+  if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== platform.clientId) throw new LtiError("wrong-audience", "azp");
+  const claims = launchClaimsSchema.safeParse(payload);
+  if (!claims.success) {
+    const first = claims.error.issues[0]?.path.join(".") ?? "";
+    if (first === CLAIMS.deploymentId) throw new LtiError("unknown-deployment");
+    if (first === CLAIMS.messageType || first === CLAIMS.version) throw new LtiError("wrong-message");
+    throw new LtiError("invalid-token", first.replace(CLAIM, ""));
+  }
+  const c = claims.data;
+  if (c.nonce !== login.nonce) throw new LtiError("bad-nonce");
+  if (c[CLAIMS.version] !== LTI_VERSION || !MESSAGE_TYPES.has(c[CLAIMS.messageType])) throw new LtiError("wrong-message");
+  const deployment = await prisma.ltiDeployment.findUnique({
+    where: { platformId_deploymentId: { platformId: platform.id, deploymentId: c[CLAIMS.deploymentId] } },
+  });
+  if (!deployment) throw new LtiError("unknown-deployment");
+  const messageType = c[CLAIMS.messageType] as ValidLaunch["messageType"];
+  const deepLinking = c[CLAIMS.deepLinkingSettings];
+  if (messageType === "LtiDeepLinkingRequest" && !deepLinking) throw new LtiError("invalid-token", "deep_linking_settings");
+  if (messageType === "LtiResourceLinkRequest" && !c[CLAIMS.resourceLink]) throw new LtiError("invalid-token", "resource_link");
+  return {
+    platformId: platform.id,
+    issuer: platform.issuer,
+    deploymentId: deployment.deploymentId,
+    messageType,
+    subject: c.sub,
+    email: c.email,
+    name: c.name,
+    instructor: isInstructor(c[CLAIMS.roles]),
+    context: c[CLAIMS.context],
+    custom: c[CLAIMS.custom] ?? {},
+    deepLinking: deepLinking ? { returnUrl: deepLinking.deep_link_return_url, data: deepLinking.data } : undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a launch leads to
+
+/**
+ * The cohort for a launch's course: found by platform and context id, or created on the first
+ * instructor launch (named after the course, owned by that instructor). Another instructor of
+ * the same course gets the cohort shared with them. Learners never create one.
+ */
+export async function cohortForCourse(launch: ValidLaunch, tutorId: string | null): Promise<{ id: string; name: string } | null> {
+  if (!launch.context) throw new LtiError("no-course");
+  const prisma = getPrisma();
+  const where = { platformId_contextId: { platformId: launch.platformId, contextId: launch.context.id } };
+  const known = await prisma.ltiContext.findUnique({ where, include: { cohort: { select: { id: true, name: true, ownerId: true } } } });
+  if (known) {
+    if (tutorId && known.cohort.ownerId !== tutorId) {
+      await prisma.cohortShare.upsert({
+        where: { cohortId_tutorId: { cohortId: known.cohort.id, tutorId } },
+        create: { cohortId: known.cohort.id, tutorId },
+        update: {},
+      });
+    }
+    return { id: known.cohort.id, name: known.cohort.name };
+  }
+  if (!tutorId) return null;
+  const base = (launch.context.title || launch.context.label || "Course").trim().slice(0, 100) || "Course";
+  // A cohort name is unique per tutor: a second course with the same title gets a number.
+  for (let n = 1; n < 50; n++) {
+    const name = n === 1 ? base : `${base} (${n})`;
+    try {
+      return await prisma.$transaction(async (tx) => {
+        const cohort = await tx.cohort.create({ data: { ownerId: tutorId, name } });
+        await tx.ltiContext.create({ data: { platformId: launch.platformId, contextId: launch.context!.id, cohortId: cohort.id } });
+        return { id: cohort.id, name: cohort.name };
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error;
+      // Either the name is taken, or a parallel first launch created the course's cohort.
+      const raced = await prisma.ltiContext.findUnique({ where, include: { cohort: { select: { id: true, name: true } } } });
+      if (raced) return raced.cohort;
+    }
+  }
+  throw new LtiError("no-course", "no free cohort name");
+}
+
+/** The running seminar of a launch's course, or null. */
+export async function runningSeminarForCourse(launch: ValidLaunch) {
+  const cohort = await cohortForCourse(launch, null);
+  if (!cohort) return null;
+  return getPrisma().seminar.findFirst({
+    where: { cohortId: cohort.id, endedAt: null },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, code: true },
+  });
+}
+
+/**
+ * A learner's participant token for a seminar: a keyed hash of (platform, user, seminar), so the
+ * same student launching twice is the same participant, while the database keeps only the hash
+ * of this token, from which neither the user id nor the token can be recovered without the key.
+ */
+export function participantTokenFor(secret: string, platformId: string, subject: string, seminarId: string): string {
+  const key = createHmac("sha256", secret).update("weigh-in lti participant").digest();
+  return createHmac("sha256", key).update(JSON.stringify([platformId, subject, seminarId])).digest("base64url");
+}
+
+/** The learner's anonymous participant in a seminar, created on the first launch. */
+export async function learnerJoin(secret: string, launch: ValidLaunch, seminarId: string): Promise<{ token: string }> {
+  const token = participantTokenFor(secret, launch.platformId, launch.subject, seminarId);
+  const tokenHash = hashToken(token);
+  await getPrisma().participant.upsert({
+    where: { tokenHash },
+    create: { seminarId, tokenHash },
+    update: { lastSeenAt: new Date() },
+  });
+  return { token };
+}
+
+/**
+ * The tutor for an instructor launch: found by the platform's issuer and the user's subject;
+ * a first launch creates the tutor from the e-mail the platform shares (or links an existing
+ * account under the same rules as single sign-on, see tutorForSso).
+ */
+export async function tutorForLaunch(launch: ValidLaunch, options: { linkByEmail: boolean }) {
+  return tutorForSso(
+    { issuer: launch.issuer, subject: launch.subject, email: launch.email, emailVerified: true, name: launch.name },
+    options,
+  );
+}

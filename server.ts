@@ -3,7 +3,7 @@
 // content packs → demo class (these three under a lock, one process at a time) → web server.
 import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import next from "next";
 import { stampClientAddress } from "@/lib/client-address.server";
@@ -18,6 +18,7 @@ import { attachPostgresAdapter } from "@/lib/realtime/adapter.server";
 import { leaveCluster } from "@/lib/realtime/hub.server";
 import { attachRealtime } from "@/lib/realtime/socket-server";
 import { startRetentionJob } from "@/lib/retention.server";
+import { withStaticBrotli } from "@/lib/static-brotli.server";
 
 async function main() {
   const env = parseEnv();
@@ -74,12 +75,14 @@ async function main() {
   }
 
   const app = next({ dev, hostname: env.HOST, port: env.PORT });
-  const handle = app.getRequestHandler();
+  const nextHandler = app.getRequestHandler();
   await app.prepare();
+  // Next.js compresses pages and files with gzip; the build's scripts go out in Brotli (smaller).
+  const handle = dev ? (req: IncomingMessage, res: ServerResponse) => void nextHandler(req, res) : withStaticBrotli(".next", (req, res) => void nextHandler(req, res));
 
   const httpServer = createServer((req, res) => {
     stampClientAddress(req, env.TRUST_PROXY ?? false);
-    void handle(req, res);
+    handle(req, res);
   });
   const io = attachRealtime(httpServer);
   if (env.REALTIME_ADAPTER === "postgres") {

@@ -1,7 +1,6 @@
 "use client";
 // The student's phone: join anonymously, answer in one tap, see what the tutor reveals.
 // Survives a flaky network: re-joins on reconnect, keeps its answer, resends an unsent one.
-import Link from "next/link";
 import { useEffect } from "react";
 import type { AnswerValue, SeminarView } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
@@ -30,9 +29,10 @@ export function PhoneSeminar({ code }: { code: string }) {
         <p className="error" role="alert">
           {fatal}
         </p>
-        <Link className="button" href={`/join?code=${code}`}>
+        {/* A plain link: next/link would add its router code to the phone's scripts (docs/performance.md). */}
+        <a className="button" href={`/join?code=${code}`}>
           Enter the code again
-        </Link>
+        </a>
       </main>
     );
   }

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { z } from "zod";
 import { JoinForm } from "@/components/JoinForm";
 
@@ -19,7 +18,8 @@ export default async function JoinPage({ searchParams }: { searchParams: Promise
         initialError={query.error === "not-found" ? "No seminar is running with that code. Check the code on the screen." : undefined}
       />
       <p>
-        <Link href="/privacy">What Weigh In stores about you, and for how long</Link>
+        {/* A plain link keeps next/link's router code off the phone (docs/performance.md). */}
+        <a href="/privacy">What Weigh In stores about you, and for how long</a>
       </p>
     </main>
   );

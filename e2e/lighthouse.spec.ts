@@ -56,7 +56,7 @@ async function audit(url: string, port: number, cpuSlowdownMultiplier: number): 
   const failed = (["accessibility", "best-practices"] as const).flatMap((c) =>
     (lhr.categories[c]?.auditRefs ?? [])
       .filter((ref) => ref.weight > 0 && (lhr.audits[ref.id]?.score ?? 1) < 1)
-      .map((ref) => `${c}: ${ref.id} (${lhr.audits[ref.id]?.title})`),
+      .map((ref) => `${c}: ${ref.id} (${lhr.audits[ref.id]?.title}): ${JSON.stringify((lhr.audits[ref.id]?.details as { items?: unknown } | undefined)?.items ?? "").slice(0, 600)}`),
   );
   return { benchmarkIndex: lhr.environment.benchmarkIndex, scores, metrics, failed };
 }

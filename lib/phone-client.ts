@@ -5,7 +5,7 @@
 // same client.
 import type { Socket } from "socket.io-client";
 import type { AnswerValue, ClientToServerEvents, ErrorReply, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
-import { supersedes } from "@/lib/seminar-view";
+import { supersedes } from "@/lib/view-version";
 
 export type PhoneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

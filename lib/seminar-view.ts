@@ -143,13 +143,8 @@ export interface SeminarSnapshot {
   switched: Map<string, { yesToNo: number; noToYes: number }>;
 }
 
-/**
- * Whether `next` may replace `current` on a screen: not when it shows an older state of the same
- * seminar (a view with the same version differs only in live counts, and the later one wins).
- */
-export function supersedes(next: SeminarView, current: SeminarView | null): boolean {
-  return !current || current.seminarId !== next.seminarId || next.version >= current.version;
-}
+// Whether a view replaces the one on a screen: supersedes() in lib/view-version.ts (a module of
+// its own, so that the phone does not load this one's dependencies).
 
 /**
  * The minimum-answers rule: a split is shown only if every round in it has at least `minimum`

@@ -8,6 +8,7 @@ import { singleton } from "@/lib/singleton";
 import { subscribe } from "@/lib/events.server";
 import { currentRoundId } from "@/lib/rounds.server";
 import { viewFor, type SeminarSnapshot } from "@/lib/seminar-view";
+import { loadSnapshot } from "@/lib/seminars.server";
 import { countResponses, tallyRounds } from "@/lib/tallies.server";
 
 /**
@@ -20,8 +21,8 @@ export interface InterServerEvents {
   presence: (update: { server: string; counts: Record<string, number> }) => void;
   /** Answers or phones changed in a seminar on the sender: the others recount for their screens. */
   progress: (update: { server: string; seminarId: string; count: number }) => void;
-  /** A command on the sender changed a seminar's current round (null: none): the round the others count. */
-  round: (update: { seminarId: string; roundId: string | null }) => void;
+  /** A command on the sender changed a seminar: the others send their own screens the new views. */
+  seminarChanged: (update: { seminarId: string }) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -100,10 +101,7 @@ export function setRealtimeServer(io: WeighInServer | undefined): void {
     remote.counts.set(seminarId, count);
     announceProgress(seminarId, undefined, "elsewhere");
   });
-  io.on("round", ({ seminarId, roundId }) => {
-    const entry = hub.progress.get(seminarId);
-    if (entry) entry.roundId = roundId ?? undefined;
-  });
+  io.on("seminarChanged", ({ seminarId }) => void reloadSeminar(seminarId));
   // Tells the others this process is alive and what it holds; forgets processes gone silent and
   // sends the corrected count to this process's screens at once.
   hub.heartbeat = setInterval(() => {
@@ -163,18 +161,43 @@ export function withPresence(snapshot: SeminarSnapshot): SeminarSnapshot {
   return { ...snapshot, connected: connectedCount(snapshot.seminar.id) };
 }
 
-/** Sends every screen of a seminar its own view of the state the domain just committed. */
-function broadcastSeminar(seminarId: string, committed: SeminarSnapshot): void {
+/**
+ * Sends every screen of a seminar in this process its own view of the state the domain just
+ * committed, and (`here`: the command ran in this process) tells the other processes to do the
+ * same for theirs: each view carries the phones counted by the process that sends it.
+ */
+function broadcastSeminar(seminarId: string, committed: SeminarSnapshot, where: "here" | "elsewhere" = "here"): void {
   const io = hub.io;
   if (!io) return;
+  if (where === "here" && hub.clustered) io.serverSideEmit("seminarChanged", { seminarId });
   const snapshot = withPresence(committed);
   const progress = hub.progress.get(seminarId);
   if (progress) progress.roundId = snapshot.currentRoundId ?? undefined;
-  if (hub.clustered) io.serverSideEmit("round", { seminarId, roundId: snapshot.currentRoundId ?? null });
-  io.to(rooms.phones(seminarId)).emit("seminar:view", viewFor(snapshot, "phone"));
-  io.to(rooms.projector(seminarId)).emit("seminar:view", viewFor(snapshot, "projector"));
-  io.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
-  io.to(rooms.look(seminarId)).emit("seminar:view", viewFor(snapshot, "controls", { look: true }));
+  const local = io.local;
+  local.to(rooms.phones(seminarId)).emit("seminar:view", viewFor(snapshot, "phone"));
+  local.to(rooms.projector(seminarId)).emit("seminar:view", viewFor(snapshot, "projector"));
+  local.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
+  if (hasMembers(io, rooms.look(seminarId))) local.to(rooms.look(seminarId)).emit("seminar:view", viewFor(snapshot, "controls", { look: true }));
+}
+
+/**
+ * Another process changed a seminar: read it back and send this process's screens their views.
+ * Reads may finish out of order; each view carries the seminar's state version, and screens keep
+ * the newer one.
+ */
+async function reloadSeminar(seminarId: string): Promise<void> {
+  const io = hub.io;
+  if (!io) return;
+  const progress = hub.progress.get(seminarId);
+  if (progress) progress.roundId = undefined; // the round may have changed: looked up at the next count
+  const present = [rooms.phones(seminarId), rooms.projector(seminarId), rooms.controls(seminarId), rooms.look(seminarId)];
+  if (!present.some((room) => hasMembers(io, room))) return;
+  try {
+    const snapshot = await loadSnapshot(seminarId);
+    if (snapshot) broadcastSeminar(seminarId, snapshot, "elsewhere");
+  } catch (error) {
+    console.error(`seminar ${seminarId} changed on another process, reading it failed:`, error);
+  }
 }
 
 /** Tells every tutor screen of a seminar what a command did or asks (never anything of the split). */

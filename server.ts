@@ -1,12 +1,11 @@
-// Weigh In's one process: Next.js serves the pages, socket.io carries the live seminar.
+// Weigh In's one process: Next.js serves the pages, socket.io carries the live seminar
+// (PAGES=false: the live channel alone, without Next.js and its build).
 // Start-up order: environment → database (embedded when DATABASE_URL is unset) → migrations →
 // content packs → demo class (these three under a lock, one process at a time) → web server.
 import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import next from "next";
-import { stampClientAddress } from "@/lib/client-address.server";
 import { getPrisma } from "@/lib/db/client.server";
 import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
 import { applyMigrations } from "@/lib/db/migrate.server";
@@ -14,9 +13,8 @@ import { withStartUpLock } from "@/lib/db/start-up-lock.server";
 import { ensureDemo, secureDemoTutor } from "@/lib/demo.server";
 import { EnvError, parseEnv, setStartUpEnv, setting } from "@/lib/env.server";
 import { listPacks } from "@/lib/packs.server";
-import { attachPostgresAdapter } from "@/lib/realtime/adapter.server";
 import { leaveCluster } from "@/lib/realtime/hub.server";
-import { attachRealtime } from "@/lib/realtime/socket-server";
+import { createHttpServer, type RequestHandler } from "@/lib/realtime/http-server.server";
 import { startRetentionJob } from "@/lib/retention.server";
 import { withStaticBrotli } from "@/lib/static-brotli.server";
 
@@ -74,21 +72,23 @@ async function main() {
     console.log(`Retention: answers older than ${env.RETENTION_DAYS} days are deleted every six hours`);
   }
 
-  const app = next({ dev, hostname: env.HOST, port: env.PORT });
-  const nextHandler = app.getRequestHandler();
-  await app.prepare();
-  // Next.js compresses pages and files with gzip; the build's scripts go out in Brotli (smaller).
-  const handle = dev ? (req: IncomingMessage, res: ServerResponse) => void nextHandler(req, res) : withStaticBrotli(".next", (req, res) => void nextHandler(req, res));
+  let pages: RequestHandler | undefined;
+  if (env.PAGES) {
+    const { default: next } = await import("next");
+    const app = next({ dev, hostname: env.HOST, port: env.PORT });
+    const nextHandler = app.getRequestHandler();
+    await app.prepare();
+    // Next.js compresses pages and files with gzip; the build's scripts go out in Brotli (smaller).
+    pages = dev ? (req: IncomingMessage, res: ServerResponse) => void nextHandler(req, res) : withStaticBrotli(".next", (req, res) => void nextHandler(req, res));
+  } else console.log("Pages: off (PAGES=false), the live channel only");
 
-  const httpServer = createServer((req, res) => {
-    stampClientAddress(req, env.TRUST_PROXY ?? false);
-    handle(req, res);
+  const { httpServer, io, close } = await createHttpServer({
+    pages,
+    trustProxy: env.TRUST_PROXY ?? false,
+    realtimeAdapter: env.REALTIME_ADAPTER,
+    databaseUrl,
   });
-  const io = attachRealtime(httpServer);
-  if (env.REALTIME_ADAPTER === "postgres") {
-    stops.unshift(await attachPostgresAdapter(io, databaseUrl));
-    console.log("Realtime: PostgreSQL adapter (several processes share broadcasts)");
-  }
+  stops.unshift(close);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

@@ -72,6 +72,8 @@ export const envSchema = z.object({
   JOIN_CODE_IDLE_HOURS: z.coerce.number().positive().max(24 * 366).default(12),
   /** New participants (phones) one client address may create per minute; a whole lecture hall may share one address. */
   NEW_PHONES_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(2000),
+  /** Serve the web pages (Next.js). false: the live channel (socket.io) alone, which needs no `next build`. */
+  PAGES: booleanish.transform((v) => v ?? true),
   /** "postgres": several app processes share broadcasts through PostgreSQL (see docs/deployment.md). */
   REALTIME_ADAPTER: z.enum(["none", "postgres"]).default("none"),
   OIDC_ISSUER: optionalUrl,

@@ -16,7 +16,7 @@ beforeAll(async () => {
   // A fresh demo tutor for this app process (earlier tests in this database may have left one).
   await getPrisma().tutor.deleteMany({ where: { email: DEMO_TUTOR.email } });
   // TRUST_PROXY: each test plays clients at different addresses through X-Forwarded-For.
-  app = await startApp({ env: { DEMO: "true", TRUST_PROXY: "true" } });
+  app = await startApp({ pages: true, env: { DEMO: "true", TRUST_PROXY: "true" } });
 }, 600_000);
 afterAll(async () => app?.kill());
 

@@ -6,7 +6,7 @@ import { getPrisma } from "@/lib/db/client.server";
 import { appForTests, tutorCookie } from "./helpers/app-server";
 import { FIRST_PACK, seminarWithAnswers } from "./helpers/seminars";
 
-const app = appForTests();
+const app = appForTests({ pages: true });
 
 async function tutorWithCohort(label: string) {
   const prisma = getPrisma();

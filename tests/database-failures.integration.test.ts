@@ -110,7 +110,7 @@ describe("database failures", () => {
   it("the embedded database process killed with SIGKILL is started again, and the app serves again", async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "weighin-db-restart-"));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const app = await startApp({ env: { DATABASE_URL: "", DATA_DIR: dataDir } });
+    const app = await startApp({ pages: true, env: { DATABASE_URL: "", DATA_DIR: dataDir } });
     apps.push(app);
     expect(await health(app.url)).toBe(200);
     const [database] = childrenMatching(app.child.pid!, "pglite-process");
@@ -139,7 +139,7 @@ describe("database failures", () => {
     cleanups.push(() => relay.close());
     const viaRelay = new URL(target);
     viaRelay.port = String(relay.port);
-    const app = await startApp({ env: { DATABASE_URL: viaRelay.toString() } });
+    const app = await startApp({ pages: true, env: { DATABASE_URL: viaRelay.toString() } });
     apps.push(app);
     expect(await health(app.url)).toBe(200);
 

@@ -21,6 +21,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     databaseKind: "postgresql" | "pglite";
+    /** Whether this group of tests may start app processes that serve the pages (see vitest.config.ts). */
+    pages: boolean;
   }
 }
 

@@ -1,9 +1,9 @@
 // What survives real failures: a server killed in the middle of a voting burst, and (on
 // PostgreSQL) two servers sharing one database and a socket.io adapter.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
 import type { RoundProgress } from "@/lib/realtime/protocol";
-import { client, ensureBuilt, startApp, tutorCookie, waitFor, type AppProcess } from "./helpers/app-server";
+import { client, startApp, tutorCookie, waitFor, type AppProcess } from "./helpers/app-server";
 import { TestPhone } from "./helpers/phone";
 import { seminarWithOpenRound } from "./helpers/seminars";
 
@@ -38,7 +38,6 @@ async function voteBurst(phones: TestPhone[], votes: number, midway?: () => Prom
 
 describe("live servers", () => {
   const apps: AppProcess[] = [];
-  beforeAll(() => ensureBuilt(), 600_000);
   afterAll(async () => {
     for (const app of apps) await app.kill();
   });

@@ -3,7 +3,7 @@
 // exactly once.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
-import { ensureBuilt, startApp, waitFor, type AppProcess } from "./helpers/app-server";
+import { startApp, waitFor, type AppProcess } from "./helpers/app-server";
 import { databaseRelay, type DatabaseRelay } from "./helpers/db-proxy";
 import { TestPhone } from "./helpers/phone";
 import { seminarWithOpenRound } from "./helpers/seminars";
@@ -12,7 +12,6 @@ describe("a phone while the database is down", () => {
   let app: AppProcess | undefined;
   let relay: DatabaseRelay | undefined;
   beforeAll(async () => {
-    ensureBuilt();
     relay = await databaseRelay(inject("databaseUrl"));
     app = await startApp({ env: { DATABASE_URL: relay.url } });
   }, 600_000);

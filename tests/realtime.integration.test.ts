@@ -74,6 +74,12 @@ describe("the live channel", () => {
     for (const phone of phonesA) phone.close();
   }, 60_000);
 
+  it("runs without the pages when told to (PAGES=false, as in these tests): a page request gets 404", async () => {
+    const response = await fetch(`${app().url}/join`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("live channel only");
+  });
+
   it("keeps the projector's blank and QR state with the seminar, for screens that join later", async () => {
     const { tutor, seminar } = await seminarWithOpenRound("rt");
     const first = await projectorFor(tutor.id, seminar.id);

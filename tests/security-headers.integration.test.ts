@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { appForTests, tutorCookie } from "./helpers/app-server";
 import { seminarWithOpenRound } from "./helpers/seminars";
 
-const app = appForTests();
+const app = appForTests({ pages: true });
 
 async function get(path: string, headers: Record<string, string> = {}) {
   return fetch(`${app().url}${path}`, { headers, redirect: "manual" });

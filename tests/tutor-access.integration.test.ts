@@ -5,7 +5,7 @@ import { getPrisma } from "@/lib/db/client.server";
 import { appForTests, client, tutorCookie, waitFor, type Client } from "./helpers/app-server";
 import { seminarWithOpenRound } from "./helpers/seminars";
 
-const app = appForTests();
+const app = appForTests({ pages: true });
 
 async function connected(cookie?: string): Promise<Client> {
   const socket = client(app().url, cookie);

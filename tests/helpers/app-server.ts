@@ -1,10 +1,13 @@
-// Real app processes for integration tests: the production build of server.ts on its own
-// port, on the test database. Tests kill and restart them to check what survives.
+// Real app processes for integration tests: server.ts on its own port, on the test database.
+// Tests kill and restart them to check what survives. By default a process serves the live
+// channel alone (PAGES=false: socket.io without Next.js, so no build is needed); tests of the
+// pages (tests/*.pages.test.ts, run by `npm run test:pages` after a production build) ask for
+// `pages: true`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { encode } from "next-auth/jwt";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { buildIfStale } from "../../scripts/build-if-stale";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/protocol";
@@ -36,7 +39,19 @@ export interface AppProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startApp(options: { port?: number; env?: Record<string, string> } = {}): Promise<AppProcess> {
+export interface AppOptions {
+  port?: number;
+  env?: Record<string, string>;
+  /** Serve the web pages too: the production build of Next.js (built first if stale). */
+  pages?: boolean;
+}
+
+export async function startApp(options: AppOptions = {}): Promise<AppProcess> {
+  if (options.pages) {
+    // A build takes minutes and `npm run test:unit` must pass without one.
+    if (!inject("pages")) throw new Error("Only the tests listed in PAGE_TESTS (vitest.config.ts) may start an app with pages.");
+    ensureBuilt();
+  }
   const port = options.port ?? (await freePort());
   let log = "";
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
@@ -47,6 +62,7 @@ export async function startApp(options: { port?: number; env?: Record<string, st
       HOST: "127.0.0.1",
       NEXTAUTH_SECRET: TEST_SECRET,
       DEMO: "false",
+      PAGES: options.pages ? "true" : "false",
       DATABASE_URL: process.env.DATABASE_URL!,
       ...options.env,
     },
@@ -108,12 +124,11 @@ export function waitFor<T>(check: () => T | undefined | false, timeoutMs = 20_00
   });
 }
 
-/** One production app process for a whole test file: started before its tests, killed after. */
-export function appForTests(): () => AppProcess {
+/** One app process for a whole test file: started before its tests, killed after. */
+export function appForTests(options: AppOptions = {}): () => AppProcess {
   let app: AppProcess | undefined;
   beforeAll(async () => {
-    ensureBuilt();
-    app = await startApp();
+    app = await startApp(options);
   }, 600_000);
   afterAll(async () => app?.kill());
   return () => app!;

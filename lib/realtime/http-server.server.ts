@@ -1,0 +1,47 @@
+// The HTTP server of one Weigh In process: the live channel (socket.io on /socket.io/) and, when
+// given, the web pages for every other request (Next.js, from server.ts). Without pages it is a
+// process of the live channel alone, which needs no `next build`: PAGES=false, as the
+// integration tests of the live channel run it.
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import { stampClientAddress } from "@/lib/client-address.server";
+import { attachPostgresAdapter } from "@/lib/realtime/adapter.server";
+import type { WeighInServer } from "@/lib/realtime/hub.server";
+import { attachRealtime } from "@/lib/realtime/socket-server";
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface HttpServerOptions {
+  /** Everything that is not the live channel; unset: 404. */
+  pages?: RequestHandler;
+  trustProxy: boolean;
+  /** "postgres": broadcasts shared with the other processes on `databaseUrl`. */
+  realtimeAdapter: "none" | "postgres";
+  databaseUrl: string;
+}
+
+export interface WeighInHttpServer {
+  httpServer: HttpServer;
+  io: WeighInServer;
+  /** Closes what the server opened besides its sockets (the adapter's database pool). */
+  close: () => Promise<void>;
+}
+
+export async function createHttpServer(options: HttpServerOptions): Promise<WeighInHttpServer> {
+  const pages: RequestHandler =
+    options.pages ??
+    ((_req, res) => {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+      res.end("This process serves the live channel only (PAGES=false).\n");
+    });
+  const httpServer = createServer((req, res) => {
+    stampClientAddress(req, options.trustProxy);
+    pages(req, res);
+  });
+  const io = attachRealtime(httpServer);
+  let close = async () => {};
+  if (options.realtimeAdapter === "postgres") {
+    close = await attachPostgresAdapter(io, options.databaseUrl);
+    console.log("Realtime: PostgreSQL adapter (several processes share broadcasts)");
+  }
+  return { httpServer, io, close };
+}

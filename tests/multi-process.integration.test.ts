@@ -3,12 +3,12 @@
 // corrected within seconds when a process dies. The embedded database serves one process only,
 // so these run on PostgreSQL.
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { passwordMatches } from "@/lib/auth.server";
 import { createScratchDatabase } from "@/lib/db/schema-engine.server";
 import { DEMO_TUTOR } from "@/lib/demo.server";
 import type { RoundProgress, SeminarView } from "@/lib/realtime/protocol";
-import { client, ensureBuilt, startApp, tutorCookie, waitFor, type AppProcess } from "./helpers/app-server";
+import { client, startApp, tutorCookie, waitFor, type AppProcess } from "./helpers/app-server";
 import { TestPhone } from "./helpers/phone";
 import { seminarWithOpenRound } from "./helpers/seminars";
 
@@ -16,7 +16,6 @@ const onPostgres = inject("databaseKind") === "postgresql";
 
 describe.runIf(onPostgres)("several app processes on one PostgreSQL", () => {
   const apps: AppProcess[] = [];
-  beforeAll(() => ensureBuilt(), 600_000);
   afterAll(async () => {
     for (const app of apps) await app.kill();
   });

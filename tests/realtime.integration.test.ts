@@ -74,10 +74,13 @@ describe("the live channel", () => {
     for (const phone of phonesA) phone.close();
   }, 60_000);
 
-  it("runs without the pages when told to (PAGES=false, as in these tests): a page request gets 404", async () => {
+  it("runs without the pages when told to (PAGES=false, as in these tests): a page gets 404, the health check answers", async () => {
     const response = await fetch(`${app().url}/join`);
     expect(response.status).toBe(404);
     expect(await response.text()).toContain("live channel only");
+    const health = await fetch(`${app().url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
   });
 
   it("keeps the projector's blank and QR state with the seminar, for screens that join later", async () => {

@@ -1,9 +1,10 @@
 // The HTTP server of one Weigh In process: the live channel (socket.io on /socket.io/) and, when
 // given, the web pages for every other request (Next.js, from server.ts). Without pages it is a
-// process of the live channel alone, which needs no `next build`: PAGES=false, as the
-// integration tests of the live channel run it.
+// process of the live channel alone (and /api/health), which needs no `next build`: PAGES=false,
+// as the integration tests of the live channel run it.
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import { stampClientAddress } from "@/lib/client-address.server";
+import { health } from "@/lib/health.server";
 import { attachPostgresAdapter } from "@/lib/realtime/adapter.server";
 import type { WeighInServer } from "@/lib/realtime/hub.server";
 import { attachRealtime } from "@/lib/realtime/socket-server";
@@ -29,7 +30,15 @@ export interface WeighInHttpServer {
 export async function createHttpServer(options: HttpServerOptions): Promise<WeighInHttpServer> {
   const pages: RequestHandler =
     options.pages ??
-    ((_req, res) => {
+    ((req, res) => {
+      // A load balancer checks this process like any other.
+      if (req.method === "GET" && req.url?.split("?")[0] === "/api/health") {
+        void health().then(({ status, body }) => {
+          res.writeHead(status, { "content-type": "application/json" });
+          res.end(JSON.stringify(body));
+        });
+        return;
+      }
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
       res.end("This process serves the live channel only (PAGES=false).\n");
     });

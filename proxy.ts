@@ -3,7 +3,7 @@
 // (app/layout.tsx), which the live pages do anyway.
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env.server";
-import { HSTS, PERMISSIONS_POLICY, contentSecurityPolicy, frameAncestorFor, wantsHsts } from "@/lib/security-headers";
+import { HSTS, PERMISSIONS_POLICY, contentSecurityPolicy, platformOriginFor, wantsHsts } from "@/lib/security-headers";
 
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
@@ -11,7 +11,7 @@ export function proxy(request: NextRequest) {
     nonce,
     host: request.headers.get("host"),
     dev: env().NODE_ENV !== "production",
-    frameAncestor: frameAncestorFor(request.nextUrl.pathname, request.nextUrl.searchParams.get("openid_configuration")),
+    platformOrigin: platformOriginFor(request.nextUrl.pathname, request.nextUrl.searchParams),
   });
   // Next.js reads the nonce for its own scripts from the request's policy header.
   const requestHeaders = new Headers(request.headers);

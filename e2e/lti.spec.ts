@@ -253,6 +253,33 @@ test("a platform registers Weigh In by Dynamic Registration from a one-time link
   await phone.context.close();
 });
 
+test("a teacher adds an activity for a pack by deep linking; launching it opens that pack's seminar for teacher and students", async ({ page, browser }) => {
+  const context = { id: "course-deep-linking", title: "Professional Boundaries" };
+  const teacher: LaunchSpec = { role: "Instructor", user: "moodle-user-9", email: "d.teacher@uni.example", name: "Dana Teacher", context };
+  await page.goto(platform.launchUrl({ ...teacher, deepLinking: true }));
+  await expect(page.getByRole("heading", { name: "Add Weigh In to the course" })).toBeVisible();
+  await expectAccessible(page, "LTI: deep linking pack picker");
+  await page.getByLabel("Pack the activity runs").selectOption(SEED_PACK);
+  await page.getByRole("button", { name: "Add to the course" }).click();
+  // The browser posts Weigh In's signed answer to the platform, which adds the activity.
+  await expect(page.getByRole("heading", { name: "Activity added" })).toBeVisible();
+  expect(platform.deepLinkResponses).toHaveLength(1);
+  const [, body] = platform.deepLinkResponses[0]!.split(".");
+  const answer = JSON.parse(Buffer.from(body!, "base64url").toString("utf8")) as Record<string, unknown>;
+  const items = answer["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"] as { custom: Record<string, string> }[];
+  expect(items[0]!.custom).toEqual({ weighin_pack: SEED_PACK });
+
+  // The activity on the course page carries the pack: the teacher's launch opens its seminar.
+  await page.goto(platform.launchUrl({ ...teacher, custom: items[0]!.custom }));
+  await expect(page).toHaveURL(/\/seminars\/[^/]+\/present$/);
+  await expect(page.getByTestId("projector")).toHaveAttribute("data-phase", "WAITING");
+  const phone = await studentPhone(browser);
+  await phone.page.goto(platform.launchUrl({ role: "Learner", user: "dl-student", context, custom: items[0]!.custom }));
+  await expect(phone.page).toHaveURL(/\/j\/[A-Z2-9]{6}$/);
+  await expect(phone.page.getByText("Your answer is anonymous.")).toBeVisible();
+  await phone.context.close();
+});
+
 const TAMPERED: [Tamper, RegExp][] = [
   ["signature", /not signed by the registered platform/],
   ["audience", /meant for a different tool/],

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { tutorForSso } from "@/lib/auth.server";
 import { getPrisma } from "@/lib/db/client.server";
 import { hashToken } from "@/lib/participants.server";
+import { SeminarError, startSeminar } from "@/lib/seminars.server";
 
 // ---------------------------------------------------------------------------------------------
 // Claims and roles
@@ -451,12 +452,22 @@ export async function cohortForCourse(launch: ValidLaunch, tutorId: string | nul
   throw new LtiError("no-course", "no free cohort name");
 }
 
-/** The running seminar of a launch's course, or null. */
+/** The custom parameter of a deep-linked activity: the slug of the pack it runs. */
+export const PACK_PARAMETER = "weighin_pack";
+
+/** The pack a launch's activity runs (set by deep linking), if any. */
+export function launchPack(launch: ValidLaunch): string | undefined {
+  const pack = launch.custom[PACK_PARAMETER];
+  return typeof pack === "string" && /^[a-z0-9-]{1,200}$/.test(pack) ? pack : undefined;
+}
+
+/** The running seminar of a launch's course (of the activity's pack, when it has one), or null. */
 export async function runningSeminarForCourse(launch: ValidLaunch) {
   const cohort = await cohortForCourse(launch, null);
   if (!cohort) return null;
+  const packSlug = launchPack(launch);
   return getPrisma().seminar.findFirst({
-    where: { cohortId: cohort.id, endedAt: null },
+    where: { cohortId: cohort.id, endedAt: null, ...(packSlug ? { packSlug } : {}) },
     orderBy: { createdAt: "desc" },
     select: { id: true, code: true },
   });
@@ -494,4 +505,29 @@ export async function tutorForLaunch(launch: ValidLaunch, options: { linkByEmail
     { issuer: launch.issuer, subject: launch.subject, email: launch.email, emailVerified: true, name: launch.name },
     options,
   );
+}
+
+/**
+ * The seminar an instructor's launch of a deep-linked activity opens: that pack's running
+ * seminar in the course's cohort, or a new one (its next seminar). Null when the activity names
+ * no pack, the tutor does not own the cohort (shared with them: read-only), or the pack is gone.
+ */
+export async function instructorSeminarForPack(launch: ValidLaunch, tutorId: string, cohortId: string): Promise<string | null> {
+  const packSlug = launchPack(launch);
+  if (!packSlug) return null;
+  const prisma = getPrisma();
+  const cohort = await prisma.cohort.findFirst({ where: { id: cohortId, ownerId: tutorId, archivedAt: null }, select: { id: true } });
+  if (!cohort) return null;
+  const running = await prisma.seminar.findFirst({
+    where: { cohortId, packSlug, endedAt: null },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  if (running) return running.id;
+  try {
+    return (await startSeminar({ tutorId, cohortId, packSlug })).id;
+  } catch (error) {
+    if (error instanceof SeminarError) return null;
+    throw error;
+  }
 }

@@ -1,18 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, frameAncestorFor } from "./security-headers";
+import { contentSecurityPolicy, platformOriginFor } from "./security-headers";
 
-describe("who may frame a page", () => {
-  it("is nobody, except the platform that opens the LTI registration page, by its configuration's origin", () => {
-    const config = "https://moodle.example.ac.uk/mod/lti/openid-configuration.php";
-    expect(frameAncestorFor("/lti/register/abc", config)).toBe("https://moodle.example.ac.uk");
-    expect(frameAncestorFor("/dashboard", config)).toBeUndefined();
-    expect(frameAncestorFor("/j/ABC234", config)).toBeUndefined();
-    expect(frameAncestorFor("/lti/register/abc", null)).toBeUndefined();
-    expect(frameAncestorFor("/lti/register/abc", "javascript:alert(1)")).toBeUndefined();
-    expect(frameAncestorFor("/lti/register/abc", "https://evil.example'; script-src *")).toBeUndefined();
+describe("who may frame a page and receive its forms", () => {
+  it("is nobody, except the platform that opens an LTI registration or deep linking page", () => {
+    const config = new URLSearchParams({ openid_configuration: "https://moodle.example.ac.uk/mod/lti/openid-configuration.php" });
+    expect(platformOriginFor("/lti/register/abc", config)).toBe("https://moodle.example.ac.uk");
+    expect(platformOriginFor("/lti/deep-link", new URLSearchParams({ platform: "https://canvas.example.edu" }))).toBe("https://canvas.example.edu");
+    expect(platformOriginFor("/dashboard", config)).toBeUndefined();
+    expect(platformOriginFor("/j/ABC234", new URLSearchParams({ platform: "https://canvas.example.edu" }))).toBeUndefined();
+    expect(platformOriginFor("/lti/register/abc", new URLSearchParams())).toBeUndefined();
+    expect(platformOriginFor("/lti/register/abc", new URLSearchParams({ openid_configuration: "javascript:alert(1)" }))).toBeUndefined();
+    expect(platformOriginFor("/lti/deep-link", new URLSearchParams({ platform: "https://evil.example'; script-src *" }))).toBeUndefined();
 
-    const policy = (frameAncestor?: string) => contentSecurityPolicy({ nonce: "n", host: "weighin.example", dev: false, frameAncestor });
+    const policy = (platformOrigin?: string) => contentSecurityPolicy({ nonce: "n", host: "weighin.example", dev: false, platformOrigin });
     expect(policy()).toContain("frame-ancestors 'none'");
+    expect(policy()).toContain("form-action 'self';");
     expect(policy("https://moodle.example.ac.uk")).toContain("frame-ancestors https://moodle.example.ac.uk;");
+    expect(policy("https://moodle.example.ac.uk")).toContain("form-action 'self' https://moodle.example.ac.uk;");
   });
 });

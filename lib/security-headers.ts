@@ -39,24 +39,33 @@ export interface PolicyInput {
   host: string | null;
   /** Development adds what React's dev tools and hot reloading need (eval, their socket). */
   dev: boolean;
-  /** Who may frame this page (see frameAncestorFor); nobody when absent. */
-  frameAncestor?: string;
+  /**
+   * The learning platform an LTI page works for (see platformOriginFor): it may frame the page,
+   * and the page may post a form to it. Absent: nobody may frame the page, forms go to us only.
+   */
+  platformOrigin?: string;
 }
 
-/**
- * The one page a learning platform frames: LTI Dynamic Registration (app/lti/register), which the
- * platform opens in its own dialog, passing the address of its OpenID configuration. That
- * address's origin may frame it; every other page may be framed by nobody.
- */
-export function frameAncestorFor(pathname: string, openidConfiguration: string | null): string | undefined {
-  if (!pathname.startsWith("/lti/register/") || !openidConfiguration) return undefined;
+function originOf(address: string | null): string | undefined {
+  if (!address) return undefined;
   try {
-    const url = new URL(openidConfiguration);
-    if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
-    return url.origin;
+    const url = new URL(address);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.origin : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The two pages a learning platform opens in its own dialog (a frame): LTI Dynamic Registration
+ * (app/lti/register), opened with the address of the platform's OpenID configuration, and the
+ * deep linking pack picker (app/lti/deep-link), which posts its answer back to the platform and
+ * is opened with the platform's origin. Every other page: none.
+ */
+export function platformOriginFor(pathname: string, params: URLSearchParams): string | undefined {
+  if (pathname.startsWith("/lti/register/")) return originOf(params.get("openid_configuration"));
+  if (pathname === "/lti/deep-link") return originOf(params.get("platform"));
+  return undefined;
 }
 
 /**
@@ -65,9 +74,9 @@ export function frameAncestorFor(pathname: string, openidConfiguration: string |
  * Styles: the app's stylesheet and inline style attributes (React's `style={…}` for bar widths),
  * which a nonce cannot cover; CSS cannot run code. Connections: same origin, and the same host
  * over ws:/wss: for socket.io. Nobody may frame a page (the projector, the sign-in), except the
- * learning platform that opens the LTI registration page.
+ * learning platform that opens an LTI registration or deep linking page.
  */
-export function contentSecurityPolicy({ nonce, host, dev, frameAncestor }: PolicyInput): string {
+export function contentSecurityPolicy({ nonce, host, dev, platformOrigin }: PolicyInput): string {
   const sameHost = cspHost(host);
   const sockets = sameHost ? ` ws://${sameHost} wss://${sameHost}` : "";
   return [
@@ -79,8 +88,8 @@ export function contentSecurityPolicy({ nonce, host, dev, frameAncestor }: Polic
     `connect-src 'self'${sockets}`,
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
-    `frame-ancestors ${frameAncestor ?? "'none'"}`,
+    `form-action 'self'${platformOrigin ? ` ${platformOrigin}` : ""}`,
+    `frame-ancestors ${platformOrigin ?? "'none'"}`,
     "frame-src 'none'",
     "worker-src 'self'",
     "manifest-src 'self'",

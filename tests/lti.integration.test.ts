@@ -2,14 +2,19 @@
 // the login initiation, the platform's authorisation endpoint posting a signed id_token, and
 // the tool's complete check of it. Every tampered launch is refused and changes nothing; a valid
 // instructor launch reaches the tutor and the course's cohort; a learner launch an anonymous
-// participant of the running seminar. The browser flow is in e2e/lti.spec.ts.
+// participant of the running seminar; deep linking answers with a signed link to a pack. Key
+// rotation is here too: it empties the key table, so nothing else may sign at the same time.
+// The browser flow is in e2e/lti.spec.ts.
 import { randomUUID } from "node:crypto";
+import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
+import { deepLinkingRequestToken, deepLinkingResponse, readDeepLinkingRequest } from "@/lib/lti-deep-linking.server";
 import {
   KEY_OVERLAP_MS,
   LtiError,
   cohortForCourse,
+  instructorSeminarForPack,
   learnerJoin,
   participantTokenFor,
   registerPlatform,
@@ -252,5 +257,60 @@ describe("the tool's keys", () => {
     const third = await rotateKeys(later);
     expect(third.retired.sort()).toEqual([first, created].sort());
     expect((await toolKeySet(later)).keys.map((k) => k.kid)).toEqual([second.created, third.created]);
+  });
+});
+
+describe("LTI deep linking", () => {
+  it("answers a teacher's request with a signed link to the chosen pack, which then opens that pack's seminar", async () => {
+    const context = { id: `course-${randomUUID()}`, title: `Deep ${randomUUID().slice(0, 6)}` };
+    const teacher: LaunchSpec = { role: "Instructor", user: `t-${randomUUID()}`, email: `t-${randomUUID()}@uni.example`, context };
+    const request = await launch({ ...teacher, deepLinking: true });
+    expect(request.messageType).toBe("LtiDeepLinkingRequest");
+    const tutor = await tutorForLaunch(request, { linkByEmail: false });
+    const tutorId = "tutor" in tutor ? tutor.tutor.id : "";
+    const cohort = await cohortForCourse(request, tutorId);
+
+    const token = await deepLinkingRequestToken(SECRET, request, tutorId);
+    const read = await readDeepLinkingRequest(SECRET, token);
+    expect(read).toMatchObject({ tutorId, returnUrl: `${platform.url}/deep-link-return`, data: "platform-opaque-data" });
+    expect(await readDeepLinkingRequest(`${SECRET}-other`, token)).toBeNull();
+    expect(await readDeepLinkingRequest(SECRET, `${token.slice(0, -2)}xx`)).toBeNull();
+
+    await expect(deepLinkingResponse(read!, "no-such-pack", TOOL)).rejects.toBeInstanceOf(LtiError);
+    const { returnUrl, jwt } = await deepLinkingResponse(read!, FIRST_PACK, TOOL);
+    expect(returnUrl).toBe(`${platform.url}/deep-link-return`);
+    // What the platform checks: our signature (from our key set), issuer = our client id, audience = the platform.
+    const { payload } = await jwtVerify(jwt, createLocalJWKSet(await toolKeySet()), { issuer: platform.clientId, audience: platform.issuer });
+    expect(payload).toMatchObject({
+      "https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiDeepLinkingResponse",
+      "https://purl.imsglobal.org/spec/lti/claim/version": "1.3.0",
+      "https://purl.imsglobal.org/spec/lti/claim/deployment_id": platform.deploymentId,
+      "https://purl.imsglobal.org/spec/lti-dl/claim/data": "platform-opaque-data",
+      "https://purl.imsglobal.org/spec/lti-dl/claim/content_items": [
+        { type: "ltiResourceLink", url: `${TOOL}/api/lti/launch`, custom: { weighin_pack: FIRST_PACK } },
+      ],
+    });
+
+    // The activity: the teacher's launch starts that pack's next seminar, and opens it again while it runs.
+    const custom = { weighin_pack: FIRST_PACK };
+    const activity = await launch({ ...teacher, custom });
+    const seminarId = await instructorSeminarForPack(activity, tutorId, cohort!.id);
+    expect(seminarId).toBeTruthy();
+    expect(await instructorSeminarForPack(await launch({ ...teacher, custom }), tutorId, cohort!.id)).toBe(seminarId);
+    const seminar = await getPrisma().seminar.findUniqueOrThrow({ where: { id: seminarId! } });
+    expect(seminar).toMatchObject({ packSlug: FIRST_PACK, cohortId: cohort!.id, endedAt: null });
+
+    // Students of the activity reach that seminar; an activity of another pack finds none.
+    const student: LaunchSpec = { role: "Learner", user: `s-${randomUUID()}`, context };
+    expect((await runningSeminarForCourse(await launch({ ...student, custom })))?.id).toBe(seminarId);
+    expect(await runningSeminarForCourse(await launch({ ...student, custom: { weighin_pack: "another-pack" } }))).toBeNull();
+
+    // A colleague the cohort is only shared with starts nothing.
+    const colleague = await launch({ role: "Instructor", user: `c-${randomUUID()}`, email: `c-${randomUUID()}@uni.example`, context, custom });
+    const other = await tutorForLaunch(colleague, { linkByEmail: false });
+    const otherId = "tutor" in other ? other.tutor.id : "";
+    await cohortForCourse(colleague, otherId);
+    await getPrisma().seminar.update({ where: { id: seminarId! }, data: { endedAt: new Date() } });
+    expect(await instructorSeminarForPack(colleague, otherId, cohort!.id)).toBeNull();
   });
 });

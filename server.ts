@@ -16,6 +16,7 @@ import { listPacks } from "@/lib/packs.server";
 import { leaveCluster } from "@/lib/realtime/hub.server";
 import { createHttpServer, type RequestHandler } from "@/lib/realtime/http-server.server";
 import { startRetentionJob } from "@/lib/retention.server";
+import { retentionSetting } from "@/lib/settings.server";
 import { withStaticBrotli } from "@/lib/static-brotli.server";
 
 async function main() {
@@ -66,11 +67,15 @@ async function main() {
   if (env.DATABASE_URL) await withStartUpLock(databaseUrl, startUpSteps);
   else await startUpSteps();
 
-  if (env.RETENTION_DAYS) {
-    const stopRetention = startRetentionJob(env.RETENTION_DAYS);
-    stops.unshift(async () => stopRetention());
-    console.log(`Retention: answers older than ${env.RETENTION_DAYS} days are deleted every six hours`);
-  }
+  // The period is read from the administrator's setting (default RETENTION_DAYS) at every run.
+  const stopRetention = startRetentionJob();
+  stops.unshift(async () => stopRetention());
+  const retention = await retentionSetting();
+  console.log(
+    retention.days === null
+      ? "Retention: answers are kept (an administrator can set a period on /admin)"
+      : `Retention: answers older than ${retention.days} days are deleted every six hours`,
+  );
 
   let pages: RequestHandler | undefined;
   if (env.PAGES) {

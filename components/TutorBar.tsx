@@ -1,7 +1,8 @@
-// The top bar of the tutor's own pages (not the projector): home, who is signed in, sign-out.
+// The top bar of the tutor's own pages (not the projector): home, who is signed in, their
+// account, the administrator's page for administrators, sign-out.
 import Link from "next/link";
 
-export function TutorBar({ name }: { name: string }) {
+export function TutorBar({ tutor }: { tutor: { name: string; role: "TUTOR" | "ADMIN" } }) {
   return (
     <header className="topbar">
       <Link className="brand" href="/dashboard">
@@ -11,9 +12,12 @@ export function TutorBar({ name }: { name: string }) {
         <Link href="/dashboard">Seminars</Link>
         <Link href="/cohorts">Cohorts</Link>
         <Link href="/history">History</Link>
+        {tutor.role === "ADMIN" && <Link href="/admin">Accounts and settings</Link>}
       </nav>
       <span className="row">
-        <span>{name}</span>
+        <Link href="/account" aria-label={`Your account: ${tutor.name}`}>
+          {tutor.name}
+        </Link>
         <Link className="button secondary small" href="/signout">
           Sign out
         </Link>

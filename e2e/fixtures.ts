@@ -1,6 +1,6 @@
 // Story-level helpers: "a signed-in tutor", "a phone in the seminar", and a recorder of what
 // each screen receives over its socket (to prove the split is not sent before the reveal).
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test as base, devices, expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import type { SeminarView } from "@/lib/realtime/protocol";
@@ -9,6 +9,23 @@ export { expect };
 
 /** The demo tutor; playwright.config.ts picks its password for each run (E2E_DEMO_PASSWORD). */
 export const DEMO_TUTOR = { email: "tutor@example.org", password: process.env.E2E_DEMO_PASSWORD ?? "" };
+
+/**
+ * The administrator scripts/e2e-server.ts creates with `npm run admin:create` before the server
+ * starts; its generated password is in the run's data folder.
+ */
+export const ADMIN = {
+  email: "admin@example.org",
+  password: () => readFileSync(`.data/e2e-${process.env.E2E_PORT ?? "3100"}/admin-password`, "utf8").trim(),
+};
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Your seminars" })).toBeVisible();
+}
 
 /** A phone-sized browser context (Chromium; the device's own browser type is not what we test). */
 const { defaultBrowserType: _, ...PHONE } = devices["Pixel 7"];

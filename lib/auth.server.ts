@@ -331,3 +331,16 @@ export async function requireTutor(returnTo: string): Promise<SignedInTutor> {
   }
   return tutor;
 }
+
+/**
+ * The signed-in administrator; a tutor gets "not found" (the page does not exist for them),
+ * someone signed out the sign-in page.
+ */
+export async function requireAdmin(returnTo: string): Promise<SignedInTutor> {
+  const tutor = await requireTutor(returnTo);
+  if (tutor.role !== "ADMIN") {
+    const { notFound } = await import("next/navigation");
+    return notFound();
+  }
+  return tutor;
+}

@@ -31,8 +31,11 @@ export interface PackChoice {
 export async function historyChoices(tutorId: string): Promise<PackChoice[]> {
   const cohortIds = await readableCohortIds(tutorId);
   if (cohortIds.length === 0) return [];
+  // One copy per hash is read: not every seminar's.
   const rows = await getPrisma().$queryRaw<{ packSlug: string; pack: StoredPack }[]>`
-    SELECT DISTINCT "packSlug", pack FROM "Seminar" WHERE "cohortId" = ANY(${cohortIds}::text[])`;
+    SELECT DISTINCT ON ("packSlug", COALESCE("packHash", md5(pack::text))) "packSlug", pack
+    FROM "Seminar" WHERE "cohortId" = ANY(${cohortIds}::text[])
+    ORDER BY "packSlug", COALESCE("packHash", md5(pack::text))`;
   const packs = new Map<string, PackChoice>();
   for (const row of rows) {
     const choice = packs.get(row.packSlug) ?? { slug: row.packSlug, title: row.pack.title, scenarios: [] };
@@ -89,12 +92,14 @@ export async function scenarioHistory(tutorId: string, query: HistoryQuery): Pro
   const prisma = getPrisma();
   const [seminars, packs, cohorts] = await Promise.all([
     prisma.$queryRaw<{ id: string; cohortId: string; createdAt: Date; minResponses: number; packHash: string }[]>`
-      SELECT id, "cohortId", "createdAt", "minResponses", md5(pack::text) AS "packHash"
+      SELECT id, "cohortId", "createdAt", "minResponses", COALESCE("packHash", md5(pack::text)) AS "packHash"
       FROM "Seminar" WHERE "cohortId" = ANY(${cohortIds}::text[]) AND "packSlug" = ${query.packSlug}
       ORDER BY "createdAt"`,
+    // Each copy of the pack once, by its hash (stored when the seminar started), not every seminar's.
     prisma.$queryRaw<{ packHash: string; pack: StoredPack }[]>`
-      SELECT DISTINCT ON (md5(pack::text)) md5(pack::text) AS "packHash", pack
-      FROM "Seminar" WHERE "cohortId" = ANY(${cohortIds}::text[]) AND "packSlug" = ${query.packSlug}`,
+      SELECT DISTINCT ON (COALESCE("packHash", md5(pack::text))) COALESCE("packHash", md5(pack::text)) AS "packHash", pack
+      FROM "Seminar" WHERE "cohortId" = ANY(${cohortIds}::text[]) AND "packSlug" = ${query.packSlug}
+      ORDER BY COALESCE("packHash", md5(pack::text))`,
     prisma.cohort.findMany({ where: { id: { in: cohortIds } }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } }),
   ]);
   if (seminars.length === 0 && packs.length === 0) {
@@ -111,10 +116,16 @@ export async function scenarioHistory(tutorId: string, query: HistoryQuery): Pro
   }
 
   const scenarios: ScenarioHistory[] = [];
-  for (const scenario of order) {
-    if (query.scenarioId !== null && scenario.id !== query.scenarioId) continue;
-    // One scenario at a time: each query stays short, however many scenarios a pack has.
-    const { tallyBy, switchBy } = await countsOf(cohortIds, query.packSlug, scenario.id);
+  const wanted = order.filter((s) => query.scenarioId === null || s.id === query.scenarioId);
+  // Every scenario's counts in one pair of queries: ended seminars' rounds are one stored row each.
+  const { tallyBy: allTallies, switchBy: allSwitches } = await countsOf(
+    cohortIds,
+    query.packSlug,
+    wanted.map((s) => s.id),
+  );
+  for (const scenario of wanted) {
+    const tallyBy = { get: (key: string) => allTallies.get(`${scenario.id}|${key}`) };
+    const switchBy = { get: (seminarId: string) => allSwitches.get(`${scenario.id}|${seminarId}`) };
     const wordings: Wording[] = [];
     const occurrences: Occurrence[] = [];
     for (const seminar of seminars) {
@@ -151,39 +162,45 @@ export async function scenarioHistory(tutorId: string, query: HistoryQuery): Pro
   return { packSlug: query.packSlug, packTitle: newest.title, cohorts, scenarios };
 }
 
-/** Each seminar's round counts and switches on one scenario, keyed by seminar id (and round number). */
-async function countsOf(cohortIds: string[], packSlug: string, scenarioId: string) {
+/**
+ * Each seminar's round counts and switches on the scenarios, keyed by scenario and seminar id
+ * (and round number). Ended seminars' rounds are read from their stored counts (RoundTally); a round
+ * without them (its seminar still running) is counted from its answers.
+ */
+async function countsOf(cohortIds: string[], packSlug: string, scenarioIds: string[]) {
   const prisma = getPrisma();
   const [tallies, switches] = await Promise.all([
-    // Per-round counts in a lateral subquery: an index-only count over one round's entries,
-    // where one big join and aggregate over every response was several times slower.
+    // The live count is a lateral index-only count over one round's entries, run only when the
+    // round has no stored counts.
     prisma.$queryRaw<{ seminarId: string; scenarioId: string; number: number; yes: bigint; no: bigint }[]>`
-      SELECT r."seminarId", r."scenarioId", r.number, t.yes, t.no
+      SELECT r."seminarId", r."scenarioId", r.number, COALESCE(t.yes, c.yes) AS yes, COALESCE(t.no, c.no) AS no
       FROM "Round" r
       JOIN "Seminar" s ON s.id = r."seminarId"
+      LEFT JOIN "RoundTally" t ON t."roundId" = r.id
       CROSS JOIN LATERAL (
         SELECT count(*) FILTER (WHERE x.answer = 'YES') AS yes, count(*) FILTER (WHERE x.answer = 'NO') AS no
-        FROM "Response" x WHERE x."roundId" = r.id
-      ) t
-      WHERE s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${packSlug} AND r."scenarioId" = ${scenarioId}`,
-    // Who switched: the round-1 Yes (No) phones among the round-2 No (Yes) ones, a merge of two
-    // index-only scans per seminar.
+        FROM "Response" x WHERE x."roundId" = r.id AND t."roundId" IS NULL
+      ) c
+      WHERE s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${packSlug} AND r."scenarioId" = ANY(${scenarioIds}::text[])`,
+    // Who switched: stored with round 2's counts; live, the round-1 Yes (No) phones among the
+    // round-2 No (Yes) ones, a merge of two index-only scans per seminar.
     prisma.$queryRaw<{ seminarId: string; scenarioId: string; yesToNo: bigint; noToYes: bigint }[]>`
       SELECT r."seminarId", r."scenarioId",
-             (SELECT count(*) FROM "Response" a
+             COALESCE(t."yesToNo", (SELECT count(*) FROM "Response" a
                 JOIN "Response" b ON b."roundId" = r2.id AND b.answer = 'NO' AND b."participantId" = a."participantId"
-               WHERE a."roundId" = r.id AND a.answer = 'YES') AS "yesToNo",
-             (SELECT count(*) FROM "Response" a
+               WHERE a."roundId" = r.id AND a.answer = 'YES')) AS "yesToNo",
+             COALESCE(t."noToYes", (SELECT count(*) FROM "Response" a
                 JOIN "Response" b ON b."roundId" = r2.id AND b.answer = 'YES' AND b."participantId" = a."participantId"
-               WHERE a."roundId" = r.id AND a.answer = 'NO') AS "noToYes"
+               WHERE a."roundId" = r.id AND a.answer = 'NO')) AS "noToYes"
       FROM "Round" r
       JOIN "Seminar" s ON s.id = r."seminarId"
       JOIN "Round" r2 ON r2."seminarId" = r."seminarId" AND r2."scenarioId" = r."scenarioId" AND r2.number = 2
-      WHERE r.number = 1 AND s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${packSlug} AND r."scenarioId" = ${scenarioId}`,
+      LEFT JOIN "RoundTally" t ON t."roundId" = r2.id
+      WHERE r.number = 1 AND s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${packSlug} AND r."scenarioId" = ANY(${scenarioIds}::text[])`,
   ]);
   return {
-    tallyBy: new Map(tallies.map((t) => [`${t.seminarId}|${t.number}`, t])),
-    switchBy: new Map(switches.map((s) => [s.seminarId, s])),
+    tallyBy: new Map(tallies.map((t) => [`${t.scenarioId}|${t.seminarId}|${t.number}`, t])),
+    switchBy: new Map(switches.map((s) => [`${s.scenarioId}|${s.seminarId}`, s])),
   };
 }
 

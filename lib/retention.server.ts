@@ -1,7 +1,10 @@
-// Retention: students' answers older than RETENTION_DAYS are deleted, then the anonymous phones
-// left with no answer. Runs inside the server process on a timer, and as `npm run retention`
-// for cron. Seminars, cohorts and their wording stay; their history loses the deleted answers.
+// Retention: students' answers older than the period an administrator set (admin page; until
+// then RETENTION_DAYS) are deleted, then the anonymous phones left with no answer. Runs inside
+// the server process on a timer, and as `npm run retention` for cron. Seminars, cohorts and
+// their wording stay; their history loses the deleted answers (stored counts are recounted).
 import { getPrisma } from "@/lib/db/client.server";
+import { recountTallies } from "@/lib/round-tallies.server";
+import { retentionSetting } from "@/lib/settings.server";
 
 const BATCH = 10_000;
 const EVERY_MS = 6 * 60 * 60 * 1000;
@@ -17,12 +20,16 @@ export async function applyRetention(days: number, now = new Date()): Promise<Re
   const prisma = getPrisma();
   const cutoff = new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
   let responses = 0;
+  const rounds = new Set<string>();
   for (;;) {
-    const n = await prisma.$executeRaw`
-      DELETE FROM "Response" WHERE id IN (SELECT id FROM "Response" WHERE "createdAt" < ${cutoff} LIMIT ${BATCH})`;
-    responses += n;
-    if (n < BATCH) break;
+    const deleted = await prisma.$queryRaw<{ roundId: string }[]>`
+      DELETE FROM "Response" WHERE id IN (SELECT id FROM "Response" WHERE "createdAt" < ${cutoff} LIMIT ${BATCH})
+      RETURNING "roundId"`;
+    for (const d of deleted) rounds.add(d.roundId);
+    responses += deleted.length;
+    if (deleted.length < BATCH) break;
   }
+  await recountTallies([...rounds]);
   // A phone not seen since the cutoff with no answer left holds nothing worth keeping.
   const { count: participants } = await prisma.participant.deleteMany({
     where: { lastSeenAt: { lt: cutoff }, createdAt: { lt: cutoff }, responses: { none: {} } },
@@ -30,11 +37,24 @@ export async function applyRetention(days: number, now = new Date()): Promise<Re
   return { cutoff, responses, participants };
 }
 
-/** Runs the retention now and every six hours in this process; returns a stop function. */
-export function startRetentionJob(days: number, log: (line: string) => void = console.log): () => void {
+/**
+ * Applies the retention setting as it is now (nothing when answers are kept); null when there
+ * is none.
+ */
+export async function applyRetentionSetting(now = new Date()): Promise<(RetentionResult & { days: number }) | null> {
+  const { days } = await retentionSetting();
+  if (days === null) return null;
+  return { days, ...(await applyRetention(days, now)) };
+}
+
+/**
+ * Runs the retention a minute after start and every six hours in this process, with the
+ * setting read anew each time; returns a stop function.
+ */
+export function startRetentionJob(log: (line: string) => void = console.log): () => void {
   const run = () =>
-    applyRetention(days).then(
-      (r) => (r.responses || r.participants) && log(`Retention (${days} days): deleted ${r.responses} answers, ${r.participants} phones`),
+    applyRetentionSetting().then(
+      (r) => r && (r.responses || r.participants) && log(`Retention (${r.days} days): deleted ${r.responses} answers, ${r.participants} phones`),
       (error: unknown) => log(`Retention failed: ${(error as Error).message}`),
     );
   const first = setTimeout(run, 60_000);

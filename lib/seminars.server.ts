@@ -1,5 +1,6 @@
 // Seminars: starting one, running the tutor's commands, and reading the snapshot that what each
 // screen may see is built from (the views themselves: lib/seminar-view.ts).
+import { createHash } from "node:crypto";
 import { getPrisma } from "@/lib/db/client.server";
 import { singleton } from "@/lib/singleton";
 import { generateJoinCode, normalizeJoinCode } from "@/lib/join-code";
@@ -8,6 +9,7 @@ import { resolvePackToRun } from "@/lib/pack-library.server";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { applyCommand, flowStateOf, phaseOf, roundNumberOf, storedUndo, type Command, type CommandOptions } from "@/lib/seminar-flow";
 import type { DisplayState, SeminarSnapshot, Tally } from "@/lib/seminar-view";
+import { storeSeminarTallies } from "@/lib/round-tallies.server";
 import { emit } from "@/lib/events.server";
 import { countSwitches, tallyRounds } from "@/lib/tallies.server";
 
@@ -51,6 +53,7 @@ export async function startSeminar(input: StartSeminarInput) {
           tutorId: input.tutorId,
           packSlug: pack.slug,
           pack: pack as object,
+          packHash: createHash("sha256").update(JSON.stringify(pack)).digest("hex"),
           packVersionId,
           minResponses: input.minResponses ?? 5,
           summaryToPhones: input.summaryToPhones ?? false,
@@ -174,6 +177,8 @@ export async function runCommand(
           break;
       }
     }
+    // Its answers are final now: the history reads these counts instead of every answer.
+    if (after.ended) await storeSeminarTallies(tx, seminarId);
   });
   const snapshot = (await loadSnapshot(seminarId))!;
   emit("seminarChanged", { seminarId, snapshot });

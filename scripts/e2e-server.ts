@@ -1,6 +1,9 @@
-// The app as the browser tests see it: production build, demo class, and a fresh database
-// every run: the embedded one in a new folder, or a new database on TEST_DATABASE_URL's server.
-import { rmSync } from "node:fs";
+// The app as the browser tests see it: production build, demo class, a first administrator,
+// and a fresh database every run: the embedded one in a new folder, or a new database on
+// TEST_DATABASE_URL's server.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import pg from "pg";
 import { buildIfStale } from "./build-if-stale";
 import { runServer } from "./run-server";
@@ -49,6 +52,17 @@ if (serverUrl) {
   delete env.DATABASE_URL;
   console.log("e2e: embedded database");
 }
+
+// The first administrator, made by the documented command before the server starts; its
+// password goes to a file in the data folder for the browser tests (e2e/fixtures.ts).
+mkdirSync(dataDir, { recursive: true });
+const created = spawnSync(process.execPath, ["--import", "tsx", "scripts/admin-create.ts", "--email", "admin@example.org", "--name", "Test Administrator"], {
+  env,
+  encoding: "utf8",
+});
+const adminPassword = /kept only as a hash\): (\S+)/.exec(created.stdout)?.[1];
+if (created.status !== 0 || !adminPassword) throw new Error(`admin:create failed:\n${created.stdout}${created.stderr}`);
+writeFileSync(path.join(dataDir, "admin-password"), adminPassword, { mode: 0o600 });
 
 const child = runServer(env);
 child.on("exit", async (code) => {

@@ -14,6 +14,7 @@ import { parse } from "yaml";
 import { hash } from "@node-rs/bcrypt";
 import { generateJoinCode } from "../lib/join-code";
 import { packSchema, type Pack } from "../lib/packs";
+import { COUNT_ROUNDS, UPSERT } from "../lib/round-tally-sql";
 
 export const SEED_TUTOR = { email: "history-bench@example.org", password: "history-bench", name: "History Bench" };
 export const SEED_PACK = "scale-seed";
@@ -72,8 +73,8 @@ export async function seedHistory(databaseUrl: string, options: SeedOptions, log
           seminarIds.push(id);
           const at = new Date(cohortStart.getTime() + s * 7 * 24 * 3600 * 1000);
           await client.query(
-            `INSERT INTO "Seminar"(id, code, "cohortId", "tutorId", "packSlug", pack, phase, "scenarioIndex", "minResponses", "createdAt", "endedAt")
-             VALUES ($1, $2, $3, $4, $5, $6, 'SUMMARY', $7, 5, $8, $8::timestamp + interval '1 hour')`,
+            `INSERT INTO "Seminar"(id, code, "cohortId", "tutorId", "packSlug", pack, "packHash", phase, "scenarioIndex", "minResponses", "createdAt", "endedAt")
+             VALUES ($1, $2, $3, $4, $5, $6, md5($6::jsonb::text), 'SUMMARY', $7, 5, $8, $8::timestamp + interval '1 hour')`,
             [id, `${generateJoinCode(6)}${s}${c}${y}`.slice(0, 12), cohortId, tutor.id, SEED_PACK, JSON.stringify(pack), scenarioIds.length - 1, at],
           );
         }
@@ -110,6 +111,8 @@ export async function seedHistory(databaseUrl: string, options: SeedOptions, log
            WHERE r1."seminarId" = ANY($1::text[])`,
           [seminarIds],
         );
+        // Ended seminars keep their rounds' counts, as the app stores them when a seminar ends.
+        await client.query(`${COUNT_ROUNDS} WHERE r."seminarId" = ANY($1::text[]) ${UPSERT}`, [seminarIds]);
         await client.query("COMMIT");
         responses += (r1.rowCount ?? 0) + (r2.rowCount ?? 0);
       }

@@ -3,8 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
-import { appForTests, tutorCookie } from "./helpers/app-server";
+import { appForTests, client, tutorCookie, waitFor } from "./helpers/app-server";
 import { FIRST_PACK, seminarWithAnswers } from "./helpers/seminars";
+import { runCommand, startSeminar } from "@/lib/seminars.server";
 
 const app = appForTests({ pages: true });
 
@@ -106,5 +107,32 @@ describe("another tutor's cohort", () => {
     // The same requests with the owner's cookie do change it: the replay itself is sound.
     await replay(`/cohorts/${a.cohort.id}`, renameId, { cohortId: a.cohort.id, name: "renamed by a" }, a.cookie);
     expect((await prisma.cohort.findUnique({ where: { id: a.cohort.id } }))?.name).toBe("renamed by a");
+  });
+
+  it("shared read-only, still cannot be run by socket event: join, command, look and display are refused", async () => {
+    const prisma = getPrisma();
+    await prisma.cohortShare.upsert({
+      where: { cohortId_tutorId: { cohortId: a.cohort.id, tutorId: b.tutor.id } },
+      create: { cohortId: a.cohort.id, tutorId: b.tutor.id },
+      update: {},
+    });
+    const live = await startSeminar({ tutorId: a.tutor.id, cohortId: a.cohort.id, packSlug: FIRST_PACK });
+    await runCommand(live.id, a.tutor.id, "open");
+    // Reading is allowed: the cohort page opens for b.
+    expect((await get(`/cohorts/${a.cohort.id}`, b.cookie)).status).toBe(200);
+
+    const socket = client(app().url, b.cookie);
+    await waitFor(() => socket.connected, 10_000, "socket connected");
+    const ask = async (event: "presenter:join" | "presenter:command" | "presenter:look" | "presenter:display", payload: object) =>
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (await socket.timeout(5000).emitWithAck(event as any, payload as any)) as { ok: boolean };
+    expect((await ask("presenter:join", { seminarId: live.id, view: "controls" })).ok).toBe(false);
+    expect((await ask("presenter:command", { seminarId: live.id, command: "close" })).ok).toBe(false);
+    expect((await ask("presenter:look", { seminarId: live.id, on: true })).ok).toBe(false);
+    expect((await ask("presenter:display", { seminarId: live.id, blank: true })).ok).toBe(false);
+    socket.disconnect();
+    const stored = await prisma.seminar.findUniqueOrThrow({ where: { id: live.id }, include: { rounds: true } });
+    expect(stored.projectorBlank).toBe(false);
+    expect(stored.rounds.map((r) => r.closedAt)).toEqual([null]);
   });
 });

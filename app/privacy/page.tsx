@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { env } from "@/lib/env.server";
+import { retentionSetting } from "@/lib/settings.server";
 
 export const metadata: Metadata = { title: "Privacy" };
 export const dynamic = "force-dynamic";
 
-export default function PrivacyPage() {
-  const days = env().RETENTION_DAYS;
+export default async function PrivacyPage() {
+  const { days } = await retentionSetting();
   return (
     <main id="main" className="page narrow stack">
       <h1>What Weigh In stores</h1>
@@ -29,7 +29,9 @@ export default function PrivacyPage() {
         <p>
           For each tutor account: name, e-mail address, role, and a bcrypt hash of the password (none when signing in through
           the institution&apos;s single sign-on). Sign-in keeps a signed session cookie for up to 12 hours. Tutors&apos;
-          cohorts, seminars and the pack each seminar used are kept until the tutor deletes them.
+          cohorts, seminars and the pack each seminar used are kept until the tutor deletes them, or an administrator
+          removes the account with everything it owns. An invitation to create an account keeps the e-mail address it is for,
+          a one-way hash of its link and when it expires.
         </p>
       </section>
 

@@ -12,7 +12,13 @@ export const dynamic = "force-dynamic";
 const searchSchema = z.object({
   callbackUrl: z.string().regex(/^\/(?!\/)[\w\-./?=&%]*$/).optional(),
   error: z.string().max(100).optional(),
+  notice: z.enum(["password-changed", "account-created"]).optional(),
 });
+
+const NOTICES = {
+  "password-changed": "Your password was changed and every session of yours ended. Sign in with the new password.",
+  "account-created": "Your account is ready. Sign in with your e-mail address and the password you chose.",
+} as const;
 
 /** Why a sign-in came back here (next-auth's error codes and ours from lib/auth.server.ts). */
 const ERRORS: Record<string, string> = {
@@ -37,6 +43,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <main id="main" className="page narrow stack">
       <h1>Tutor sign-in</h1>
+      {parsed.success && parsed.data.notice && (
+        <p className="notice" role="status">
+          {NOTICES[parsed.data.notice]}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert" data-testid="signin-error">
           {error}

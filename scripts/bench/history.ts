@@ -1,10 +1,11 @@
-// `npm run bench:history -- [--database-url URL] [--runs N] [--years 10 --cohorts 6 --seminars 20 --phones 300]`
+// `npm run bench:history -- [--database-url URL] [--runs N] [--only REGEX] [--years 10 --cohorts 6 --seminars 20 --phones 300]`
 //
 // Times the tutor's history pages and exports on a large history, through the production
 // server over HTTP with a signed-in tutor's cookie. With --database-url it uses a database
 // already filled by `npm run seed:history`; otherwise it creates a new database on the
 // PostgreSQL server in DATABASE_URL, seeds it (3.6 million responses by default) and drops it
-// afterwards (--keep keeps it). Prints, per page or file: median and slowest of --runs requests
+// afterwards (--keep keeps it). --only times just the pages and files whose name matches REGEX
+// (e.g. "History|apart"). Prints, per page or file: median and slowest of --runs requests
 // (after one warm-up), the size, and the server's peak memory. Results: docs/performance.md.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     seminars: { type: "string", default: "20" },
     phones: { type: "string", default: "300" },
     keep: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -113,7 +115,7 @@ async function main() {
   console.log("| page or file | median ms | slowest ms | size | server peak RSS MiB |");
   console.log("| --- | ---: | ---: | ---: | ---: |");
   try {
-    for (const [name, path] of targets) {
+    for (const [name, path] of targets.filter(([name]) => !values.only || new RegExp(values.only, "i").test(name))) {
       const times: number[] = [];
       let size = 0;
       for (let i = 0; i <= runs; i++) {

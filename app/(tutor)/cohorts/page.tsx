@@ -16,7 +16,7 @@ export default async function CohortsPage({ searchParams }: { searchParams: Prom
   const cohorts = await listCohorts(tutor.id);
   return (
     <>
-      <TutorBar name={tutor.name} />
+      <TutorBar tutor={tutor} />
       <main id="main" className="page stack">
         <h1>Cohorts</h1>
         {query.success && query.data.done === "deleted" && (

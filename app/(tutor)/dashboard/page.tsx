@@ -28,7 +28,7 @@ export default async function Dashboard() {
 
   return (
     <>
-      <TutorBar name={tutor.name} />
+      <TutorBar tutor={tutor} />
       <main id="main" className="page stack">
         <div className="row" style={{ justifyContent: "space-between" }}>
           <h1>Your seminars</h1>

@@ -16,7 +16,7 @@ export default async function PacksPage() {
   const { shipped, own, shared } = await listPacksFor(tutor.id);
   return (
     <>
-      <TutorBar name={tutor.name} />
+      <TutorBar tutor={tutor} />
       <main id="main" className="page stack">
         <h1>Packs</h1>
         <div className="row">

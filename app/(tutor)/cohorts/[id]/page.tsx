@@ -39,7 +39,7 @@ export default async function CohortPage({
 
   return (
     <>
-      <TutorBar name={tutor.name} />
+      <TutorBar tutor={tutor} />
       <main id="main" className="page stack">
         <p>
           <Link href="/cohorts">All cohorts</Link>

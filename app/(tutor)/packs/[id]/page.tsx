@@ -27,7 +27,7 @@ export default async function PackPage({ params }: { params: Promise<{ id: strin
   const { content } = pack;
   return (
     <>
-      <TutorBar name={tutor.name} />
+      <TutorBar tutor={tutor} />
       <main id="main" className="page stack">
         <p>
           <Link href="/packs">All packs</Link>

@@ -11,7 +11,7 @@ export default async function NewPackPage() {
   const tutor = await requireTutor("/packs/new");
   return (
     <>
-      <TutorBar name={tutor.name} />
+      <TutorBar tutor={tutor} />
       <PackEditor packId={null} initial={null} version={null} action={savePackAction} />
     </>
   );

@@ -16,7 +16,7 @@ export default async function DeleteCohortPage({ params }: { params: Promise<{ i
   if (!summary) notFound();
   return (
     <>
-      <TutorBar name={tutor.name} />
+      <TutorBar tutor={tutor} />
       <main id="main" className="page narrow stack">
         <h1>Delete “{summary.name}”?</h1>
         <p>This deletes, for good and from the database:</p>

@@ -26,7 +26,7 @@ export default async function EditPackPage({ params }: { params: Promise<{ id: s
   }
   return (
     <>
-      <TutorBar name={tutor.name} />
+      <TutorBar tutor={tutor} />
       <PackEditor packId={pack.id} initial={pack.content} version={pack.version} action={savePackAction} />
     </>
   );

@@ -17,7 +17,7 @@ export default async function DeleteSeminarPage({ params }: { params: Promise<{ 
   const started = summary.startedAt.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
   return (
     <>
-      <TutorBar name={tutor.name} />
+      <TutorBar tutor={tutor} />
       <main id="main" className="page narrow stack">
         <h1>Delete this seminar?</h1>
         <p>

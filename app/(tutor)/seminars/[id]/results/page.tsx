@@ -27,7 +27,7 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
 
   return (
     <>
-      <TutorBar name={tutor.name} />
+      <TutorBar tutor={tutor} />
       <main id="main" className="page stack">
         <p>
           <Link href="/dashboard">← Your seminars</Link>

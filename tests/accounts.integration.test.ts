@@ -31,9 +31,12 @@ const app = appForTests();
 const prisma = () => getPrisma();
 const PASSWORD = "a long enough password";
 
+// One bcrypt hash for every account of this file: each costs a noticeable fraction of a second.
+let passwordHash: Promise<string> | undefined;
+
 async function account(label: string, role: "TUTOR" | "ADMIN" = "TUTOR") {
   const tutor = await prisma().tutor.create({
-    data: { email: `${label}-${randomUUID()}@example.org`, name: label, role, passwordHash: await hashPassword(PASSWORD) },
+    data: { email: `${label}-${randomUUID()}@example.org`, name: label, role, passwordHash: await (passwordHash ??= hashPassword(PASSWORD)) },
   });
   return { tutor, cookie: await tutorCookie(tutor.id) };
 }
@@ -107,7 +110,7 @@ describe("the first administrator", () => {
   }, 300_000);
 });
 
-describe("invitations", () => {
+describe("invitations", { timeout: 120_000 }, () => {
   it("work once, until they expire, and keep only a hash of the link", async () => {
     const { tutor: admin } = await account("admin", "ADMIN");
     const email = `new-${randomUUID()}@example.org`;
@@ -155,7 +158,7 @@ describe("invitations", () => {
   });
 });
 
-describe("the administrator's page", () => {
+describe("the administrator's page", { timeout: 120_000 }, () => {
   it("is for administrators: a tutor gets not found, and replaying its forms with a tutor's cookie changes nothing", async () => {
     const admin = await account("admin", "ADMIN");
     const victim = await account("victim");
@@ -258,7 +261,7 @@ describe("the administrator's page", () => {
   });
 });
 
-describe("a tutor's own password", () => {
+describe("a tutor's own password", { timeout: 120_000 }, () => {
   it("needs the current one, and ends every session", async () => {
     const { tutor, cookie } = await account("changer");
     await expect(changeOwnPassword(tutor.id, "not the password", "a brand new password")).rejects.toThrow("current password is not right");
@@ -283,7 +286,7 @@ describe("a tutor's own password", () => {
   });
 });
 
-describe("retention set by the administrator", () => {
+describe("retention set by the administrator", { timeout: 120_000 }, () => {
   afterAll(() => prisma().installationSettings.deleteMany());
 
   it("is stored in the database, applied by the job's run and by the cron command, and history is recounted", async () => {

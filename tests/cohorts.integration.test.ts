@@ -119,7 +119,7 @@ describe("deleting", () => {
     ];
     expect(responses).toHaveLength(10);
     expect(Object.keys(await rowsMentioning(ids)).sort()).toEqual(
-      ["Cohort", "CohortShare", "Participant", "Response", "Round", "Seminar"].sort(),
+      ["Cohort", "CohortShare", "Participant", "Response", "Round", "RoundTally", "Seminar"].sort(),
     );
 
     await deleteCohort(a.tutor.id, a.cohort.id);

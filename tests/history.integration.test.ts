@@ -31,7 +31,8 @@ async function world() {
   // 2026's second run had the scenario reworded.
   const stored = (await prisma.seminar.findUniqueOrThrow({ where: { id: small.seminar.id } })).pack as { scenarios: { prompt: string }[] };
   stored.scenarios[0]!.prompt = "A service user sends you a friend request on a social network.";
-  await prisma.seminar.update({ where: { id: small.seminar.id }, data: { pack: stored } });
+  // A copy of its own, so also a hash of its own (null: computed from the copy when read).
+  await prisma.seminar.update({ where: { id: small.seminar.id }, data: { pack: stored, packHash: null } });
   const scenarioId = ((await prisma.round.findFirstOrThrow({ where: { seminarId: a.seminar.id } })).scenarioId);
   return { tutor, y2025, y2026, a, b, small, scenarioId };
 }

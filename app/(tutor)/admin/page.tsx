@@ -35,6 +35,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         <p className="muted">
           You manage accounts here. You do not see other tutors&rsquo; cohorts or results unless they share a cohort with you.
         </p>
+        <p>
+          <Link href="/admin/lti">Learning platforms (LTI)</Link>
+        </p>
         {query.done && Object.hasOwn(DONE, query.done) && (
           <p role="status" className="notice">
             {DONE[query.done]}

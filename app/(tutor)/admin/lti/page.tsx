@@ -46,7 +46,7 @@ export default async function LtiAdminPage({ searchParams }: { searchParams: Pro
   ];
   return (
     <>
-      <TutorBar name={tutor.name} />
+      <TutorBar tutor={tutor} />
       <main id="main" className="page stack">
         <h1>Learning platforms (LTI)</h1>
         {query.success && query.data.done && (

@@ -13,6 +13,7 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 
 /** Tests that start app processes with `pages: true` (tests/helpers/app-server.ts refuses it elsewhere). */
 const PAGE_TESTS = [
+  "tests/accounts.integration.test.ts",
   "tests/auth.integration.test.ts",
   "tests/cohort-permissions.integration.test.ts",
   "tests/database-failures.integration.test.ts",

@@ -27,7 +27,7 @@ import { retentionSetting, setRetentionDays } from "@/lib/settings.server";
 import { appForTests, client, tutorCookie, waitFor } from "./helpers/app-server";
 import { FIRST_PACK, seminarWithAnswers, seminarWithOpenRound } from "./helpers/seminars";
 
-const app = appForTests();
+const app = appForTests({ pages: true });
 const prisma = () => getPrisma();
 const PASSWORD = "a long enough password";
 

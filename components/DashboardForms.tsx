@@ -1,5 +1,5 @@
 "use client";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import type { ActionState } from "@/app/(tutor)/dashboard/actions";
 
 type Action = (state: ActionState, form: FormData) => Promise<ActionState>;
@@ -11,9 +11,12 @@ export function StartSeminarForm({
 }: {
   action: Action;
   cohorts: { id: string; name: string }[];
-  packs: { slug: string; title: string; scenarioCount: number; group: string }[];
+  packs: { slug: string; title: string; scenarioCount: number; group: string; segmentQuestion: { question: string; options: string[] } | null }[];
 }) {
   const [state, formAction, pending] = useActionState(action, {});
+  // The context question starts as the chosen pack's suggestion; the tutor may change or clear it.
+  const [packSlug, setPackSlug] = useState(packs[0]?.slug ?? "");
+  const suggested = packs.find((p) => p.slug === packSlug)?.segmentQuestion;
   return (
     <form action={formAction} className="stack card" aria-labelledby="start-heading">
       <h2 id="start-heading">Start a seminar</h2>
@@ -35,7 +38,7 @@ export function StartSeminarForm({
       )}
       <div>
         <label htmlFor="packSlug">Pack</label>
-        <select id="packSlug" name="packSlug" required>
+        <select id="packSlug" name="packSlug" required value={packSlug} onChange={(e) => setPackSlug(e.target.value)}>
           {[...new Set(packs.map((p) => p.group))].map((group) => (
             <optgroup key={group} label={group}>
               {packs
@@ -53,6 +56,21 @@ export function StartSeminarForm({
         <label htmlFor="minResponses">Fewest answers before any split is shown</label>
         <input id="minResponses" name="minResponses" type="number" min={1} max={1000} defaultValue={5} />
       </div>
+      <fieldset key={packSlug} className="stack">
+        <legend>Context question when phones join (optional)</legend>
+        <p className="muted" id="segment-help">
+          Results can then be shown by group after the reveal; a group with fewer answers than the minimum above is merged into “Other”.
+          Leave the question empty to ask none.
+        </p>
+        <div>
+          <label htmlFor="segmentQuestion">Question</label>
+          <input id="segmentQuestion" name="segmentQuestion" maxLength={200} defaultValue={suggested?.question ?? ""} aria-describedby="segment-help" />
+        </div>
+        <div>
+          <label htmlFor="segmentOptions">Options, one per line (2 to 8)</label>
+          <textarea id="segmentOptions" name="segmentOptions" rows={4} defaultValue={suggested?.options.join("\n") ?? ""} />
+        </div>
+      </fieldset>
       <div className="check">
         <input id="summaryToPhones" name="summaryToPhones" type="checkbox" value="on" />
         <label htmlFor="summaryToPhones">At the end, show phones a summary of the results they were shown</label>

@@ -42,6 +42,8 @@ function viewOf(pack: { title: string; scenarios: PreviewScenario[] }, index: nu
     withheld: null,
     discussion: moment === "DISCUSSION" ? { paragraphs: s.discussion, factors: s.factors ?? [], questions: s.questions ?? [] } : null,
     reflectiveQuestions: null,
+    reasons: null,
+    segmentQuestion: null,
     summary: null,
     controls: null,
     ended: false,

@@ -8,16 +8,21 @@ import { DiscussionNotes } from "@/components/DiscussionNotes";
 import { ResultsChart, describeResults } from "@/components/ResultsChart";
 import { SeminarSummary } from "@/components/SeminarSummary";
 import { useAnnouncement } from "@/components/useAnnouncement";
+import { AnswerExtrasForm, SegmentQuestion } from "@/components/AnswerExtras";
+import { ReasonList } from "@/components/ReasonList";
+import { Breakdowns } from "@/components/Breakdowns";
 import { usePhoneClient } from "@/components/usePhoneClient";
 
 export function PhoneSeminar({ code }: { code: string }) {
-  const { view, answers, pending, connected, fatal, message, vote, joinAsNew, onEvent } = usePhoneClient(code);
+  const { view, answers, extras, segmentAsked, pending, connected, fatal, message, vote, joinAsNew, setExtras, chooseSegment, onEvent } =
+    usePhoneClient(code);
   // Screen readers hear what changed: voting opening and closing, results shown, a new scenario.
   const [announcement, setAnnouncement] = useAnnouncement(view, announce);
   useEffect(
     () =>
       onEvent((event) => {
-        if (event.type === "recorded") setAnnouncement(`Your answer, ${event.answer === "YES" ? "Yes" : "No"}, is recorded.`);
+        if (event.type === "recorded")
+          setAnnouncement(event.extras ? "Saved with your answer." : `Your answer, ${event.answer === "YES" ? "Yes" : "No"}, is recorded.`);
       }),
     [onEvent, setAnnouncement],
   );
@@ -66,6 +71,10 @@ export function PhoneSeminar({ code }: { code: string }) {
       </div>
 
       {!view && <p role="status">Joining…</p>}
+
+      {view && view.segmentQuestion && !segmentAsked && !view.ended && (
+        <SegmentQuestion question={view.segmentQuestion.question} options={view.segmentQuestion.options} onChoose={chooseSegment} />
+      )}
 
       {view && view.scenario && (
         <section className="stack" aria-labelledby="scenario-prompt">
@@ -130,6 +139,20 @@ export function PhoneSeminar({ code }: { code: string }) {
               {voting ? " (you can change it until voting closes)" : ""}
             </p>
           )}
+          {shown && view.roundId && (view.scenario.askReason || view.scenario.tickFactors) && (
+            <AnswerExtrasForm
+              factors={view.scenario.tickFactors}
+              askReason={view.scenario.askReason === true}
+              extras={{
+                ...extras[view.roundId],
+                ...(pendingHere?.factors ? { factors: pendingHere.factors } : {}),
+                ...(pendingHere?.reason !== undefined ? { reason: pendingHere.reason } : {}),
+              }}
+              sending={pendingHere !== null}
+              open={voting}
+              onChange={setExtras}
+            />
+          )}
           {!pendingHere && !myAnswer && !voting && view.roundId && (
             <p className="muted" data-testid="my-answer">
               You did not answer this round.
@@ -142,6 +165,8 @@ export function PhoneSeminar({ code }: { code: string }) {
           )}
 
           {view.results && <ResultsChart results={view.results} />}
+          {view.results && <Breakdowns round={view.results.rounds.at(-1)!} headingLevel={2} />}
+          {view.reasons && <ReasonList reasons={view.reasons} />}
           {view.withheld === "below-minimum" && (
             <p className="muted" data-testid="withheld">
               Fewer than {view.minResponses} people answered, so the split stays hidden to keep everyone anonymous.

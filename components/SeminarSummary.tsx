@@ -3,6 +3,7 @@
 // when the tutor allows it (then with only what the phones were shown).
 import type { SummaryItem } from "@/lib/realtime/protocol";
 import { Bars, Switched, roundCaption } from "@/components/ResultsChart";
+import { Breakdowns } from "@/components/Breakdowns";
 
 export function SeminarSummary({
   items,
@@ -31,6 +32,8 @@ export function SeminarSummary({
                 ))}
               </div>
               {item.switched && <Switched switched={item.switched} />}
+              {/* Factors and groups on the results page, where there is room to read them. */}
+              {size === "wide" && <Breakdowns round={item.rounds.at(-1)!} headingLevel={4} />}
             </>
           ) : (
             <p className="muted">{item.withheld ? "Too few answers to show the split." : "No results were shown."}</p>

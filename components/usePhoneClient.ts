@@ -9,7 +9,18 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { AnswerValue } from "@/lib/realtime/protocol";
 import type { PhoneClient, PhoneEvent, PhoneState } from "@/lib/phone-client";
 
-const initial: PhoneState = { view: null, answers: {}, pending: null, connected: false, joined: false, message: "", fatal: "" };
+const initial: PhoneState = {
+  view: null,
+  answers: {},
+  extras: {},
+  segment: null,
+  segmentAsked: false,
+  pending: null,
+  connected: false,
+  joined: false,
+  message: "",
+  fatal: "",
+};
 
 export function usePhoneClient(code: string) {
   const [state, setState] = useState<PhoneState>(initial);
@@ -52,10 +63,12 @@ export function usePhoneClient(code: string) {
 
   const vote = useCallback((answer: AnswerValue) => clientRef.current?.vote(answer), []);
   const joinAsNew = useCallback(() => clientRef.current?.joinAsNew(), []);
+  const setExtras = useCallback((patch: Parameters<PhoneClient["setExtras"]>[0]) => clientRef.current?.setExtras(patch), []);
+  const chooseSegment = useCallback((segment: number | null) => clientRef.current?.chooseSegment(segment), []);
   /** What happened (an answer recorded, a refusal), for announcements; returns the unsubscribe. */
   const onEvent = useCallback((listener: (event: PhoneEvent) => void) => {
     listeners.current.add(listener);
     return () => void listeners.current.delete(listener);
   }, []);
-  return { ...state, vote, joinAsNew, onEvent };
+  return { ...state, vote, joinAsNew, setExtras, chooseSegment, onEvent };
 }

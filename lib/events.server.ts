@@ -9,7 +9,7 @@ export interface DomainEvents {
   /** A seminar's state changed (a command ran): its new snapshot, read after the commit. */
   seminarChanged: { seminarId: string; snapshot: SeminarSnapshot };
   /** Votes of this seminar were stored (the live count changed); `roundId` when known. */
-  responsesStored: { seminarId: string; roundId?: string };
+  responsesStored: { seminarId: string; roundId?: string; /** A reason was given or changed: the controls' list changed. */ reasons?: boolean };
   /** The projector was blanked or unblanked, or its join QR shown or hidden. */
   displayChanged: { seminarId: string; display: DisplayState };
   /** Every session of this tutor ended (sign-out, new password, disabled). */

@@ -9,6 +9,10 @@ import { cohortAccess, seminarAccess } from "@/lib/cohorts.server";
 import { getPrisma } from "@/lib/db/client.server";
 import { compareCohorts, yesShare, type Occurrence } from "@/lib/history";
 import { scenarioHistory, type HistoryResult } from "@/lib/history.server";
+import { reasonsOfSeminars } from "@/lib/reasons.server";
+import { rankFactors, splitBySegment } from "@/lib/reasons";
+import { parseStoredPack } from "@/lib/seminars.server";
+import { countFactors, countSegments } from "@/lib/tallies.server";
 
 export type ExportScope =
   | { scope: "seminar"; id: string }
@@ -93,31 +97,36 @@ function occurrenceRow(h: HistoryResult, scenario: { scenarioId: string; title: 
 }
 
 /** The histories a scope covers: one per pack its seminars ran. */
-async function historiesOf(tutorId: string, scope: ExportScope): Promise<{ histories: HistoryResult[]; seminarId?: string }> {
+async function historiesOf(
+  tutorId: string,
+  scope: ExportScope,
+): Promise<{ histories: HistoryResult[]; seminarId?: string; owner?: boolean }> {
   const prisma = getPrisma();
   if (scope.scope === "comparison") {
     const h = await scenarioHistory(tutorId, { packSlug: scope.packSlug, scenarioId: scope.scenarioId, cohortIds: scope.cohortIds });
     return { histories: h ? [h] : [] };
   }
   if (scope.scope === "cohort") {
-    if (!(await cohortAccess(tutorId, scope.id))) throw new ExportError("not found");
+    const access = await cohortAccess(tutorId, scope.id);
+    if (!access) throw new ExportError("not found");
     const packs = await prisma.seminar.findMany({ where: { cohortId: scope.id }, distinct: ["packSlug"], select: { packSlug: true } });
     const histories = [];
     for (const { packSlug } of packs) {
       const h = await scenarioHistory(tutorId, { packSlug, scenarioId: null, cohortIds: [scope.id] });
       if (h) histories.push(h);
     }
-    return { histories };
+    return { histories, owner: access === "owner" };
   }
-  if (!(await seminarAccess(tutorId, scope.id))) throw new ExportError("not found");
+  const access = await seminarAccess(tutorId, scope.id);
+  if (!access) throw new ExportError("not found");
   const seminar = await prisma.seminar.findUniqueOrThrow({ where: { id: scope.id }, select: { cohortId: true, packSlug: true } });
   const h = await scenarioHistory(tutorId, { packSlug: seminar.packSlug, scenarioId: null, cohortIds: [seminar.cohortId] });
-  return { histories: h ? [h] : [], seminarId: scope.id };
+  return { histories: h ? [h] : [], seminarId: scope.id, owner: access === "owner" };
 }
 
 /** The sheets of an export; checks the tutor may read what the scope names (ExportError if not). */
 export async function exportSheets(tutorId: string, scope: ExportScope, rows: ExportRows): Promise<Sheet[]> {
-  const { histories, seminarId } = await historiesOf(tutorId, scope);
+  const { histories, seminarId, owner } = await historiesOf(tutorId, scope);
   const occurrences = histories.flatMap((h) =>
     h.scenarios.flatMap((s) => s.occurrences.filter((o) => !seminarId || o.seminarId === seminarId).map((o) => ({ h, s, o }))),
   );
@@ -133,7 +142,10 @@ export async function exportSheets(tutorId: string, scope: ExportScope, rows: Ex
       for (const { h, s, o } of occurrences) yield occurrenceRow(h, s, o);
     },
   };
-  if (scope.scope !== "comparison") return [seminarsSheet];
+  if (scope.scope !== "comparison") {
+    const met = occurrences.map(({ s, o }) => ({ scenarioId: s.scenarioId, o }));
+    return [seminarsSheet, ...breakdownSheets(met, owner === true)];
+  }
   const comparisonSheet: Sheet = {
     name: "Comparison",
     header: COMPARISON_HEADER,
@@ -231,4 +243,85 @@ export function xlsxStream(sheets: Sheet[]): Readable {
     await workbook.commit();
   })().catch((error: unknown) => out.destroy(error as Error));
   return out;
+}
+
+const REASON_HEADER = ["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "answer", "reason", "status", "flagged"];
+const FACTOR_HEADER = ["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "factor", "ticked_with_yes", "ticked_with_no"];
+const SEGMENT_HEADER = ["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "question", "group", "answers", "yes", "no"];
+
+/**
+ * Reasons (approved ones; every one, with its status, for the tutor who ran the seminar), factor
+ * counts and the split by segment, of the rounds that met their minimum. Segments below the
+ * minimum are merged into "Other" as on the screens.
+ */
+function breakdownSheets(occurrences: { scenarioId: string; o: Occurrence }[], owner: boolean): Sheet[] {
+  const seminarIds = [...new Set(occurrences.map(({ o }) => o.seminarId))];
+  const metRounds = async () => {
+    const prisma = getPrisma();
+    const out: { o: Occurrence; scenarioId: string; number: number; id: string }[] = [];
+    for (const { scenarioId, o } of occurrences) {
+      const numbers = [o.round1?.split ? 1 : null, o.round2?.split ? 2 : null].filter((n): n is number => n !== null);
+      if (numbers.length === 0) continue;
+      const rounds = await prisma.round.findMany({ where: { seminarId: o.seminarId, scenarioId, number: { in: numbers } }, select: { id: true, number: true } });
+      for (const r of rounds) out.push({ o, scenarioId, number: r.number, id: r.id });
+    }
+    return out;
+  };
+  const seminarsById = async () =>
+    new Map(
+      (
+        await getPrisma().seminar.findMany({
+          where: { id: { in: seminarIds } },
+          select: { id: true, pack: true, segmentQuestion: true, segmentOptions: true, minResponses: true },
+        })
+      ).map((x) => [x.id, x]),
+    );
+  const lead = (o: Occurrence, scenarioId: string, round: number): Cell[] => [o.seminarId, o.startedAt.toISOString().slice(0, 10), o.cohortName, scenarioId, round];
+  return [
+    {
+      name: "Reasons",
+      header: REASON_HEADER,
+      rows: async function* () {
+        const reasons = await reasonsOfSeminars(seminarIds, owner);
+        const byId = new Map(occurrences.map(({ o }) => [o.seminarId, o]));
+        for (const [seminarId, list] of reasons) {
+          const o = byId.get(seminarId);
+          if (!o) continue;
+          for (const r of list) yield [...lead(o, r.scenarioId, r.round), r.answer === "YES" ? "Yes" : "No", r.text, r.status.toLowerCase(), r.flagged ? "yes" : "no"];
+        }
+      },
+    },
+    {
+      name: "Factors",
+      header: FACTOR_HEADER,
+      rows: async function* () {
+        const rounds = await metRounds();
+        const seminars = await seminarsById();
+        const counts = await countFactors(rounds.map((r) => r.id));
+        for (const r of rounds) {
+          const seminar = seminars.get(r.o.seminarId);
+          const scenario = seminar ? parseStoredPack(seminar.pack).scenarios.find((x) => x.id === r.scenarioId) : undefined;
+          if (!scenario?.tickFactors || !scenario.factors) continue;
+          for (const f of rankFactors(scenario.factors.map((x) => x.label), counts.get(r.id) ?? [])) yield [...lead(r.o, r.scenarioId, r.number), f.label, f.yes, f.no];
+        }
+      },
+    },
+    {
+      name: "Segments",
+      header: SEGMENT_HEADER,
+      rows: async function* () {
+        const rounds = await metRounds();
+        const seminars = await seminarsById();
+        const counts = await countSegments(rounds.map((r) => r.id));
+        for (const r of rounds) {
+          const seminar = seminars.get(r.o.seminarId);
+          if (!seminar?.segmentQuestion) continue;
+          const split = splitBySegment(seminar.segmentQuestion, seminar.segmentOptions, counts.get(r.id) ?? [], seminar.minResponses);
+          if (!split) continue;
+          const groups = [...split.groups, ...(split.other ? [{ label: "Other or not said", tally: split.other }] : [])];
+          for (const g of groups) yield [...lead(r.o, r.scenarioId, r.number), split.question, g.label, g.tally.total, g.tally.yes, g.tally.no];
+        }
+      },
+    },
+  ];
 }

@@ -175,10 +175,10 @@ export async function listPacksFor(tutorId: string) {
   const library = rows.map((row) => {
     const content = packSchema.parse(row.versions[0]!.content);
     const access: PackAccess = row.ownerId === tutorId ? "owner" : row.shares[0]?.canEdit ? "edit" : "read";
-    return { id: row.id, slug: row.slug, title: content.title, summary: content.summary, version: row.versions[0]!.number, scenarioCount: content.scenarios.length, ownerName: row.owner.name, access };
+    return { id: row.id, slug: row.slug, title: content.title, summary: content.summary, version: row.versions[0]!.number, scenarioCount: content.scenarios.length, segmentQuestion: content.segmentQuestion ?? null, ownerName: row.owner.name, access };
   });
   return {
-    shipped: shipped.map((p) => ({ slug: p.slug, title: p.title, summary: p.summary, version: p.version, scenarioCount: p.scenarios.length })),
+    shipped: shipped.map((p) => ({ slug: p.slug, title: p.title, summary: p.summary, version: p.version, scenarioCount: p.scenarios.length, segmentQuestion: p.segmentQuestion ?? null })),
     own: library.filter((p) => p.access === "owner"),
     shared: library.filter((p) => p.access !== "owner"),
   };

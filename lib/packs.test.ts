@@ -20,6 +20,28 @@ function problems(input: unknown): string[] {
 }
 
 describe("packSchema", () => {
+  it("accepts reasons, tickable factors and a suggested context question", () => {
+    const input = minimalPack() as { scenarios: Record<string, unknown>[] } & Record<string, unknown>;
+    Object.assign(input.scenarios[0]!, { askReason: true, tickFactors: true, factors: [{ label: "Trust" }] });
+    input.segmentQuestion = { question: "Where is your placement?", options: ["Children", "Adults"] };
+    const pack = packSchema.parse(input);
+    expect(pack.scenarios[0]).toMatchObject({ askReason: true, tickFactors: true });
+    expect(pack.segmentQuestion?.options).toEqual(["Children", "Adults"]);
+  });
+
+  it("refuses factors to tick without factors, and a context question with one or repeated options", () => {
+    const input = minimalPack() as { scenarios: Record<string, unknown>[] } & Record<string, unknown>;
+    input.scenarios[0]!.tickFactors = true;
+    input.segmentQuestion = { question: "Where?", options: ["Adults"] };
+    expect(problems(input)).toEqual([
+      "content/tiny-pack.yaml: segmentQuestion.options: Must list at least two options",
+      "content/tiny-pack.yaml: scenarios[0].tickFactors: Needs factors to tick: list them under factors",
+    ]);
+    input.scenarios[0]!.factors = [{ label: "Trust" }];
+    input.segmentQuestion = { question: "Where?", options: ["Adults", "Adults"] };
+    expect(problems(input)).toEqual(["content/tiny-pack.yaml: segmentQuestion.options: Must not list the same option twice"]);
+  });
+
   it("accepts a minimal pack and applies defaults", () => {
     const pack = packSchema.parse(minimalPack());
     expect(pack.language).toBe("en");

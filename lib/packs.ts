@@ -77,6 +77,23 @@ export const scenarioSchema = fields({
   factors: z.array(factorSchema, { error: typeError }).min(1, "Must list at least one factor").optional(),
   /** Questions to prompt discussion. */
   questions: textList().optional(),
+  /** Phones offer a field for one short anonymous reason with the answer. */
+  askReason: z.boolean({ error: typeError }).optional(),
+  /** Phones offer the factors as ticks with the answer (the scenario must list factors). */
+  tickFactors: z.boolean({ error: typeError }).optional(),
+});
+
+/** Most options a context question may offer (each is a group the split can be shown by). */
+export const MAX_SEGMENT_OPTIONS = 8;
+
+export const segmentQuestionSchema = fields({
+  /** Asked once when a phone joins, e.g. "Where is your placement?". Answering is optional. */
+  question: text(),
+  options: z
+    .array(text(), { error: typeError })
+    .min(2, "Must list at least two options")
+    .max(MAX_SEGMENT_OPTIONS, `Must list at most ${MAX_SEGMENT_OPTIONS} options`)
+    .refine((options) => new Set(options).size === options.length, "Must not list the same option twice"),
 });
 
 export const sourceSchema = fields({
@@ -113,6 +130,8 @@ export const packSchema = fields({
   scenarios: z.array(scenarioSchema, { error: typeError }).min(1, "Must have at least one scenario"),
   /** Asked at the end of the seminar. */
   reflectiveQuestions: optionalTextList(),
+  /** A context question the start form suggests asking when phones join. */
+  segmentQuestion: segmentQuestionSchema.optional(),
 }).superRefine(
   (pack, ctx) => {
     // Runs even when other fields are invalid, so every problem is reported in one go;
@@ -121,6 +140,10 @@ export const packSchema = fields({
     if (!Array.isArray(scenarios)) return;
     const firstIndex = new Map<string, number>();
     scenarios.forEach((scenario: unknown, i) => {
+      const s = scenario as { tickFactors?: unknown; factors?: unknown } | null;
+      if (s?.tickFactors === true && !Array.isArray(s.factors)) {
+        ctx.addIssue({ code: "custom", path: ["scenarios", i, "tickFactors"], message: "Needs factors to tick: list them under factors" });
+      }
       const raw = (scenario as { id?: unknown } | null)?.id;
       if (typeof raw !== "string" || raw.trim() === "") return;
       const id = raw.trim();
@@ -143,6 +166,7 @@ export type Pack = z.infer<typeof packSchema>;
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type Factor = z.infer<typeof factorSchema>;
 export type PackSource = z.infer<typeof sourceSchema>;
+export type SegmentQuestion = z.infer<typeof segmentQuestionSchema>;
 /** What a pack file may contain before defaults are applied (e.g. `language` may be left out). */
 export type PackInput = z.input<typeof packSchema>;
 

@@ -1,6 +1,7 @@
 // The phone's side of the live protocol, without a screen: join with the token kept for this
-// seminar, keep a tapped answer until the server says it is stored, send it again after a
-// reconnect or a retryable refusal, and forget the token when the seminar is over or someone
+// seminar, keep a tapped answer (with the factors ticked and the reason written) until the
+// server says it is stored, send it again after a reconnect or a retryable refusal, answer the
+// seminar's context question, and forget the token when the seminar is over or someone
 // else takes the phone. components/PhoneSeminar.tsx renders it; tests and benchmarks drive the
 // same client.
 import type { Socket } from "socket.io-client";
@@ -16,12 +17,28 @@ export interface PendingVote {
   roundId: string;
   answer: AnswerValue;
   voteId: string;
+  /** The factors ticked (indices), when the scenario offers them. */
+  factors?: number[];
+  /** The reason written, when the scenario asks for one ("" for none). */
+  reason?: string;
+}
+
+/** What goes with an answer besides Yes or No. */
+export interface AnswerExtras {
+  factors: number[];
+  reason: string;
 }
 
 export interface PhoneState {
   view: SeminarView | null;
   /** This participant's stored answers, by round. */
   answers: Record<string, AnswerValue>;
+  /** The factors and reason stored with this participant's answers, by round. */
+  extras: Record<string, AnswerExtras>;
+  /** This participant's answer to the context question (an option's index); null: none given. */
+  segment: number | null;
+  /** Whether the context question was answered or skipped on this phone (it is asked once). */
+  segmentAsked: boolean;
   /** Tapped but not yet acknowledged as stored. */
   pending: PendingVote | null;
   connected: boolean;
@@ -35,7 +52,8 @@ export interface PhoneState {
 
 export type PhoneEvent =
   | { type: "joined"; rejoined: boolean }
-  | { type: "recorded"; answer: AnswerValue; voteId: string }
+  | { type: "recorded"; answer: AnswerValue; voteId: string; extras: boolean }
+  | { type: "segment"; segment: number | null }
   | { type: "refused"; error: string; retry: boolean };
 
 export interface PhoneClientOptions {
@@ -50,6 +68,7 @@ export interface PhoneClientOptions {
 
 export const tokenKey = (code: string) => `weighin:participant:${code}`;
 export const pendingKey = (code: string) => `weighin:pending:${code}`;
+export const segmentAskedKey = (code: string) => `weighin:segment-asked:${code}`;
 
 export function newVoteId(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(12));
@@ -66,7 +85,18 @@ export function memoryStorage(): PhoneStorage {
 }
 
 export class PhoneClient {
-  state: PhoneState = { view: null, answers: {}, pending: null, connected: false, joined: false, message: "", fatal: "" };
+  state: PhoneState = {
+    view: null,
+    answers: {},
+    extras: {},
+    segment: null,
+    segmentAsked: false,
+    pending: null,
+    connected: false,
+    joined: false,
+    message: "",
+    fatal: "",
+  };
   private listeners = new Set<(state: PhoneState, event?: PhoneEvent) => void>();
   private storage: PhoneStorage;
   private options: Required<Omit<PhoneClientOptions, "storage">>;
@@ -77,6 +107,8 @@ export class PhoneClient {
   /** An unsent answer from before a reload: shown and sent once the join says which round is open. */
   private restored: PendingVote | null = null;
   private stopped = false;
+  /** Votes sent for their factors or reason (the answer unchanged): announced as such. */
+  private extrasVotes = new Set<string>();
 
   constructor(
     readonly socket: PhoneSocket,
@@ -116,7 +148,61 @@ export class PhoneClient {
   vote(answer: AnswerValue): void {
     const view = this.state.view;
     if (!view?.roundId || view.phase !== "VOTING") return;
-    const vote = { roundId: view.roundId, answer, voteId: newVoteId() };
+    this.submit({ roundId: view.roundId, answer, voteId: newVoteId(), ...this.currentExtras(view.roundId) });
+  }
+
+  /**
+   * Ticks or a reason for the answer given in the open round: the whole answer is sent again with
+   * them (a new vote id), so it takes the same acknowledged path. Nothing happens before an answer.
+   */
+  setExtras(patch: Partial<AnswerExtras>): void {
+    const view = this.state.view;
+    if (!view?.roundId || view.phase !== "VOTING") return;
+    const roundId = view.roundId;
+    const answer = this.state.pending?.roundId === roundId ? this.state.pending.answer : this.state.answers[roundId];
+    if (!answer) return;
+    const vote = { roundId, answer, voteId: newVoteId(), ...this.currentExtras(roundId), ...patch };
+    this.extrasVotes.clear();
+    this.extrasVotes.add(vote.voteId);
+    this.submit(vote);
+  }
+
+  /** The factors and reason of this round as last sent (pending) or stored; what the scenario offers only. */
+  currentExtras(roundId: string): Partial<AnswerExtras> {
+    const pending = this.state.pending?.roundId === roundId ? this.state.pending : undefined;
+    const stored = this.state.extras[roundId];
+    const scenario = this.state.view?.scenario;
+    const out: Partial<AnswerExtras> = {};
+    if (scenario?.tickFactors) out.factors = pending?.factors ?? stored?.factors ?? [];
+    if (scenario?.askReason) out.reason = pending?.reason ?? stored?.reason ?? "";
+    return out;
+  }
+
+  /** The context question: an option's index, or null to skip it. Asked once per phone and seminar. */
+  chooseSegment(segment: number | null): void {
+    this.storage.setItem(segmentAskedKey(this.code), "1");
+    this.update({ segmentAsked: true });
+    if (segment === null && this.state.segment === null) return;
+    this.sendSegment(segment);
+  }
+
+  private sendSegment(segment: number | null): void {
+    if (!this.state.joined || !this.socket.connected) return;
+    const connection = this.connection;
+    this.socket.timeout(this.options.ackTimeoutMs).emit("participant:segment", { segment }, (timeout, reply) => {
+      if (this.stopped || connection !== this.connection) return;
+      if (timeout) return this.retry(() => this.sendSegment(segment));
+      if (reply.ok) {
+        this.update({ segment: reply.segment, message: "" });
+        this.emit({ type: "segment", segment: reply.segment });
+        return;
+      }
+      if (reply.retry) return this.retry(() => this.sendSegment(segment), reply);
+      this.update({ message: reply.error });
+    });
+  }
+
+  private submit(vote: PendingVote): void {
     this.attempts = 0;
     this.setPending(vote, { message: "" });
     this.send(vote);
@@ -129,7 +215,7 @@ export class PhoneClient {
   joinAsNew(): void {
     this.forget();
     this.connection++; // a reply to an earlier join is for the previous student
-    this.update({ view: null, answers: {}, joined: false, message: "", fatal: "" });
+    this.update({ view: null, answers: {}, extras: {}, segment: null, segmentAsked: false, joined: false, message: "", fatal: "" });
     if (this.socket.connected) this.join();
   }
 
@@ -197,7 +283,15 @@ export class PhoneClient {
       // The state in the reply was read before the reply was sent: an announcement of a later
       // change (voting opened meanwhile) may have arrived first, and stays.
       const view = this.newest(reply.view);
-      this.update({ joined: true, view, answers: reply.answers, message: "" });
+      this.update({
+        joined: true,
+        view,
+        answers: reply.answers,
+        extras: reply.extras ?? {},
+        segment: reply.segment ?? null,
+        segmentAsked: reply.segment != null || this.storage.getItem(segmentAskedKey(this.code)) !== null,
+        message: "",
+      });
       this.emit({ type: "joined", rejoined });
       if (vote && view.phase === "VOTING" && view.roundId === vote.roundId) {
         this.setPending(vote);
@@ -218,8 +312,14 @@ export class PhoneClient {
       if (timeout) return this.retry(() => this.send(vote));
       if (reply.ok) {
         this.attempts = 0;
-        this.setPending(null, { answers: { ...this.state.answers, [reply.roundId]: reply.answer }, message: "" });
-        this.emit({ type: "recorded", answer: reply.answer, voteId: reply.voteId });
+        const extras = { ...this.state.extras };
+        if (vote.factors !== undefined || vote.reason !== undefined) {
+          const before = extras[vote.roundId] ?? { factors: [], reason: "" };
+          extras[vote.roundId] = { factors: vote.factors ?? before.factors, reason: vote.reason ?? before.reason };
+        }
+        this.setPending(null, { answers: { ...this.state.answers, [reply.roundId]: reply.answer }, extras, message: "" });
+        const extrasOnly = this.extrasVotes.delete(vote.voteId);
+        this.emit({ type: "recorded", answer: reply.answer, voteId: reply.voteId, extras: extrasOnly });
         return;
       }
       this.emit({ type: "refused", error: reply.error, retry: reply.retry === true });
@@ -245,6 +345,7 @@ export class PhoneClient {
 
   private forget(): void {
     this.storage.removeItem(tokenKey(this.code));
+    this.storage.removeItem(segmentAskedKey(this.code));
     this.setPending(null);
     this.restored = null;
   }

@@ -2,12 +2,16 @@
 // a changed answer while voting is open updates it, and a resent vote (same voteId) is applied
 // once. Votes arriving together are written together: one INSERT … ON CONFLICT per batch,
 // which is what keeps a lecture hall's burst of taps fast. A vote is acknowledged only after
-// its batch is stored, and recording schedules the live count update.
+// its batch is stored, and recording schedules the live count update. The factors ticked and
+// the reason given travel with the answer, in the same batch: a phone sends its whole answer
+// again (with a new voteId) whenever any part of it changes, until voting closes.
 import { randomUUID } from "node:crypto";
 import { getPrisma } from "@/lib/db/client.server";
 import { singleton } from "@/lib/singleton";
 import type { AnswerValue } from "@/lib/seminar-view";
 import { emit } from "@/lib/events.server";
+import { isProfane, roundRules } from "@/lib/reasons.server";
+import { REASON_MAX_LENGTH, tidyReason } from "@/lib/reasons";
 
 export class ResponseError extends Error {
   /** `retryable`: the vote was not refused, only not stored yet; the phone sends it again. */
@@ -26,6 +30,15 @@ export interface RecordResponseInput {
   roundId: string;
   answer: AnswerValue;
   voteId: string;
+  /** The factors that weighed (indices into the scenario's factors); left out: unchanged. */
+  factors?: number[];
+  /** A short reason; "" takes it back; left out: unchanged. A changed reason waits for the tutor again. */
+  reason?: string;
+}
+
+interface QueuedResponse extends RecordResponseInput {
+  /** The profanity filter matched the reason. */
+  flagged: boolean;
 }
 
 export interface RecordedResponse {
@@ -34,12 +47,12 @@ export interface RecordedResponse {
   voteId: string;
 }
 
-interface Pending extends RecordResponseInput {
+interface Pending extends QueuedResponse {
   resolve(value: RecordedResponse): void;
   reject(error: unknown): void;
 }
 
-/** Most votes one statement carries (5 parameters each, far below PostgreSQL's limit). */
+/** Most votes one statement carries (9 parameters each, far below PostgreSQL's limit). */
 export const MAX_BATCH = 1000;
 
 interface WriterState {
@@ -53,11 +66,31 @@ const writer = singleton("responses.writer", (): WriterState => ({ queue: [], wr
  * Stores a vote; resolves once it is committed. Rejects with a final ResponseError when voting is
  * closed, and with a retryable one when the database could not be written.
  */
-export function recordResponse(input: RecordResponseInput): Promise<RecordedResponse> {
+export async function recordResponse(input: RecordResponseInput): Promise<RecordedResponse> {
+  const queued = input.factors === undefined && input.reason === undefined ? { ...input, flagged: false } : await checkExtras(input);
   return new Promise((resolve, reject) => {
-    writer.queue.push({ ...input, resolve, reject });
+    writer.queue.push({ ...queued, resolve, reject });
     schedule();
   });
+}
+
+/** Factors and a reason are accepted only where the scenario asks for them, and within limits. */
+async function checkExtras(input: RecordResponseInput): Promise<QueuedResponse> {
+  const rules = await roundRules(input.seminarId, input.roundId);
+  if (!rules) throw new ResponseError("Voting is closed.");
+  let factors = input.factors;
+  if (factors !== undefined) {
+    if (factors.length > 0 && rules.factorCount === 0) throw new ResponseError("This scenario has no factors to tick.");
+    if (factors.some((f) => !Number.isInteger(f) || f < 0 || f >= rules.factorCount)) throw new ResponseError("That factor is not one of this scenario's.");
+    factors = [...new Set(factors)].sort((a, b) => a - b);
+  }
+  let reason = input.reason;
+  if (reason !== undefined) {
+    reason = tidyReason(reason);
+    if (reason !== "" && !rules.askReason) throw new ResponseError("This scenario asks for no reason.");
+    if (reason.length > REASON_MAX_LENGTH) throw new ResponseError(`Keep your reason to ${REASON_MAX_LENGTH} characters.`);
+  }
+  return { ...input, factors, reason, flagged: reason ? isProfane(reason) : false };
 }
 
 function schedule(): void {
@@ -116,28 +149,52 @@ async function writeBatch(batch: Pending[]): Promise<void> {
       vote.reject(new ResponseError("Voting is closed."));
     }
   }
-  for (const [seminarId, roundId] of seminars) emit("responsesStored", { seminarId, roundId });
+  const withReasons = new Set(rows.filter((r) => r.reason !== undefined && stored.has(`${r.roundId}:${r.participantId}`)).map((r) => r.seminarId));
+  for (const [seminarId, roundId] of seminars) emit("responsesStored", { seminarId, roundId, reasons: withReasons.has(seminarId) });
 }
 
 /** One INSERT … ON CONFLICT for the batch; only rounds that are open in a seminar that is voting accept it. */
-async function upsert(rows: RecordResponseInput[]): Promise<Set<string>> {
+async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
   const values: string[] = [];
-  const params: string[] = [];
+  const params: (string | null)[] = [];
   for (const r of rows) {
     const i = params.length;
-    values.push(`($${i + 1}, $${i + 2}, $${i + 3}, $${i + 4}::"Answer", $${i + 5}, $${i + 6})`);
-    params.push(randomUUID(), r.seminarId, r.roundId, r.answer, r.voteId, r.participantId);
+    values.push(
+      `($${i + 1}, $${i + 2}, $${i + 3}, $${i + 4}::"Answer", $${i + 5}, $${i + 6}, $${i + 7}::int[], $${i + 8}::text, $${i + 9}::boolean)`,
+    );
+    params.push(
+      randomUUID(),
+      r.seminarId,
+      r.roundId,
+      r.answer,
+      r.voteId,
+      r.participantId,
+      r.factors === undefined ? null : `{${r.factors.join(",")}}`,
+      r.reason ?? null,
+      String(r.flagged),
+    );
   }
+  // "factors" / "reason" NULL in the input: left as they are. A reason that changes waits for
+  // the tutor again; one that stays keeps its approval even when the answer changes.
+  const mine = `(SELECT i.%s FROM input i WHERE i."roundId" = EXCLUDED."roundId" AND i."participantId" = EXCLUDED."participantId")`;
+  const inputReason = mine.replace("%s", `"reason"`);
   const result = await getPrisma().$queryRawUnsafe<{ roundId: string; participantId: string }[]>(
-    `WITH input ("id", "seminarId", "roundId", "answer", "voteId", "participantId") AS (VALUES ${values.join(", ")})
-     INSERT INTO "Response" ("id", "roundId", "participantId", "answer", "voteId", "updatedAt")
-     SELECT input."id", input."roundId", input."participantId", input."answer", input."voteId", now()
+    `WITH input ("id", "seminarId", "roundId", "answer", "voteId", "participantId", "factors", "reason", "flagged") AS (VALUES ${values.join(", ")})
+     INSERT INTO "Response" ("id", "roundId", "participantId", "answer", "voteId", "factors", "reason", "reasonFlagged", "updatedAt")
+     SELECT input."id", input."roundId", input."participantId", input."answer", input."voteId",
+            COALESCE(input."factors", '{}'), NULLIF(input."reason", ''), input."flagged", now()
      FROM input
      JOIN "Round" r ON r."id" = input."roundId" AND r."seminarId" = input."seminarId" AND r."closedAt" IS NULL
      JOIN "Seminar" s ON s."id" = r."seminarId" AND s."phase" = 'VOTING'
      JOIN "Participant" p ON p."id" = input."participantId" AND p."seminarId" = input."seminarId"
      ON CONFLICT ("roundId", "participantId") DO UPDATE
-       SET "answer" = EXCLUDED."answer", "voteId" = EXCLUDED."voteId", "updatedAt" = now()
+       SET "answer" = EXCLUDED."answer", "voteId" = EXCLUDED."voteId", "updatedAt" = now(),
+           "factors" = COALESCE(${mine.replace("%s", `"factors"`)}, "Response"."factors"),
+           "reason" = CASE WHEN ${inputReason} IS NULL THEN "Response"."reason" ELSE NULLIF(${inputReason}, '') END,
+           "reasonFlagged" = CASE WHEN ${inputReason} IS NULL THEN "Response"."reasonFlagged" ELSE EXCLUDED."reasonFlagged" END,
+           "reasonStatus" = CASE
+             WHEN ${inputReason} IS NULL OR NULLIF(${inputReason}, '') IS NOT DISTINCT FROM "Response"."reason" THEN "Response"."reasonStatus"
+             ELSE 'PENDING'::"ReasonStatus" END
        WHERE "Response"."voteId" IS DISTINCT FROM EXCLUDED."voteId"
      RETURNING "roundId", "participantId"`,
     ...params,
@@ -145,7 +202,7 @@ async function upsert(rows: RecordResponseInput[]): Promise<Set<string>> {
   return new Set(result.map((r) => `${r.roundId}:${r.participantId}`));
 }
 
-async function storedVoteIds(rows: RecordResponseInput[]): Promise<Set<string>> {
+async function storedVoteIds(rows: QueuedResponse[]): Promise<Set<string>> {
   const found = await getPrisma().response.findMany({
     where: { OR: rows.map((r) => ({ roundId: r.roundId, participantId: r.participantId })) },
     select: { voteId: true, roundId: true, participantId: true },

@@ -96,6 +96,9 @@ function snapshotOf(state: FlowState, answers: Answers): SeminarSnapshot {
       minResponses: MINIMUM,
       // On, so the property covers the phones' end-of-seminar summary too.
       summaryToPhones: true,
+      reasonsToPhones: false,
+      segmentQuestion: null,
+      segmentOptions: [],
       createdAt: new Date(0),
       endedAt: state.ended ? new Date(0) : null,
       undo: null,
@@ -107,6 +110,7 @@ function snapshotOf(state: FlowState, answers: Answers): SeminarSnapshot {
     connected: PHONES,
     rounds,
     switched,
+    reasons: [],
   };
 }
 

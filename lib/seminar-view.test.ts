@@ -19,6 +19,9 @@ function snapshot(state: Partial<SeminarSnapshot["seminar"]> & { phase: Phase },
       stateVersion: 0,
       minResponses: 5,
       summaryToPhones: false,
+      reasonsToPhones: false,
+      segmentQuestion: null,
+      segmentOptions: [],
       createdAt: new Date(0),
       endedAt: null,
       undo: null,
@@ -31,6 +34,7 @@ function snapshot(state: Partial<SeminarSnapshot["seminar"]> & { phase: Phase },
     connected: 7,
     rounds,
     switched: new Map([["a", { yesToNo: 2, noToYes: 1 }]]),
+    reasons: [],
   };
 }
 

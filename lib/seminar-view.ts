@@ -3,7 +3,7 @@
 // the minimum of answers). Pure: built from a snapshot the domain read (lib/seminars.server.ts
 // loads it), with no database and no transport; the realtime layer sends what it returns
 // (lib/realtime/protocol.ts re-exports the types) and the screens render it.
-import type { Pack } from "@/lib/packs";
+import type { Pack, Scenario } from "@/lib/packs";
 import {
   availableCommands,
   flowStateOf,
@@ -26,6 +26,44 @@ export interface Tally {
 export interface RoundResult {
   number: number;
   tally: Tally;
+  /** The scenario's factors by how often they were ticked with each answer (when it asks for ticks). */
+  factors?: FactorCount[];
+  /** The split by the seminar's context question, small segments merged (when one was asked). */
+  segments?: SegmentSplit | null;
+}
+
+export interface FactorCount {
+  label: string;
+  yes: number;
+  no: number;
+}
+
+/** A split by segment in which every group shown has at least the seminar's minimum of answers. */
+export interface SegmentSplit {
+  question: string;
+  groups: { label: string; tally: Tally }[];
+  /** Segments too small to show, and answers that gave no segment, together; null when none. */
+  other: Tally | null;
+  /** How many segments were merged into "other". */
+  merged: number;
+}
+
+export type ReasonStatusValue = "PENDING" | "APPROVED" | "HIDDEN";
+
+/** A student's reason: anonymous, plain text. Status and flag only in the controls' view. */
+export interface ReasonView {
+  id: string;
+  answer: AnswerValue;
+  text: string;
+  status?: ReasonStatusValue;
+  /** The profanity filter matched it. */
+  flagged?: boolean;
+}
+
+/** The seminar's optional context question, asked when a phone joins. */
+export interface SegmentQuestionView {
+  question: string;
+  options: string[];
 }
 
 export interface Results {
@@ -39,6 +77,10 @@ export interface ScenarioView {
   title: string;
   prompt: string;
   question: string;
+  /** Phones offer a reason field with the answer. */
+  askReason?: boolean;
+  /** Phones offer these factors as ticks with the answer (their index is what is sent). */
+  tickFactors?: string[];
 }
 
 export interface DiscussionView {
@@ -86,6 +128,13 @@ export interface SeminarView {
   withheld: "below-minimum" | "not-revealed" | null;
   discussion: DiscussionView | null;
   reflectiveQuestions: string[] | null;
+  /**
+   * Approved reasons of the round on screen, once its split is shown to this audience (phones
+   * only if the tutor lets them); null otherwise. The controls get every reason in `controls`.
+   */
+  reasons: ReasonView[] | null;
+  /** The seminar's context question, if it asks one. */
+  segmentQuestion: SegmentQuestionView | null;
   /** At the end: each scenario's revealed rounds (projector and controls only; phones get null). */
   summary: SummaryItem[] | null;
   /** The controls only (null for the projector and phones). */
@@ -100,6 +149,10 @@ export interface ControlsView {
   undo: { label: string; remainingMs: number } | null;
   /** The private look, when the tutor turned it on: every round of the scenario on screen, revealed or not. */
   look: RoundResult[] | null;
+  /** Every reason given in the round on screen, for moderation (newest last). */
+  reasons: ReasonView[];
+  /** Phones see approved reasons once the split is revealed to them. */
+  reasonsToPhones: boolean;
 }
 
 export interface DisplayState {
@@ -115,6 +168,14 @@ export interface SnapshotRound {
   phones: boolean;
   notes: boolean;
   tally: Tally;
+  factors?: FactorCount[];
+  segments?: SegmentSplit | null;
+}
+
+export interface SnapshotReason extends ReasonView {
+  roundId: string;
+  status: ReasonStatusValue;
+  flagged: boolean;
 }
 
 /** Everything the views of one seminar are made from, read once per announcement. */
@@ -128,6 +189,9 @@ export interface SeminarSnapshot {
     stateVersion: number;
     minResponses: number;
     summaryToPhones: boolean;
+    reasonsToPhones: boolean;
+    segmentQuestion: string | null;
+    segmentOptions: string[];
     createdAt: Date;
     endedAt: Date | null;
     undo: unknown;
@@ -141,6 +205,8 @@ export interface SeminarSnapshot {
   /** Per scenario id: its rounds, in order, with tallies. */
   rounds: Map<string, SnapshotRound[]>;
   switched: Map<string, { yesToNo: number; noToYes: number }>;
+  /** Every reason given in the rounds of the scenario on screen. */
+  reasons: SnapshotReason[];
 }
 
 // Whether a view replaces the one on a screen: supersedes() in lib/view-version.ts (a module of
@@ -155,6 +221,28 @@ export function meetsMinimum(results: Results, minimum: number): boolean {
   return results.rounds.every((r) => r.tally.total >= minimum);
 }
 
+/** What screens show of a scenario: its text, and what phones offer with the answer. */
+function scenarioView(scenario: Scenario): ScenarioView {
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    prompt: scenario.prompt,
+    question: scenario.question,
+    ...(scenario.askReason ? { askReason: true } : {}),
+    ...(scenario.tickFactors && scenario.factors ? { tickFactors: scenario.factors.map((f) => f.label) } : {}),
+  };
+}
+
+/** A round's result with what it carries besides the tally. */
+function roundResult(r: SnapshotRound) {
+  return {
+    number: r.number,
+    tally: r.tally,
+    ...(r.factors ? { factors: r.factors } : {}),
+    ...(r.segments !== undefined ? { segments: r.segments } : {}),
+  };
+}
+
 /**
  * A scenario's rounds as one audience was given them: each round only if it was revealed to
  * that audience, and the changed-their-mind counts only if both rounds were.
@@ -165,7 +253,7 @@ function resultsOf(snapshot: SeminarSnapshot, scenarioId: string, audience: Audi
   if (list.length === 0) return null;
   const bothShown = list.length === 2;
   return {
-    rounds: list.map((r) => ({ number: r.number, tally: r.tally })),
+    rounds: list.map(roundResult),
     switched: bothShown ? (snapshot.switched.get(scenarioId) ?? null) : null,
   };
 }
@@ -179,7 +267,7 @@ export function seminarResults(snapshot: SeminarSnapshot, audience: Audience = "
     const r = resultsOf(snapshot, s.id, audience);
     const shown = r !== null && meetsMinimum(r, snapshot.seminar.minResponses);
     return {
-      scenario: { id: s.id, title: s.title, prompt: s.prompt, question: s.question },
+      scenario: scenarioView(s),
       rounds: shown ? r.rounds : [],
       switched: shown ? r.switched : null,
       withheld: !shown && r !== null,
@@ -247,7 +335,20 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience, options: 
         options.look && scenario && current
           ? (snapshot.rounds.get(scenario.id) ?? []).map((r) => ({ number: r.number, tally: r.tally }))
           : null,
+      reasons: current ? snapshot.reasons.filter((r) => r.roundId === current.id).map(({ roundId: _, ...reason }) => reason) : [],
+      reasonsToPhones: seminar.reasonsToPhones,
     };
+  }
+
+  // Approved reasons go with a split this audience is shown (phones only if the tutor allows it),
+  // of the latest round in it; never the pending or hidden ones, and never their status.
+  let reasons: ReasonView[] | null = null;
+  if (results && scenario && (audience !== "phone" || seminar.reasonsToPhones)) {
+    const latest = results.rounds.at(-1)!;
+    const roundId = snapshot.rounds.get(scenario.id)?.find((r) => r.number === latest.number)?.id;
+    reasons = snapshot.reasons
+      .filter((r) => r.roundId === roundId && r.status === "APPROVED")
+      .map((r) => ({ id: r.id, answer: r.answer, text: r.text }));
   }
 
   return {
@@ -261,7 +362,7 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience, options: 
     scenarioIndex: seminar.scenarioIndex,
     scenarioCount: pack.scenarios.length,
     roundNumber: seminar.roundNumber,
-    scenario: scenario ? { id: scenario.id, title: scenario.title, prompt: scenario.prompt, question: scenario.question } : null,
+    scenario: scenario ? scenarioView(scenario) : null,
     // Also once revealed, so a phone can still show which answer it gave.
     roundId: scenario && seminar.phase !== "WAITING" ? snapshot.currentRoundId : null,
     answered: snapshot.answered,
@@ -275,6 +376,8 @@ export function viewFor(snapshot: SeminarSnapshot, audience: Audience, options: 
         ? { paragraphs: scenario.discussion, factors: scenario.factors ?? [], questions: scenario.questions ?? [] }
         : null,
     reflectiveQuestions: seminar.phase === "SUMMARY" ? pack.reflectiveQuestions : null,
+    reasons,
+    segmentQuestion: seminar.segmentQuestion ? { question: seminar.segmentQuestion, options: seminar.segmentOptions } : null,
     summary,
     controls,
     ended: seminar.endedAt !== null,

@@ -7,11 +7,14 @@ import { generateJoinCode, normalizeJoinCode } from "@/lib/join-code";
 import { packSchema, type Pack } from "@/lib/packs";
 import { resolvePackToRun } from "@/lib/pack-library.server";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { z } from "zod";
 import { applyCommand, flowStateOf, phaseOf, roundNumberOf, storedUndo, type Command, type CommandOptions } from "@/lib/seminar-flow";
-import type { DisplayState, SeminarSnapshot, Tally } from "@/lib/seminar-view";
+import type { DisplayState, SeminarSnapshot, SnapshotRound, Tally } from "@/lib/seminar-view";
 import { storeSeminarTallies } from "@/lib/round-tallies.server";
 import { emit } from "@/lib/events.server";
-import { countSwitches, tallyRounds } from "@/lib/tallies.server";
+import { countFactors, countSegments, countSwitches, tallyRounds } from "@/lib/tallies.server";
+import { rankFactors, splitBySegment } from "@/lib/reasons";
+import { MAX_SEGMENT_OPTIONS } from "@/lib/packs";
 
 export class SeminarError extends Error {
   constructor(
@@ -32,7 +35,21 @@ export interface StartSeminarInput {
   minResponses?: number;
   /** Phones see a summary of the rounds they were shown at the end; off unless the tutor asks. */
   summaryToPhones?: boolean;
+  /** An optional context question asked when a phone joins, with its options. */
+  segmentQuestion?: { question: string; options: string[] } | null;
 }
+
+/** A context question as the start form sends it: a question and 2–8 distinct options, or nothing. */
+export const segmentInputSchema = z
+  .object({
+    question: z.string().trim().min(1, "Write the question").max(200, "Keep the question under 200 characters"),
+    options: z
+      .array(z.string().trim().min(1).max(80, "Keep each option under 80 characters"))
+      .min(2, "Give at least two options")
+      .max(MAX_SEGMENT_OPTIONS, `Give at most ${MAX_SEGMENT_OPTIONS} options`)
+      .refine((o) => new Set(o).size === o.length, "Give each option once"),
+  })
+  .nullable();
 
 export async function startSeminar(input: StartSeminarInput) {
   const prisma = getPrisma();
@@ -42,6 +59,8 @@ export async function startSeminar(input: StartSeminarInput) {
   const found = await resolvePackToRun(input.tutorId, input.packSlug);
   if (!found) throw new SeminarError(`There is no pack called "${input.packSlug}".`, "not-found");
   const { pack, packVersionId } = found;
+  const segment = segmentInputSchema.safeParse(input.segmentQuestion ?? null);
+  if (!segment.success) throw new SeminarError(`Context question: ${segment.error.issues[0]!.message}.`);
 
   // A clash on the unique code is unlikely (31^6 codes); retry a few times rather than check first.
   for (let attempt = 0; ; attempt++) {
@@ -57,6 +76,8 @@ export async function startSeminar(input: StartSeminarInput) {
           packVersionId,
           minResponses: input.minResponses ?? 5,
           summaryToPhones: input.summaryToPhones ?? false,
+          segmentQuestion: segment.data?.question ?? null,
+          segmentOptions: segment.data?.options ?? [],
         },
       });
     } catch (error) {
@@ -249,11 +270,22 @@ export async function loadSnapshot(seminarId: string): Promise<SeminarSnapshot |
     }
   }
 
+  await addBreakdowns(seminar, pack, rounds);
+
   const scenario = pack.scenarios[seminar.scenarioIndex];
   const current =
     seminar.phase === "SUMMARY" || !scenario
       ? undefined
       : rounds.get(scenario.id)?.find((r) => r.number === seminar.roundNumber);
+  const onScreen = scenario && seminar.phase !== "SUMMARY" ? (rounds.get(scenario.id) ?? []).map((r) => r.id) : [];
+  const reasonRows =
+    onScreen.length === 0
+      ? []
+      : await prisma.response.findMany({
+          where: { roundId: { in: onScreen }, reason: { not: null } },
+          select: { id: true, roundId: true, answer: true, reason: true, reasonStatus: true, reasonFlagged: true },
+          orderBy: { updatedAt: "asc" },
+        });
   return {
     seminar,
     cohortName: seminar.cohort.name,
@@ -263,7 +295,41 @@ export async function loadSnapshot(seminarId: string): Promise<SeminarSnapshot |
     connected: 0,
     rounds,
     switched,
+    reasons: reasonRows.map((r) => ({
+      id: r.id,
+      roundId: r.roundId,
+      answer: r.answer,
+      text: r.reason!,
+      status: r.reasonStatus,
+      flagged: r.reasonFlagged,
+    })),
   };
+}
+
+/**
+ * Factor counts and the split by segment of every round revealed to anyone (closed): what the
+ * views may show once a round's split is shown. Segments below the minimum are merged here, so no
+ * view ever carries them.
+ */
+async function addBreakdowns(
+  seminar: { minResponses: number; segmentQuestion: string | null; segmentOptions: string[] },
+  pack: Pack,
+  rounds: Map<string, SnapshotRound[]>,
+): Promise<void> {
+  const revealed = [...rounds].flatMap(([scenarioId, list]) =>
+    list.filter((r) => !r.open && (r.projector || r.phones)).map((r) => ({ round: r, scenario: pack.scenarios.find((s) => s.id === scenarioId) })),
+  );
+  const ticked = revealed.filter((x) => x.scenario?.tickFactors && x.scenario.factors);
+  const factors = await countFactors(ticked.map((x) => x.round.id));
+  for (const { round, scenario } of ticked) {
+    round.factors = rankFactors(scenario!.factors!.map((f) => f.label), factors.get(round.id) ?? []);
+  }
+  const question = seminar.segmentQuestion;
+  if (!question) return;
+  const segments = await countSegments(revealed.map((x) => x.round.id));
+  for (const { round } of revealed) {
+    round.segments = splitBySegment(question, seminar.segmentOptions, segments.get(round.id) ?? [], seminar.minResponses);
+  }
 }
 
 /** Whether the projector is blanked or shows the join QR: kept with the seminar, so it survives restarts. */

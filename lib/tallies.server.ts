@@ -1,6 +1,7 @@
 // Counting stored responses: the only source of tallies (never a counter in memory).
 import { getPrisma } from "@/lib/db/client.server";
-import type { Tally } from "@/lib/seminar-view";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { AnswerValue, Tally } from "@/lib/seminar-view";
 
 export async function countResponses(roundId: string): Promise<number> {
   return getPrisma().response.count({ where: { roundId } });
@@ -33,4 +34,31 @@ export async function countSwitches(round1Id: string, round2Id: string): Promise
     WHERE a."roundId" = ${round1Id} AND b."roundId" = ${round2Id}`;
   const row = rows[0];
   return { yesToNo: Number(row?.yes_to_no ?? 0), noToYes: Number(row?.no_to_yes ?? 0) };
+}
+
+/** Per round: how many answers of each kind ticked each factor (by its index in the pack). */
+export async function countFactors(roundIds: string[]): Promise<Map<string, { factor: number; answer: AnswerValue; count: number }[]>> {
+  const out = new Map<string, { factor: number; answer: AnswerValue; count: number }[]>(roundIds.map((id) => [id, []]));
+  if (roundIds.length === 0) return out;
+  const rows = await getPrisma().$queryRaw<{ roundId: string; answer: AnswerValue; factor: number; n: bigint | number }[]>`
+    SELECT r."roundId", r."answer"::text AS "answer", f AS "factor", count(*) AS "n"
+    FROM "Response" r, unnest(r."factors") AS f
+    WHERE r."roundId" IN (${Prisma.join(roundIds)})
+    GROUP BY 1, 2, 3`;
+  for (const row of rows) out.get(row.roundId)?.push({ factor: Number(row.factor), answer: row.answer, count: Number(row.n) });
+  return out;
+}
+
+/** Per round: answers of each kind by the segment their participant chose (null: none). */
+export async function countSegments(roundIds: string[]): Promise<Map<string, { segment: number | null; answer: AnswerValue; count: number }[]>> {
+  const out = new Map<string, { segment: number | null; answer: AnswerValue; count: number }[]>(roundIds.map((id) => [id, []]));
+  if (roundIds.length === 0) return out;
+  const rows = await getPrisma().$queryRaw<{ roundId: string; answer: AnswerValue; segment: number | null; n: bigint | number }[]>`
+    SELECT r."roundId", r."answer"::text AS "answer", p."segment", count(*) AS "n"
+    FROM "Response" r JOIN "Participant" p ON p."id" = r."participantId"
+    WHERE r."roundId" IN (${Prisma.join(roundIds)})
+    GROUP BY 1, 2, 3`;
+  for (const row of rows)
+    out.get(row.roundId)?.push({ segment: row.segment === null ? null : Number(row.segment), answer: row.answer, count: Number(row.n) });
+  return out;
 }

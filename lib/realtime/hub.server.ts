@@ -44,6 +44,8 @@ interface HubState {
   clustered: boolean;
   /** Per other process: when it was last heard from and its phones per seminar. */
   remotePresence: Map<string, { at: number; counts: Map<string, number> }>;
+  /** Seminars whose controls get a fresh view of the reasons shortly. */
+  reasons: Map<string, NodeJS.Timeout>;
   subscriptions: (() => void)[];
   heartbeat?: NodeJS.Timeout;
 }
@@ -60,7 +62,7 @@ interface ProgressEntry {
 
 const hub = singleton(
   "hub",
-  (): HubState => ({ progress: new Map(), serverId: randomUUID(), clustered: false, remotePresence: new Map(), subscriptions: [] }),
+  (): HubState => ({ progress: new Map(), serverId: randomUUID(), clustered: false, remotePresence: new Map(), reasons: new Map(), subscriptions: [] }),
 );
 
 export function setClustered(clustered: boolean): void {
@@ -74,7 +76,10 @@ export function setRealtimeServer(io: WeighInServer | undefined): void {
   if (io) {
     hub.subscriptions.push(
       subscribe("seminarChanged", ({ seminarId, snapshot }) => broadcastSeminar(seminarId, snapshot)),
-      subscribe("responsesStored", ({ seminarId, roundId }) => announceProgress(seminarId, roundId)),
+      subscribe("responsesStored", ({ seminarId, roundId, reasons }) => {
+        announceProgress(seminarId, roundId);
+        if (reasons) announceReasons(seminarId);
+      }),
       subscribe("displayChanged", ({ seminarId, display }) =>
         io.to([rooms.projector(seminarId), rooms.controls(seminarId), rooms.look(seminarId)]).emit("projector:display", display),
       ),
@@ -198,6 +203,32 @@ async function reloadSeminar(seminarId: string): Promise<void> {
   } catch (error) {
     console.error(`seminar ${seminarId} changed on another process, reading it failed:`, error);
   }
+}
+
+/** New reasons reach the controls at most this often per seminar. */
+export const REASONS_INTERVAL_MS = 300;
+
+/**
+ * Schedules a fresh view for the controls after reasons were given or changed (only the controls
+ * list every reason; the projector and phones see approved ones, which only moderation changes).
+ */
+export function announceReasons(seminarId: string): void {
+  if (!hub.io || hub.reasons.has(seminarId)) return;
+  hub.reasons.set(
+    seminarId,
+    setTimeout(() => {
+      hub.reasons.delete(seminarId);
+      void loadSnapshot(seminarId)
+        .then((committed) => {
+          const io = hub.io;
+          if (!committed || !io) return;
+          const snapshot = withPresence(committed);
+          io.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
+          if (hasMembers(io, rooms.look(seminarId))) io.to(rooms.look(seminarId)).emit("seminar:view", viewFor(snapshot, "controls", { look: true }));
+        })
+        .catch((error: unknown) => console.error(`reasons for seminar ${seminarId} failed:`, error));
+    }, REASONS_INTERVAL_MS),
+  );
 }
 
 /** Tells every tutor screen of a seminar what a command did or asks (never anything of the split). */

@@ -4,6 +4,8 @@
 import { z } from "zod";
 import { COMMANDS, type Command } from "@/lib/seminar-flow";
 import type { AnswerValue, DisplayState, SeminarView, Tally } from "@/lib/seminar-view";
+import { REASON_MAX_LENGTH } from "@/lib/reasons";
+import { MAX_SEGMENT_OPTIONS } from "@/lib/packs";
 
 export const answerSchema = z.enum(["YES", "NO"]) satisfies z.ZodType<AnswerValue>;
 export type { AnswerValue };
@@ -25,12 +27,38 @@ export const participantJoinSchema = z.strictObject({
   token: token.optional(),
 });
 
+/** Most factors a scenario's ticks may name (far more than any scenario lists). */
+export const MAX_FACTORS = 32;
+
 export const responseSubmitSchema = z.strictObject({
   roundId: id,
   answer: answerSchema,
   /** Chosen by the phone: a resent vote is recognised, not counted twice. */
   voteId: text().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  /** The factors ticked, by index; left out: unchanged. */
+  factors: z.array(z.int().min(0).max(MAX_FACTORS - 1)).max(MAX_FACTORS).optional(),
+  /**
+   * A short reason, plain text (line breaks and tabs become spaces); "" takes it back; left out:
+   * unchanged. The length is checked again once white space is tidied.
+   */
+  reason: z
+    .string()
+    .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/, "must not contain control characters")
+    .max(REASON_MAX_LENGTH * 2)
+    .optional(),
 });
+
+/** A phone's answer to the seminar's context question: an option's index, or null for none. */
+export const participantSegmentSchema = z.strictObject({
+  segment: z.int().min(0).max(MAX_SEGMENT_OPTIONS - 1).nullable(),
+});
+
+/** The tutor's moderation of reasons, and whether phones see the approved ones. */
+export const presenterReasonsSchema = z.discriminatedUnion("action", [
+  z.strictObject({ seminarId: id, action: z.enum(["approve", "hide"]), ids: z.array(text().min(1).max(64)).min(1).max(100) }),
+  z.strictObject({ seminarId: id, action: z.literal("approve-all"), roundId: id }),
+  z.strictObject({ seminarId: id, action: z.literal("phones"), on: z.boolean() }),
+]);
 
 export const presenterJoinSchema = z.strictObject({
   seminarId: id,
@@ -61,7 +89,10 @@ export type {
   ControlsView,
   DiscussionView,
   DisplayState,
+  FactorCount,
+  ReasonView,
   Results,
+  SegmentSplit,
   RoundResult,
   ScenarioView,
   SeminarView,
@@ -98,12 +129,25 @@ export interface ClientToServerEvents {
   "participant:join": (
     payload: z.input<typeof participantJoinSchema>,
     /** A seminar that has ended answers with its end (no token, nobody joins): the phone shows its thank-you. */
-    ack: Ack<{ token: string; view: SeminarView; answers: Record<string, AnswerValue> } | { ended: true; view: SeminarView }>,
+    ack: Ack<
+      | {
+          token: string;
+          view: SeminarView;
+          answers: Record<string, AnswerValue>;
+          /** The phone's own factors and reason, by round (a phone that comes back shows them). */
+          extras: Record<string, { factors: number[]; reason: string }>;
+          /** Its answer to the context question; null: none given. */
+          segment: number | null;
+        }
+      | { ended: true; view: SeminarView }
+    >,
   ) => void;
   "response:submit": (
     payload: z.input<typeof responseSubmitSchema>,
     ack: Ack<{ roundId: string; answer: AnswerValue; voteId: string }>,
   ) => void;
+  "participant:segment": (payload: z.input<typeof participantSegmentSchema>, ack: Ack<{ segment: number | null }>) => void;
+  "presenter:reasons": (payload: z.input<typeof presenterReasonsSchema>, ack: Ack<{ changed: number }>) => void;
   "presenter:join": (payload: z.input<typeof presenterJoinSchema>, ack: Ack<{ view: SeminarView; display: DisplayState }>) => void;
   "presenter:command": (
     payload: z.input<typeof presenterCommandSchema>,

@@ -10,7 +10,9 @@ import { answersOf, isParticipantOf, joinSeminar } from "@/lib/participants.serv
 import {
   displaySchema,
   participantJoinSchema,
+  participantSegmentSchema,
   presenterCommandSchema,
+  presenterReasonsSchema,
   presenterJoinSchema,
   presenterLookSchema,
   responseSubmitSchema,
@@ -35,6 +37,7 @@ import {
   spend,
 } from "@/lib/realtime/limits.server";
 import { recordResponse, ResponseError } from "@/lib/responses.server";
+import { extrasOf, moderateReasons, setReasonsToPhones, setSegment } from "@/lib/reasons.server";
 import { findJoinableSeminar, noteActivity } from "@/lib/seminar-activity.server";
 import {
   displayOf,
@@ -114,8 +117,21 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       noteActivity(seminar.id);
       announceProgress(seminar.id);
       const snapshot = await loadSnapshot(seminar.id);
-      // A phone that joins for the first time has no answers yet: spare the query.
-      return { token, view: viewFor(withPresence(snapshot!), "phone"), answers: rejoined ? await answersOf(participant.id) : {} };
+      // A phone that joins for the first time has no answers yet: spare the queries.
+      return {
+        token,
+        view: viewFor(withPresence(snapshot!), "phone"),
+        answers: rejoined ? await answersOf(participant.id) : {},
+        extras: rejoined ? await extrasOf(participant.id) : {},
+        segment: participant.segment,
+      };
+    });
+
+    on(socket, "participant:segment", participantSegmentSchema, async (payload) => {
+      const participant = socket.data.participant;
+      if (!participant) throw new SeminarError("Join the seminar first.");
+      await limit("vote", participant.id);
+      return { segment: await setSegment(participant.seminarId, participant.id, payload.segment) };
     });
 
     on(socket, "response:submit", responseSubmitSchema, async (payload) => {
@@ -128,6 +144,8 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
         roundId: payload.roundId,
         answer: payload.answer,
         voteId: payload.voteId,
+        factors: payload.factors,
+        reason: payload.reason,
       });
       noteActivity(participant.seminarId);
       return stored;
@@ -168,6 +186,16 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       socket.data.look = payload.on;
       const snapshot = await loadSnapshot(payload.seminarId);
       return { view: viewFor(withPresence(snapshot!), "controls", { look: payload.on }) };
+    });
+
+    on(socket, "presenter:reasons", presenterReasonsSchema, async (payload) => {
+      await limit("command", socket.id);
+      const tutorId = await requireSeminar(socket, payload.seminarId);
+      if (payload.action === "phones") {
+        await setReasonsToPhones(payload.seminarId, tutorId, payload.on);
+        return { changed: 1 };
+      }
+      return { changed: await moderateReasons(payload.seminarId, tutorId, payload) };
     });
 
     on(socket, "presenter:display", displaySchema, async ({ seminarId, ...change }) => {

@@ -11,6 +11,9 @@ const startSchema = z.object({
   minResponses: z.coerce.number().int().min(1).max(1000).default(5),
   // An unticked checkbox is not sent at all.
   summaryToPhones: z.literal("on").optional().transform((v) => v === "on"),
+  // The optional context question: none when the question is left empty; options one per line.
+  segmentQuestion: z.string().max(200).optional().default(""),
+  segmentOptions: z.string().max(2000).optional().default(""),
 });
 
 export interface ActionState {
@@ -21,9 +24,17 @@ export async function startSeminarAction(_: ActionState, form: FormData): Promis
   const tutor = await requireTutor("/dashboard");
   const parsed = startSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) return { error: "Choose a cohort and a pack." };
+  const { segmentQuestion, segmentOptions, ...rest } = parsed.data;
+  const options = segmentOptions.split(/\r?\n/).map((o) => o.trim()).filter(Boolean);
   let seminarId: string;
   try {
-    seminarId = (await startSeminar({ tutorId: tutor.id, ...parsed.data })).id;
+    seminarId = (
+      await startSeminar({
+        tutorId: tutor.id,
+        ...rest,
+        segmentQuestion: segmentQuestion.trim() ? { question: segmentQuestion, options } : null,
+      })
+    ).id;
   } catch (error) {
     if (error instanceof SeminarError) return { error: error.message };
     throw error;

@@ -45,7 +45,7 @@ export default async function Dashboard() {
                 ...packs.own.map((p) => ({ ...p, group: "Your packs" })),
                 ...packs.shared.map((p) => ({ ...p, group: "Shared with you" })),
                 ...packs.shipped.map((p) => ({ ...p, group: "Packs of this installation" })),
-              ].map(({ slug, title, scenarioCount, group }) => ({ slug, title, scenarioCount, group }))}
+              ].map(({ slug, title, scenarioCount, group, segmentQuestion }) => ({ slug, title, scenarioCount, group, segmentQuestion }))}
             />
           </div>
           <div style={{ flex: "1 1 14rem" }}>

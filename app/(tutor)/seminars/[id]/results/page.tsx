@@ -8,6 +8,7 @@ import { requireTutor } from "@/lib/auth.server";
 import { seminarAccess } from "@/lib/cohorts.server";
 import { countParticipants, loadSnapshot } from "@/lib/seminars.server";
 import { seminarResults } from "@/lib/seminar-view";
+import { reasonsOfSeminars } from "@/lib/reasons.server";
 
 export const metadata: Metadata = { title: "Seminar results" };
 export const dynamic = "force-dynamic";
@@ -24,6 +25,8 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
   if (!snapshot) notFound();
   const { seminar, pack } = snapshot;
   const owner = access === "owner";
+  // The tutor who ran it reads every reason with its status; others only the approved ones.
+  const reasons = (await reasonsOfSeminars([seminar.id], owner)).get(seminar.id) ?? [];
 
   return (
     <>
@@ -72,6 +75,48 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
           </p>
           <SeminarSummary items={seminarResults(snapshot)} size="wide" headingLevel={3} />
         </section>
+        {reasons.length > 0 && (
+          <section aria-labelledby="reasons-heading" className="stack" data-testid="results-reasons">
+            <h2 id="reasons-heading">Reasons</h2>
+            <p className="muted">
+              {owner
+                ? "Every reason given, with whether you showed it to the class. Only you see the ones you did not approve."
+                : "The reasons the tutor showed to the class."}
+            </p>
+            {pack.scenarios.map((scenario) => {
+              const list = reasons.filter((r) => r.scenarioId === scenario.id);
+              if (list.length === 0) return null;
+              return (
+                <section key={scenario.id} aria-label={scenario.title}>
+                  <h3>{scenario.title}</h3>
+                  {(["YES", "NO"] as const).map((answer) => {
+                    const group = list.filter((r) => r.answer === answer);
+                    if (group.length === 0) return null;
+                    return (
+                      <div key={answer}>
+                        <h4>{answer === "YES" ? "Yes" : "No"}</h4>
+                        <ul>
+                          {group.map((r) => (
+                            <li key={r.id}>
+                              {r.text}
+                              {owner && (
+                                <span className="muted">
+                                  {" "}
+                                  (round {r.round}, {r.status === "APPROVED" ? "shown" : r.status === "HIDDEN" ? "hidden" : "not moderated"}
+                                  {r.flagged ? ", flagged by the filter" : ""})
+                                </span>
+                              )}
+                            </li>
+                          ))}
+                        </ul>
+                      </div>
+                    );
+                  })}
+                </section>
+              );
+            })}
+          </section>
+        )}
       </main>
     </>
   );

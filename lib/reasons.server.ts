@@ -1,0 +1,155 @@
+// Reasons, ticked factors and segments: what a scenario accepts with an answer, the profanity
+// check, the tutor's moderation, and the context question a phone answers when it joins. The
+// answers themselves (with their factors and reason) are written by lib/responses.server.ts.
+import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from "obscenity";
+import { getPrisma } from "@/lib/db/client.server";
+import { emit } from "@/lib/events.server";
+import { singleton } from "@/lib/singleton";
+import { getSeminarForTutor, loadSnapshot, parseStoredPack, SeminarError } from "@/lib/seminars.server";
+
+const matcher = singleton(
+  "profanity-matcher",
+  () => new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers }),
+);
+
+/** Whether the profanity filter (obscenity's English set) matches: the tutor sees it flagged. */
+export function isProfane(text: string): boolean {
+  return matcher.hasMatch(text);
+}
+
+export interface RoundRules {
+  askReason: boolean;
+  /** How many factors may be ticked (their indices are 0 … factorCount − 1); 0: none. */
+  factorCount: number;
+}
+
+// A round's scenario never changes: what it accepts is read once per process.
+const rulesCache = singleton("round-rules", () => new Map<string, RoundRules | null>());
+
+/** What a round of this seminar accepts besides the answer; null if it is not one of its rounds. */
+export async function roundRules(seminarId: string, roundId: string): Promise<RoundRules | null> {
+  const key = `${seminarId}:${roundId}`;
+  if (rulesCache.has(key)) return rulesCache.get(key)!;
+  const round = await getPrisma().round.findFirst({
+    where: { id: roundId, seminarId },
+    select: { scenarioId: true, seminar: { select: { pack: true } } },
+  });
+  if (!round) return null; // not cached: the round may be about to exist
+  const scenario = parseStoredPack(round.seminar.pack, seminarId).scenarios.find((s) => s.id === round.scenarioId);
+  const rules = {
+    askReason: scenario?.askReason === true,
+    factorCount: scenario?.tickFactors ? (scenario.factors?.length ?? 0) : 0,
+  };
+  if (rulesCache.size > 5000) rulesCache.delete(rulesCache.keys().next().value!);
+  rulesCache.set(key, rules);
+  return rules;
+}
+
+export type Moderation = { action: "approve" | "hide"; ids: string[] } | { action: "approve-all"; roundId: string };
+
+/**
+ * The tutor shows reasons to the class (approve) or keeps them off the screens (hide). "Approve
+ * all" approves the round's waiting reasons that the profanity filter did not flag: a flagged
+ * one is approved only on its own. Every screen gets its new view.
+ */
+export async function moderateReasons(seminarId: string, tutorId: string, moderation: Moderation): Promise<number> {
+  const seminar = await getSeminarForTutor(seminarId, tutorId);
+  if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
+  const prisma = getPrisma();
+  const { count } =
+    moderation.action === "approve-all"
+      ? await prisma.response.updateMany({
+          where: { roundId: moderation.roundId, round: { seminarId }, reason: { not: null }, reasonStatus: "PENDING", reasonFlagged: false },
+          data: { reasonStatus: "APPROVED" },
+        })
+      : await prisma.response.updateMany({
+          where: { id: { in: moderation.ids }, round: { seminarId }, reason: { not: null } },
+          data: { reasonStatus: moderation.action === "approve" ? "APPROVED" : "HIDDEN" },
+        });
+  const snapshot = await loadSnapshot(seminarId);
+  if (snapshot) emit("seminarChanged", { seminarId, snapshot });
+  return count;
+}
+
+/** Whether phones see the approved reasons of a round revealed to them. */
+export async function setReasonsToPhones(seminarId: string, tutorId: string, on: boolean): Promise<void> {
+  const seminar = await getSeminarForTutor(seminarId, tutorId);
+  if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
+  await getPrisma().seminar.update({ where: { id: seminarId }, data: { reasonsToPhones: on } });
+  const snapshot = await loadSnapshot(seminarId);
+  if (snapshot) emit("seminarChanged", { seminarId, snapshot });
+}
+
+/**
+ * A phone's answer to the seminar's context question (an option's index), or null to take it
+ * back. Setting the same value again changes nothing, so a resend is harmless.
+ */
+export async function setSegment(seminarId: string, participantId: string, segment: number | null): Promise<number | null> {
+  const prisma = getPrisma();
+  const seminar = await prisma.seminar.findUnique({ where: { id: seminarId }, select: { segmentQuestion: true, segmentOptions: true, endedAt: true } });
+  if (!seminar?.segmentQuestion) throw new SeminarError("This seminar asks no context question.");
+  if (seminar.endedAt) throw new SeminarError("This seminar has ended.");
+  if (segment !== null && segment >= seminar.segmentOptions.length) throw new SeminarError("That is not one of the options.");
+  const { count } = await prisma.participant.updateMany({ where: { id: participantId, seminarId }, data: { segment } });
+  if (count !== 1) throw new SeminarError("Join the seminar first.");
+  return segment;
+}
+
+/** A phone's own factors and reason, by round: a phone that comes back shows what it sent. */
+export async function extrasOf(participantId: string): Promise<Record<string, { factors: number[]; reason: string }>> {
+  const rows = await getPrisma().response.findMany({
+    where: { participantId, OR: [{ reason: { not: null } }, { NOT: { factors: { isEmpty: true } } }] },
+    select: { roundId: true, factors: true, reason: true },
+  });
+  return Object.fromEntries(rows.map((r) => [r.roundId, { factors: r.factors, reason: r.reason ?? "" }]));
+}
+
+export interface StoredReason {
+  id: string;
+  scenarioId: string;
+  round: number;
+  answer: "YES" | "NO";
+  text: string;
+  status: "PENDING" | "APPROVED" | "HIDDEN";
+  flagged: boolean;
+}
+
+/**
+ * A seminar's reasons for looking back: the approved ones of rounds that met the minimum, and for
+ * the tutor who ran it every reason (with its status). `owner` must have been checked by the caller
+ * (seminarAccess). Oldest first.
+ */
+export async function reasonsOfSeminars(seminarIds: string[], owner: boolean): Promise<Map<string, StoredReason[]>> {
+  const out = new Map<string, StoredReason[]>(seminarIds.map((id) => [id, []]));
+  if (seminarIds.length === 0) return out;
+  const rows = await getPrisma().response.findMany({
+    where: {
+      round: { seminarId: { in: seminarIds } },
+      reason: { not: null },
+      ...(owner ? {} : { reasonStatus: "APPROVED" as const }),
+    },
+    select: {
+      id: true,
+      answer: true,
+      reason: true,
+      reasonStatus: true,
+      reasonFlagged: true,
+      round: { select: { seminarId: true, scenarioId: true, number: true, seminar: { select: { minResponses: true } }, _count: { select: { responses: true } } } },
+    },
+    orderBy: { updatedAt: "asc" },
+  });
+  for (const r of rows) {
+    // Below the minimum nobody saw the split: an approved reason is left out for readers too.
+    if (!owner && r.round._count.responses < r.round.seminar.minResponses) continue;
+    out.get(r.round.seminarId)?.push({
+      id: r.id,
+      scenarioId: r.round.scenarioId,
+      round: r.round.number,
+      answer: r.answer,
+      text: r.reason!,
+      status: r.reasonStatus,
+      flagged: r.reasonFlagged,
+    });
+  }
+  return out;
+}

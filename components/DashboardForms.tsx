@@ -14,9 +14,11 @@ export function StartSeminarForm({
   packs: { slug: string; title: string; scenarioCount: number; group: string; segmentQuestion: { question: string; options: string[] } | null }[];
 }) {
   const [state, formAction, pending] = useActionState(action, {});
-  // The context question starts as the chosen pack's suggestion; the tutor may change or clear it.
+  // No context question unless the tutor writes one or takes the chosen pack's suggestion.
   const [packSlug, setPackSlug] = useState(packs[0]?.slug ?? "");
-  const suggested = packs.find((p) => p.slug === packSlug)?.segmentQuestion;
+  const [useSuggestion, setUseSuggestion] = useState(false);
+  const suggested = packs.find((p) => p.slug === packSlug)?.segmentQuestion ?? null;
+  const filled = useSuggestion ? suggested : null;
   return (
     <form action={formAction} className="stack card" aria-labelledby="start-heading">
       <h2 id="start-heading">Start a seminar</h2>
@@ -38,7 +40,16 @@ export function StartSeminarForm({
       )}
       <div>
         <label htmlFor="packSlug">Pack</label>
-        <select id="packSlug" name="packSlug" required value={packSlug} onChange={(e) => setPackSlug(e.target.value)}>
+        <select
+          id="packSlug"
+          name="packSlug"
+          required
+          value={packSlug}
+          onChange={(e) => {
+            setPackSlug(e.target.value);
+            setUseSuggestion(false);
+          }}
+        >
           {[...new Set(packs.map((p) => p.group))].map((group) => (
             <optgroup key={group} label={group}>
               {packs
@@ -56,19 +67,26 @@ export function StartSeminarForm({
         <label htmlFor="minResponses">Fewest answers before any split is shown</label>
         <input id="minResponses" name="minResponses" type="number" min={1} max={1000} defaultValue={5} />
       </div>
-      <fieldset key={packSlug} className="stack">
+      <fieldset key={`${packSlug}:${useSuggestion}`} className="stack">
         <legend>Context question when phones join (optional)</legend>
         <p className="muted" id="segment-help">
           Results can then be shown by group after the reveal; a group with fewer answers than the minimum above is merged into “Other”.
           Leave the question empty to ask none.
         </p>
+        {suggested && !useSuggestion && (
+          <p>
+            <button type="button" className="secondary small" onClick={() => setUseSuggestion(true)}>
+              Use the pack’s suggestion: {suggested.question}
+            </button>
+          </p>
+        )}
         <div>
           <label htmlFor="segmentQuestion">Question</label>
-          <input id="segmentQuestion" name="segmentQuestion" maxLength={200} defaultValue={suggested?.question ?? ""} aria-describedby="segment-help" />
+          <input id="segmentQuestion" name="segmentQuestion" maxLength={200} defaultValue={filled?.question ?? ""} aria-describedby="segment-help" />
         </div>
         <div>
           <label htmlFor="segmentOptions">Options, one per line (2 to 8)</label>
-          <textarea id="segmentOptions" name="segmentOptions" rows={4} defaultValue={suggested?.options.join("\n") ?? ""} />
+          <textarea id="segmentOptions" name="segmentOptions" rows={4} defaultValue={filled?.options.join("\n") ?? ""} />
         </div>
       </fieldset>
       <div className="check">

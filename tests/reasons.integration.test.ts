@@ -86,7 +86,7 @@ describe("reasons", () => {
     const approve = await ask<{ ok: boolean }>(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [id(texts[0]!), id(texts[1]!)] });
     expect(approve.ok).toBe(true);
     await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "hide", ids: [id(texts[2]!)] });
-    for (const command of ["close", "reveal"] as const) await runCommand(s.id, tutor.id, command);
+    for (const command of ["close", "reveal"] as const) await ask(controls.socket, "presenter:command", { seminarId: s.id, command });
     await waitFor(() => projector.view().reasons !== null && projector.view().reasons, 5000, "projector shows reasons");
     expect(projector.view().reasons!.map((r) => r.text).sort()).toEqual([texts[0], texts[1]].sort());
     // The projector never learns a reason's status or flag, and never got the others.
@@ -118,11 +118,12 @@ describe("reasons", () => {
     expect(await ask<{ ok: boolean }>(socket, "response:submit", vote)).toMatchObject({ ok: true });
     const [stored] = await getPrisma().response.findMany({ where: { roundId } });
     await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [stored!.id] });
+    const approved = await getPrisma().response.findUniqueOrThrow({ where: { id: stored!.id } });
     // The same vote again (a lost acknowledgement): acknowledged, applied once, approval kept.
     expect(await ask<{ ok: boolean }>(socket, "response:submit", vote)).toMatchObject({ ok: true });
     const after = await getPrisma().response.findMany({ where: { roundId } });
     expect(after).toHaveLength(1);
-    expect(after[0]).toMatchObject({ reason: "Trust is earned", reasonStatus: "APPROVED", updatedAt: stored!.updatedAt });
+    expect(after[0]).toMatchObject({ reason: "Trust is earned", reasonStatus: "APPROVED", updatedAt: approved.updatedAt });
     // A new answer with the same reason keeps the approval; a changed reason waits again.
     await ask(socket, "response:submit", { ...vote, answer: "NO", voteId: "resend-vote-0002" });
     expect(await getPrisma().response.findFirst({ where: { roundId } })).toMatchObject({ answer: "NO", reasonStatus: "APPROVED" });
@@ -170,7 +171,7 @@ describe("factors and segments", () => {
     expect(outOfRange.ok).toBe(false);
     // Nothing of it before the reveal.
     expect(projector.frames.join("\n")).not.toMatch(/Power and seniority","yes"|"segments"/);
-    for (const command of ["close", "reveal"] as const) await runCommand(s.id, tutor.id, command);
+    for (const command of ["close", "reveal"] as const) await ask(projector.socket, "presenter:command", { seminarId: s.id, command });
     const round = await waitFor(() => projector.view().results?.rounds[0], 5000, "revealed");
     expect(round.factors!.slice(0, 3)).toEqual([
       { label: "Trust", yes: 3, no: 4 },

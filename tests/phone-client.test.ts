@@ -33,6 +33,8 @@ function view(phase: Phase, version: number, roundId: string | null = phase === 
     withheld: null,
     discussion: null,
     reflectiveQuestions: null,
+    reasons: null,
+    segmentQuestion: null,
     summary: null,
     controls: null,
     ended: false,

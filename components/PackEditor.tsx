@@ -28,6 +28,8 @@ interface ScenarioForm {
   factors: FactorForm[];
   /** One per line. */
   questions: string;
+  askReason?: boolean;
+  tickFactors?: boolean;
 }
 
 interface PackForm {
@@ -43,6 +45,9 @@ interface PackForm {
   source: { title: string; author: string; publisher: string; year: string; url: string; note: string };
   scenarios: ScenarioForm[];
   reflectiveQuestions: string;
+  /** The suggested context question and its options (one per line); empty: none. */
+  segmentQuestion?: string;
+  segmentOptions?: string;
 }
 
 let keySeq = 0;
@@ -123,8 +128,12 @@ function fromPack(pack: PackInput): PackForm {
       discussion: s.discussion.join("\n\n"),
       factors: (s.factors ?? []).map((f) => ({ label: f.label, detail: f.detail ?? "" })),
       questions: (s.questions ?? []).join("\n"),
+      askReason: s.askReason === true,
+      tickFactors: s.tickFactors === true,
     })),
     reflectiveQuestions: (pack.reflectiveQuestions ?? []).join("\n"),
+    segmentQuestion: pack.segmentQuestion?.question ?? "",
+    segmentOptions: (pack.segmentQuestion?.options ?? []).join("\n"),
   };
 }
 
@@ -163,18 +172,24 @@ function toInput(form: PackForm, version: number): Record<string, unknown> {
         discussion: paragraphs(sc.discussion),
         factors: factors.length ? factors.map((f) => ({ label: f.label, detail: optional(f.detail) })) : undefined,
         questions: optionalList(sc.questions),
+        askReason: sc.askReason ? true : undefined,
+        tickFactors: sc.tickFactors ? true : undefined,
       };
     }),
     reflectiveQuestions: lines(form.reflectiveQuestions),
+    segmentQuestion:
+      (form.segmentQuestion ?? "").trim() || (form.segmentOptions ?? "").trim()
+        ? { question: form.segmentQuestion ?? "", options: lines(form.segmentOptions ?? "") }
+        : undefined,
   };
 }
 
 /** Each field that can show a problem, by its path (`scenarios[0].prompt`). */
 function fieldKeys(form: PackForm): Set<string> {
-  const keys = new Set(["slug", "title", "summary", "introduction", "subject", "tags", "learningObjectives", "language", "scenarios", "reflectiveQuestions"]);
+  const keys = new Set(["slug", "title", "summary", "introduction", "subject", "tags", "learningObjectives", "language", "scenarios", "reflectiveQuestions", "segmentQuestion", "segmentQuestion.question", "segmentQuestion.options"]);
   for (const f of ["title", "author", "publisher", "year", "url", "note"]) keys.add(`source.${f}`);
   form.scenarios.forEach((s, i) => {
-    for (const f of ["id", "title", "prompt", "question", "discussion", "factors", "questions"]) keys.add(`scenarios[${i}].${f}`);
+    for (const f of ["id", "title", "prompt", "question", "discussion", "factors", "questions", "askReason", "tickFactors"]) keys.add(`scenarios[${i}].${f}`);
     s.factors.forEach((_, j) => {
       keys.add(`scenarios[${i}].factors[${j}].label`);
       keys.add(`scenarios[${i}].factors[${j}].detail`);
@@ -474,6 +489,29 @@ export function PackEditor({ packId, initial, version, action }: Props) {
                 {field(`${p}.questions`, "Questions for discussion (optional, one per line)", s.questions, setScenarioField(i, "questions"), {
                   multiline: 3,
                 })}
+                <fieldset className="stack">
+                  <legend>With the answer, phones offer (optional)</legend>
+                  <div className="check">
+                    <input
+                      id={fieldId(`${p}.askReason`)}
+                      type="checkbox"
+                      checked={s.askReason === true}
+                      onChange={(e) => setScenario(i, (sc) => ({ ...sc, askReason: e.target.checked }))}
+                    />
+                    <label htmlFor={fieldId(`${p}.askReason`)}>A field for one short anonymous reason (the tutor approves each before the class sees it)</label>
+                  </div>
+                  <div className="check">
+                    <input
+                      id={fieldId(`${p}.tickFactors`)}
+                      type="checkbox"
+                      checked={s.tickFactors === true}
+                      aria-describedby={problems.get(`${p}.tickFactors`) ? `${fieldId(`${p}.tickFactors`)}-problems` : undefined}
+                      onChange={(e) => setScenario(i, (sc) => ({ ...sc, tickFactors: e.target.checked }))}
+                    />
+                    <label htmlFor={fieldId(`${p}.tickFactors`)}>The factors above as ticks, ranked on the projector after the reveal</label>
+                  </div>
+                  <ErrorList id={`${fieldId(`${p}.tickFactors`)}-problems`} messages={problems.get(`${p}.tickFactors`)} />
+                </fieldset>
               </fieldset>
             );
           })}
@@ -487,6 +525,15 @@ export function PackEditor({ packId, initial, version, action }: Props) {
           {field("reflectiveQuestions", "Reflective questions (optional, one per line)", form.reflectiveQuestions, set("reflectiveQuestions"), {
             multiline: 3,
           })}
+        </fieldset>
+
+        <fieldset className="card stack">
+          <legend>Suggested context question (optional)</legend>
+          <ErrorList id={fieldId("segmentQuestion")} messages={problems.get("segmentQuestion")} />
+          {field("segmentQuestion.question", "Question asked when phones join", form.segmentQuestion ?? "", set("segmentQuestion"), {
+            hint: "Offered on the start form, e.g. “Which part of social work is your placement in?”. Results can then be shown by group.",
+          })}
+          {field("segmentQuestion.options", "Options (2 to 8, one per line)", form.segmentOptions ?? "", set("segmentOptions"), { multiline: 4 })}
         </fieldset>
 
         <div className="save-bar stack">

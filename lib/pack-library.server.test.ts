@@ -38,7 +38,7 @@ describe("validatePack", () => {
     expect((error as PackLibraryError).problems).toEqual([
       "summary: Must not be empty",
       "scenarios[0].id: Must be kebab-case: lower-case letters and digits joined by single hyphens",
-      "scenarios[0]: Unknown field \"answer\" (allowed: id, title, prompt, question, discussion, factors, questions)",
+      "scenarios[0]: Unknown field \"answer\" (allowed: id, title, prompt, question, discussion, factors, questions, askReason, tickFactors)",
     ]);
   });
 });

@@ -1,0 +1,111 @@
+// Beyond Yes and No: anonymous reasons moderated by the tutor before the class sees them, the
+// factors that weighed ranked after the reveal, and a split by the context question that keeps
+// small groups hidden. What the screens receive is checked on their socket frames.
+import { expect, expectAccessible, onEveryPhone, test, vote, type Phone } from "./fixtures";
+
+/** Writes a reason on a phone and waits until it is stored with the answer. */
+async function giveReason(phone: Phone, text: string): Promise<void> {
+  await phone.page.getByLabel(/One short reason/).fill(text);
+  await phone.page.getByRole("button", { name: "Send reason" }).click();
+  await expect(phone.page.getByTestId("reason-saved")).toBeVisible();
+}
+
+/** Everything a page received over its socket, as text. */
+const received = (phone: { traffic: { messages(): unknown[] } }) => JSON.stringify(phone.traffic.messages());
+
+test("a reason reaches the projector only once approved; a hidden one never reaches it, and phones get none", async ({ tutor, phones }) => {
+  test.setTimeout(180_000);
+  const seminar = await tutor.startSeminar({ minResponses: 2 });
+  const room = await phones.join(seminar.code, 3);
+  await tutor.press("Space");
+  await onEveryPhone(room, (phone, i) => vote(phone, i === 2 ? "No" : "Yes"));
+
+  const kept = "Boundaries protect both of us";
+  const markup = "<script>document.title='pwned'</script> **stay** professional";
+  const hidden = "This one stays between me and the tutor";
+  await expectAccessible(room[0]!.page, "the phone with its reason field");
+  await giveReason(room[0]!, kept);
+  await giveReason(room[1]!, markup);
+  await giveReason(room[2]!, hidden);
+
+  // The controls list every reason under its answer, waiting.
+  const controls = await tutor.openControls(seminar);
+  const moderation = controls.getByTestId("moderation");
+  await expect(moderation.locator(".reason-group[data-answer=YES] li")).toHaveCount(2);
+  await expect(moderation.locator(".reason-group[data-answer=NO] li")).toHaveText([new RegExp(hidden)]);
+  await expectAccessible(controls, "the controls with reasons to moderate");
+  // Approve one with its button, one from the keyboard (A), hide the third from the keyboard (H).
+  await moderation.getByRole("listitem").filter({ hasText: kept }).getByRole("button", { name: "Approve" }).click();
+  await moderation.getByRole("listitem").filter({ hasText: "stay" }).focus();
+  await controls.keyboard.press("a");
+  await moderation.getByRole("listitem").filter({ hasText: hidden }).focus();
+  await controls.keyboard.press("h");
+  await expect(moderation.locator("li[data-status=APPROVED]")).toHaveCount(2);
+  await expect(moderation.locator("li[data-status=HIDDEN]")).toHaveText([new RegExp(hidden)]);
+
+  await tutor.press("Space"); // close voting
+  await tutor.press("r");
+  const reasons = tutor.projector.getByTestId("reasons");
+  await expect(reasons.getByRole("listitem")).toHaveCount(2);
+  // Plain text: the markup shows as typed and runs nothing.
+  await expect(reasons.getByText(markup, { exact: true })).toBeVisible();
+  expect(await tutor.page.title()).not.toBe("pwned");
+  await expect(reasons).not.toContainText(hidden);
+  await expectAccessible(tutor.page, "the projector with approved reasons");
+
+  // On the wire: the projector never got the hidden reason; no phone got any reason at all.
+  expect(received(tutor)).not.toContain(hidden);
+  for (const phone of room) {
+    for (const text of [kept, "stay** professional", hidden]) expect(received(phone)).not.toContain(text);
+  }
+  await controls.close();
+});
+
+test("the factors are ranked by how often they were ticked with Yes and with No; a segment too small is merged away", async ({ tutor, phones }) => {
+  test.setTimeout(180_000);
+  // The tutor takes the pack's suggested context question on the start form.
+  await tutor.page.getByRole("button", { name: /Use the pack’s suggestion/ }).click();
+  await expect(tutor.page.getByLabel("Question", { exact: true })).toHaveValue(/placement/);
+  const seminar = await tutor.startSeminar({ minResponses: 2 });
+  const room = await phones.join(seminar.code, 4);
+  // Two in children and families, one in community settings (too few to show), one skips.
+  const choices = ["Children and families", "Children and families", "Community settings", null];
+  await expectAccessible(room[0]!.page, "the phone's context question");
+  await onEveryPhone(room, async (phone, i) => {
+    const choice = choices[i];
+    if (choice) {
+      await phone.page.getByRole("radio", { name: choice }).check();
+      await phone.page.getByRole("button", { name: "Continue" }).click();
+    } else await phone.page.getByRole("button", { name: "Skip" }).click();
+    await expect(phone.page.getByRole("button", { name: "Continue" })).toBeHidden();
+  });
+
+  // The colleague's friend request: eight factors to tick.
+  await tutor.press("ArrowRight");
+  await tutor.press("Space");
+  const ticks = [["Trust"], ["Power and seniority", "Trust"], ["Power and seniority"], ["Power and seniority"]];
+  await onEveryPhone(room, async (phone, i) => {
+    await vote(phone, i === 0 ? "Yes" : "No");
+    for (const label of ticks[i]!) {
+      await phone.page.getByRole("checkbox", { name: label }).check();
+      await expect(phone.page.getByRole("checkbox", { name: label })).toBeChecked();
+      await expect(phone.page.getByTestId("pending")).toBeHidden();
+    }
+  });
+  const before = tutor.traffic.mark();
+  await tutor.press("Space");
+  await tutor.press("r");
+
+  const ranking = tutor.projector.getByTestId("factor-ranking");
+  await expect(ranking.getByRole("row")).toHaveText([/Factor\s*With Yes\s*With No/, /Power and seniority\s*0\s*3/, /Trust\s*1\s*1/]);
+  const split = tutor.projector.getByTestId("segment-split");
+  await expect(split.getByRole("row")).toHaveText([/Group\s*Yes\s*No/, /Children and families\s*1\s*1/, /Other or not said\s*0\s*2/]);
+  await expect(split).not.toContainText("Community settings");
+  await expectAccessible(tutor.page, "the projector with factors and groups");
+  // The split sent to the projector names no group below the minimum.
+  for (const view of tutor.traffic.views(before)) {
+    for (const round of view.results?.rounds ?? []) {
+      expect(round.segments?.groups.map((g) => g.label) ?? []).not.toContain("Community settings");
+    }
+  }
+});

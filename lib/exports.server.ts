@@ -19,7 +19,7 @@ export type ExportScope =
   | { scope: "cohort"; id: string }
   | { scope: "comparison"; packSlug: string; scenarioId: string | null; cohortIds: string[] };
 
-export type ExportRows = "aggregate" | "responses";
+export type ExportRows = "aggregate" | "responses" | "reasons" | "factors" | "segments";
 type Cell = string | number | null;
 
 export interface Sheet {
@@ -133,6 +133,14 @@ export async function exportSheets(tutorId: string, scope: ExportScope, rows: Ex
 
   if (rows === "responses") {
     return [{ name: "Responses", header: RESPONSE_HEADER, rows: () => responseRows(occurrences.map(({ s, o }) => ({ scenarioId: s.scenarioId, o }))) }];
+  }
+
+  if (rows !== "aggregate") {
+    // One breakdown of a seminar or cohort on its own (the CSV of it): reasons, factors or segments.
+    if (scope.scope === "comparison") throw new ExportError("Reasons, factors and segments are exported per seminar or cohort.");
+    const met = occurrences.map(({ s, o }) => ({ scenarioId: s.scenarioId, o }));
+    const wanted = { reasons: "Reasons", factors: "Factors", segments: "Segments" }[rows];
+    return breakdownSheets(met, owner === true).filter((sheet) => sheet.name === wanted);
   }
 
   const seminarsSheet: Sheet = {

@@ -224,7 +224,7 @@ export function announceReasons(seminarId: string): void {
           if (!committed || !io) return;
           const snapshot = withPresence(committed);
           io.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
-          if (hasMembers(io, rooms.look(seminarId))) io.to(rooms.look(seminarId)).emit("seminar:view", viewFor(snapshot, "controls", { look: true }));
+          io.to(rooms.look(seminarId)).emit("seminar:view", viewFor(snapshot, "controls", { look: true }));
         })
         .catch((error: unknown) => console.error(`reasons for seminar ${seminarId} failed:`, error));
     }, REASONS_INTERVAL_MS),

@@ -1,4 +1,4 @@
-// Downloads: GET /exports?scope=seminar|cohort|comparison&…&format=csv|xlsx&rows=aggregate|responses
+// Downloads: GET /exports?scope=seminar|cohort|comparison&…&format=csv|xlsx&rows=aggregate|responses|reasons|factors|segments
 import { Readable } from "node:stream";
 import { z } from "zod";
 import { currentTutor } from "@/lib/auth.server";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 const common = {
   format: z.enum(["csv", "xlsx"]).default("csv"),
-  rows: z.enum(["aggregate", "responses"]).default("aggregate"),
+  rows: z.enum(["aggregate", "responses", "reasons", "factors", "segments"]).default("aggregate"),
 };
 const querySchema = z.discriminatedUnion("scope", [
   z.object({ scope: z.literal("seminar"), id: z.string().min(1).max(64), ...common }),
@@ -48,7 +48,7 @@ export async function GET(request: Request): Promise<Response> {
     if (error instanceof ExportError || error instanceof HistoryError) return new Response("Not found.\n", { status: 404 });
     throw error;
   }
-  const name = `weigh-in-${q.scope}${q.rows === "responses" ? "-responses" : ""}-${new Date().toISOString().slice(0, 10)}.${q.format}`;
+  const name = `weigh-in-${q.scope}${q.rows === "aggregate" ? "" : `-${q.rows}`}-${new Date().toISOString().slice(0, 10)}.${q.format}`;
   const stream = q.format === "csv" ? csvStream(sheets[0]!) : xlsxStream(sheets);
   return new Response(Readable.toWeb(stream) as ReadableStream, {
     headers: {

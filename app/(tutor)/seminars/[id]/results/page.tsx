@@ -75,6 +75,20 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
           </p>
           <SeminarSummary items={seminarResults(snapshot)} size="wide" headingLevel={3} />
         </section>
+        <p className="row" aria-label="Downloads">
+          <Link className="button secondary small" href={`/exports?scope=seminar&id=${seminar.id}&format=xlsx`}>
+            Results (XLSX, with reasons, factors and groups)
+          </Link>
+          <Link className="button secondary small" href={`/exports?scope=seminar&id=${seminar.id}&format=csv&rows=reasons`}>
+            Reasons (CSV)
+          </Link>
+          <Link className="button secondary small" href={`/exports?scope=seminar&id=${seminar.id}&format=csv&rows=factors`}>
+            Factors (CSV)
+          </Link>
+          <Link className="button secondary small" href={`/exports?scope=seminar&id=${seminar.id}&format=csv&rows=segments`}>
+            Groups (CSV)
+          </Link>
+        </p>
         {reasons.length > 0 && (
           <section aria-labelledby="reasons-heading" className="stack" data-testid="results-reasons">
             <h2 id="reasons-heading">Reasons</h2>

@@ -186,3 +186,53 @@ describe("factors and segments", () => {
     projector.socket.disconnect();
   }, 90_000);
 });
+
+describe("reasons after the seminar", () => {
+  it("reach no student through a page or a download; a tutor the cohort is shared with reads only approved ones", async () => {
+    const { tutor, seminar: s } = await seminar("after");
+    const controls = await screen(tutor.id, s.id, "controls");
+    const { phones } = await joined(s.code, 3);
+    phones.forEach((p) => p.vote("YES"));
+    await waitFor(() => phones.every((p) => p.acked), 10_000, "votes stored");
+    const texts = ["Approved and shown", "Hidden by the tutor", "Never moderated"];
+    phones.forEach((p, i) => p.phone.setExtras({ reason: texts[i] }));
+    await waitFor(() => phones.every((p) => p.ackedCount === 2), 10_000, "reasons stored");
+    const listed = await waitFor(() => controls.view().controls!.reasons.length === 3 && controls.view().controls!.reasons, 5000, "listed");
+    await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [listed.find((r) => r.text === texts[0])!.id] });
+    await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "hide", ids: [listed.find((r) => r.text === texts[1])!.id] });
+    for (const command of ["close", "reveal", "end"] as const) await ask(controls.socket, "presenter:command", { seminarId: s.id, command });
+
+    // Without a tutor's session: no results page, no download.
+    for (const path of [`/seminars/${s.id}/results`, `/exports?scope=seminar&id=${s.id}&format=csv&rows=reasons`, `/exports?scope=seminar&id=${s.id}&format=xlsx`]) {
+      const response = await fetch(`${app().url}${path}`, { redirect: "manual" });
+      expect(response.status, path).not.toBe(200);
+      const body = await response.text();
+      for (const text of texts) expect(body).not.toContain(text);
+    }
+
+    // The owner reads every reason with its status; a tutor the cohort is shared with, the approved one.
+    const { exportSheets } = await import("@/lib/exports.server");
+    const rowsOf = async (tutorId: string) => {
+      const [sheet] = await exportSheets(tutorId, { scope: "seminar", id: s.id }, "reasons");
+      const rows = [];
+      for await (const row of sheet!.rows()) rows.push(row);
+      return rows;
+    };
+    const ownerRows = await rowsOf(tutor.id);
+    expect(ownerRows.map((r) => [r[6], r[7]])).toEqual(
+      expect.arrayContaining([
+        [texts[0], "approved"],
+        [texts[1], "hidden"],
+        [texts[2], "pending"],
+      ]),
+    );
+    const reader = await getPrisma().tutor.create({ data: { email: `reader-${randomUUID()}@example.org`, name: "reader" } });
+    await getPrisma().cohortShare.create({ data: { cohortId: s.cohortId, tutorId: reader.id } });
+    expect((await rowsOf(reader.id)).map((r) => r[6])).toEqual([texts[0]]);
+    // A tutor it is not shared with gets nothing.
+    const stranger = await getPrisma().tutor.create({ data: { email: `stranger-${randomUUID()}@example.org`, name: "stranger" } });
+    await expect(rowsOf(stranger.id)).rejects.toThrow();
+    for (const p of phones) p.close();
+    controls.socket.disconnect();
+  }, 60_000);
+});

@@ -11,6 +11,7 @@ import { HelpDialog } from "@/components/HelpDialog";
 import { ControlButtons } from "@/components/ControlButtons";
 import { SeminarSummary } from "@/components/SeminarSummary";
 import { ResultsChart } from "@/components/ResultsChart";
+import { ReasonModeration } from "@/components/ReasonModeration";
 import { announce, audienceLine, phaseLabel } from "@/components/presenter-text";
 
 interface Props {
@@ -20,7 +21,7 @@ interface Props {
 }
 
 export function Controls({ seminarId, code, remote }: Props) {
-  const { view, display, connected, notice, error, look, command, toggleDisplay, setLook } = usePresenter(seminarId, "controls");
+  const { view, display, connected, notice, error, look, command, toggleDisplay, setLook, moderate } = usePresenter(seminarId, "controls");
   const [help, setHelp] = useShortcuts({ command, toggleDisplay });
   const [announcement] = useAnnouncement(view, announce);
 
@@ -79,6 +80,7 @@ export function Controls({ seminarId, code, remote }: Props) {
               onLook={setLook}
             />
           )}
+          {!view.ended && <ReasonModeration view={view} moderate={moderate} />}
           {error && (
             <p className="error" role="alert">
               {error}

@@ -6,6 +6,8 @@ import type { SeminarView } from "@/lib/realtime/protocol";
 import { DiscussionNotes } from "@/components/DiscussionNotes";
 import { SeminarSummary } from "@/components/SeminarSummary";
 import { ResultsChart } from "@/components/ResultsChart";
+import { ReasonList } from "@/components/ReasonList";
+import { Breakdowns } from "@/components/Breakdowns";
 import { projectorPhase } from "@/components/presenter-text";
 
 export function ProjectorStage({ view, paging }: { view: SeminarView; paging: ComponentProps<typeof DiscussionNotes>["paging"] }) {
@@ -56,6 +58,13 @@ export function ProjectorStage({ view, paging }: { view: SeminarView; paging: Co
         </div>
       )}
       {view.results && <ResultsChart results={view.results} />}
+      {view.results && (view.reasons?.length || view.results.rounds.at(-1)!.factors || view.results.rounds.at(-1)!.segments) ? (
+        // After the reveal: the approved reasons, the factors ranked and the split by group.
+        <div className="stage-extras">
+          <Breakdowns round={view.results.rounds.at(-1)!} headingLevel={2} />
+          {view.reasons && <ReasonList reasons={view.reasons} />}
+        </div>
+      ) : null}
       {view.withheld === "below-minimum" && <Withheld view={view} />}
       {view.withheld === "not-revealed" && (
         <p className="phase-pill" data-testid="phase">

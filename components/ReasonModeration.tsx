@@ -6,11 +6,8 @@
 // A / H on a focused reason to approve or hide it.
 import { useState } from "react";
 import type { ReasonView, SeminarView } from "@/lib/realtime/protocol";
+import type { ModerationRequest } from "@/lib/presenter-client";
 
-export type ModerationRequest =
-  | { action: "approve" | "hide"; ids: string[] }
-  | { action: "approve-all"; roundId: string }
-  | { action: "phones"; on: boolean };
 
 const STATUS_TEXT = { PENDING: "Waiting", APPROVED: "Shown", HIDDEN: "Hidden" } as const;
 

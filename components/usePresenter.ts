@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import type { Command } from "@/lib/seminar-flow";
 import type { DisplayState } from "@/lib/realtime/protocol";
-import { PresenterClient, type PresenterMode, type PresenterState } from "@/lib/presenter-client";
+import { PresenterClient, type ModerationRequest, type PresenterMode, type PresenterState } from "@/lib/presenter-client";
 import { connectSocket } from "@/components/socket";
 
 /** How long a refused command's reason stays on screen: the room should not keep seeing it. */
@@ -70,5 +70,9 @@ export function usePresenter(seminarId: string, mode: PresenterMode) {
   const command = useCallback((c: Command) => void clientRef.current?.command(c), []);
   const toggleDisplay = useCallback((key: keyof DisplayState) => clientRef.current?.toggleDisplay(key), []);
   const setLook = useCallback((on: boolean) => clientRef.current?.setLook(on), []);
-  return { ...state, error, command, toggleDisplay, setLook };
+  const moderate = useCallback(
+    (request: ModerationRequest) => clientRef.current?.moderate(request) ?? Promise.resolve("Not connected yet."),
+    [],
+  );
+  return { ...state, error, command, toggleDisplay, setLook, moderate };
 }

@@ -19,6 +19,12 @@ import {
 export type PresenterSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type PresenterMode = "projector" | "controls";
 
+/** What the controls ask of reasons (see presenter:reasons in docs/realtime.md). */
+export type ModerationRequest =
+  | { action: "approve" | "hide"; ids: string[] }
+  | { action: "approve-all"; roundId: string }
+  | { action: "phones"; on: boolean };
+
 export interface PresenterState {
   view: SeminarView | null;
   display: DisplayState;
@@ -102,6 +108,16 @@ export class PresenterClient {
       if (this.stopped) return;
       if (reply.ok) this.update({ view: reply.view });
       else this.emit({ type: "refused", error: reply.error, from: "look" });
+    });
+  }
+
+  /** Moderates reasons (or lets phones see the approved ones); resolves with the refusal, or null. */
+  moderate(request: ModerationRequest): Promise<string | null> {
+    return new Promise((resolve) => {
+      this.socket.timeout(this.commandTimeoutMs).emit("presenter:reasons", { seminarId: this.seminarId, ...request }, (timedOut, reply) => {
+        if (timedOut) return resolve(NO_ANSWER);
+        resolve(reply.ok ? null : reply.error);
+      });
     });
   }
 

@@ -50,6 +50,26 @@ const roundOne = (state: Partial<typeof shown> = {}) => new Map([["a", [round("r
 const bothRounds = new Map([["a", [round("r1", 1, tally(4, 2)), round("r2", 2, tally(3, 3))]]]);
 
 describe("viewFor", () => {
+  it("gives reasons to the controls all, to the projector the approved ones after the reveal, to phones none unless allowed", () => {
+    const reasons = [
+      { id: "x1", roundId: "r1", answer: "YES" as const, text: "Approved", status: "APPROVED" as const, flagged: false },
+      { id: "x2", roundId: "r1", answer: "NO" as const, text: "Hidden", status: "HIDDEN" as const, flagged: false },
+      { id: "x3", roundId: "r1", answer: "NO" as const, text: "Waiting", status: "PENDING" as const, flagged: true },
+    ];
+    const voting = { ...snapshot({ phase: "VOTING" }, roundOne({ open: true, projector: false, phones: false })), reasons };
+    expect(viewFor(voting, "projector").reasons).toBeNull();
+    expect(viewFor(voting, "controls").controls!.reasons.map((r) => r.text)).toEqual(["Approved", "Hidden", "Waiting"]);
+    const revealed = { ...snapshot({ phase: "REVEALED" }, roundOne()), reasons };
+    expect(viewFor(revealed, "projector").reasons).toEqual([{ id: "x1", answer: "YES", text: "Approved" }]);
+    expect(viewFor(revealed, "phone").reasons).toBeNull();
+    expect(JSON.stringify(viewFor(revealed, "phone"))).not.toMatch(/Approved|Hidden|Waiting/);
+    const allowed = { ...snapshot({ phase: "REVEALED", reasonsToPhones: true }, roundOne()), reasons };
+    expect(viewFor(allowed, "phone").reasons).toEqual([{ id: "x1", answer: "YES", text: "Approved" }]);
+    // Below the minimum, no reason either.
+    const few = { ...snapshot({ phase: "REVEALED", minResponses: 10 }, roundOne()), reasons };
+    expect(viewFor(few, "projector").reasons).toBeNull();
+  });
+
   it("sends nobody the split while voting or closed, only counts", () => {
     for (const phase of ["VOTING", "CLOSED"] as const) {
       for (const audience of ["projector", "phone", "controls"] as const) {

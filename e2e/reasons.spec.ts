@@ -1,7 +1,7 @@
 // Beyond Yes and No: anonymous reasons moderated by the tutor before the class sees them, the
 // factors that weighed ranked after the reveal, and a split by the context question that keeps
 // small groups hidden. What the screens receive is checked on their socket frames.
-import { expect, expectAccessible, onEveryPhone, test, vote, type Phone } from "./fixtures";
+import { expect, expectAccessible, onEveryPhone, SEED_PACK, test, vote, type Phone } from "./fixtures";
 
 /** Writes a reason on a phone and waits until it is stored with the answer. */
 async function giveReason(phone: Phone, text: string): Promise<void> {
@@ -64,9 +64,15 @@ test("a reason reaches the projector only once approved; a hidden one never reac
 test("the factors are ranked by how often they were ticked with Yes and with No; a segment too small is merged away", async ({ tutor, phones }) => {
   test.setTimeout(180_000);
   // The tutor takes the pack's suggested context question on the start form.
-  await tutor.page.getByRole("button", { name: /Use the pack’s suggestion/ }).click();
-  await expect(tutor.page.getByLabel("Question", { exact: true })).toHaveValue(/placement/);
-  const seminar = await tutor.startSeminar({ minResponses: 2 });
+  const page = tutor.page;
+  await page.getByLabel("Pack", { exact: true }).selectOption(SEED_PACK);
+  await page.getByRole("button", { name: /Use the pack’s suggestion/ }).click();
+  await expect(page.getByLabel("Question", { exact: true })).toHaveValue(/placement/);
+  await expect(page.getByLabel(/Options, one per line/)).toHaveValue(/Children and families\nAdults/);
+  await page.getByLabel("Fewest answers before any split is shown").fill("2");
+  await page.getByRole("button", { name: "Start seminar" }).click();
+  await expect(tutor.projector).toHaveAttribute("data-phase", "WAITING");
+  const seminar = { code: ((await page.getByTestId("join-code").textContent()) ?? "").replace(/\s/g, "") };
   const room = await phones.join(seminar.code, 4);
   // Two in children and families, one in community settings (too few to show), one skips.
   const choices = ["Children and families", "Children and families", "Community settings", null];

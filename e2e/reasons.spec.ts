@@ -36,7 +36,7 @@ test("a reason reaches the projector only once approved; a hidden one never reac
   await expectAccessible(controls, "the controls with reasons to moderate");
   // Approve one with its button, one from the keyboard (A), hide the third from the keyboard (H).
   await moderation.getByRole("listitem").filter({ hasText: kept }).getByRole("button", { name: "Approve" }).click();
-  await moderation.getByRole("listitem").filter({ hasText: "stay" }).focus();
+  await moderation.getByRole("listitem").filter({ hasText: "**stay** professional" }).focus();
   await controls.keyboard.press("a");
   await moderation.getByRole("listitem").filter({ hasText: hidden }).focus();
   await controls.keyboard.press("h");

@@ -1,0 +1,320 @@
+// Bad input, everywhere: random and malformed payloads (wrong types, empty and huge strings,
+// control characters, odd Unicode, `__proto__`/`constructor` keys, missing and extra fields,
+// unknown event names, binary frames) sent to every socket event of a real server (production build) on its own database. Each must get a clear
+// error, the server must keep serving, no log line may grow with the input, and the stored data
+// must not change: row counts and a checksum of every table are the same before and after.
+//
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import fc from "fast-check";
+import pg from "pg";
+import { io as connect } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/db/client.server";
+import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
+import { applyMigrations } from "@/lib/db/migrate.server";
+import { createScratchDatabase } from "@/lib/db/schema-engine.server";
+import { COMMANDS } from "@/lib/seminar-flow";
+import { ensureBuilt, startApp, tutorCookie, waitFor, type AppProcess, type Client } from "./helpers/app-server";
+import { seminarWithOpenRound } from "./helpers/seminars";
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+/** Longest log line the server may write, whatever it was sent. */
+const MAX_LOG_LINE = 1000;
+/** Longest error a client may be told. */
+const MAX_ERROR = 2000;
+
+let app: AppProcess;
+let databaseUrl: string;
+const cleanups: (() => Promise<void>)[] = [];
+let fixture: Awaited<ReturnType<typeof seminarWithOpenRound>>;
+let cookie: string;
+
+beforeAll(async () => {
+  ensureBuilt();
+  // A database of its own: other test files write to the shared one at the same time, and this
+  // file checks that nothing at all changed.
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const scratch = await createScratchDatabase(serverUrl, "weighin_fuzz_");
+    cleanups.push(scratch.drop);
+    databaseUrl = scratch.url;
+  } else {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "weighin-fuzz-pglite-"));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const db = await startEmbeddedDatabase({ dataDir });
+    cleanups.push(db.stop);
+    databaseUrl = db.url;
+  }
+  await applyMigrations(databaseUrl);
+  process.env.DATABASE_URL = databaseUrl; // this file's domain calls (test data) go there too
+  fixture = await seminarWithOpenRound("fuzz");
+  cookie = await tutorCookie(fixture.tutor.id);
+  app = await startApp({ env: { DATABASE_URL: databaseUrl } });
+}, 600_000);
+
+afterAll(async () => {
+  await app?.kill();
+  await getPrisma().$disconnect();
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+});
+
+// ---------------------------------------------------------------------------------------------
+// What must not change
+
+async function snapshot(): Promise<Record<string, string>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tables = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+    const out: Record<string, string> = {};
+    for (const { tablename } of tables.rows) {
+      const { rows } = await client.query<{ n: number; sum: string }>(
+        `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS sum FROM "${tablename}" t`,
+      );
+      out[tablename] = `${rows[0]!.n} rows, md5 ${rows[0]!.sum}`;
+    }
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs `attack`, then checks: the server still answers, nothing stored changed, no long log line. */
+async function unchangedBy(attack: () => Promise<void>): Promise<void> {
+  const before = await snapshot();
+  const logFrom = app.output().length;
+  await attack();
+  const health = await fetch(`${app.url}/api/health`);
+  expect(health.status, "the server still serves").toBe(200);
+  expect(await snapshot(), "stored data (row counts and checksums)").toEqual(before);
+  const lines = app.output().slice(logFrom).split("\n");
+  const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), "");
+  expect(longest.length, `longest log line: ${longest.slice(0, 200)}…`).toBeLessThanOrEqual(MAX_LOG_LINE);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad values
+
+const controlChars = fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 });
+const oddUnicode = fc.constantFrom(
+  "\u0000",
+  "\ud800", // a lone surrogate
+  "\udfff",
+  "\u202e\u2066evil", // right-to-left override, isolates
+  "\u200b\u200d\ufeff", // zero width, byte-order mark
+  "e\u0301\u0301\u0301\u0301", // stacked combining marks
+  "\u{1f469}\u200d\u{1f469}\u200d\u{1f467}",
+  "\uffff\ufffe",
+  "%00%0a<script>",
+  "'; DROP TABLE \"Seminar\"; --",
+  "../../etc/passwd",
+);
+const hugeString = fc.integer({ min: 5_000, max: 80_000 }).map((n) => "x".repeat(n));
+const weirdString = fc.oneof(fc.constant(""), fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 40 }), controlChars, oddUnicode, hugeString);
+const protoObject = fc.constantFrom(
+  JSON.parse('{"__proto__": {"ok": true, "polluted": true}}') as unknown,
+  { constructor: { prototype: { polluted: true } } },
+  JSON.parse('{"prototype": {"polluted": true}}') as unknown,
+);
+const junk: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double(),
+  weirdString,
+  fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
+  fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 4 }),
+  protoObject,
+);
+const oddKey = fc.oneof(fc.constantFrom("__proto__", "constructor", "prototype", "toString", "then"), fc.string({ minLength: 1, maxLength: 30 }), controlChars);
+
+/** `base` with an own property `key` (also for "__proto__", which a plain assignment would not make). */
+function withKey(base: object, key: string, value: unknown): object {
+  const copy = { ...base };
+  Object.defineProperty(copy, key, { value, enumerable: true, configurable: true, writable: true });
+  return copy;
+}
+
+/**
+ * Payloads that can never be accepted: a wrong type for the whole payload, one field with a value
+ * that field refuses, a required field missing, an unknown (or `__proto__`) key, or binary data.
+ * `template` holds valid values (the real seminar's ids), so everything else is as real as can be.
+ */
+function invalidPayloads(template: Record<string, unknown>, refused: Record<string, fc.Arbitrary<unknown>>, required: string[]): fc.Arbitrary<unknown> {
+  const fields = Object.keys(refused);
+  return fc.oneof(
+    junk.filter((v) => typeof v !== "object" || v === null || Array.isArray(v) || !required.every((f) => f in (v as object))),
+    fc.constantFrom(...fields).chain((field) => refused[field]!.map((value) => withKey(template, field, value))),
+    fc.constantFrom(...required).map((field) => Object.fromEntries(Object.entries(template).filter(([k]) => k !== field))),
+    // (Not undefined: JSON would drop the key, leaving the valid template.)
+    fc.tuple(oddKey.filter((k) => !(k in template)), junk.filter((v) => v !== undefined)).map(([key, value]) => withKey(template, key, value)),
+    fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)),
+  );
+}
+
+const not = (...allowed: unknown[]) => junk.filter((v) => !allowed.some((a) => (typeof a === "function" ? (a as (v: unknown) => boolean)(v) : a === v)));
+const matches = (re: RegExp) => (v: unknown) => typeof v === "string" && re.test(v);
+
+// ---------------------------------------------------------------------------------------------
+// Sockets
+
+type Reply = { ok: boolean; error?: string } | "disconnected" | "no reply";
+
+function socket(headers: Record<string, string> = {}): Client {
+  return connect(app.url, { transports: ["websocket"], extraHeaders: headers, forceNew: true, reconnection: false });
+}
+
+async function connected(s: Client): Promise<Client> {
+  await waitFor(() => s.connected, 10_000, "socket connected");
+  return s;
+}
+
+function emit(s: Client, event: string, payload: unknown, timeoutMs = 10_000): Promise<Reply> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done("no reply"), timeoutMs);
+    const onDisconnect = () => done("disconnected");
+    const done = (reply: Reply) => {
+      clearTimeout(timer);
+      s.off("disconnect", onDisconnect);
+      resolve(reply);
+    };
+    s.on("disconnect", onDisconnect);
+    (s.emit as (...a: unknown[]) => void)(event, payload, (reply: { ok: boolean; error?: string }) => done(reply));
+  });
+}
+
+function expectRefused(reply: Reply, what: string, payload: unknown): void {
+  const size = Buffer.isBuffer(payload) ? payload.length : (JSON.stringify(payload) ?? "").length;
+  if (reply === "disconnected") {
+    // Packets over 64 KiB are not read at all: the server closes the connection (documented).
+    expect(size, `${what}: connection closed for a payload of ${size} characters`).toBeGreaterThan(60_000);
+    return;
+  }
+  expect(reply, `${what}: a reply`).not.toBe("no reply");
+  const r = reply as { ok: boolean; error?: string };
+  expect(r.ok, `${what}: refused`).toBe(false);
+  expect(typeof r.error, `${what}: says why`).toBe("string");
+  expect(r.error!.length, `${what}: a short error`).toBeGreaterThan(0);
+  expect(r.error!.length, `${what}: a short error`).toBeLessThanOrEqual(MAX_ERROR);
+}
+
+describe("socket events", () => {
+  it("refuse every malformed payload with a clear error and change nothing", { timeout: 600_000 }, async () => {
+    const { seminar, round } = fixture;
+    const tutorHeaders = { cookie, origin: app.url };
+    const id = (real: string) => not(real, (v: unknown) => typeof v === "string" && v.trim() === real);
+    const optionalBoolean = not(undefined, true, false);
+    const events: { event: string; as: "stranger" | "phone" | "tutor"; template: Record<string, unknown>; refused: Record<string, fc.Arbitrary<unknown>>; required: string[] }[] = [
+      {
+        event: "participant:join",
+        as: "stranger",
+        template: { code: seminar.code, token: "t".repeat(30) },
+        // Any code but the seminar's (however spelled): a wrong code is refused too, after the schema.
+        refused: {
+          code: junk.filter((v) => typeof v !== "string" || v.trim().toUpperCase().replace(/[\s-]/g, "") !== seminar.code),
+          token: not(undefined, matches(/^[A-Za-z0-9_-]{20,100}$/)),
+        },
+        required: ["code"],
+      },
+      {
+        event: "response:submit",
+        as: "phone",
+        template: { roundId: round.id, answer: "YES", voteId: "fuzz-vote-1" },
+        refused: { roundId: id(round.id), answer: not("YES", "NO"), voteId: not(matches(/^[A-Za-z0-9_-]{8,64}$/)) },
+        required: ["roundId", "answer", "voteId"],
+      },
+      {
+        event: "presenter:join",
+        as: "tutor",
+        template: { seminarId: seminar.id, view: "controls" },
+        refused: { seminarId: id(seminar.id), view: not("projector", "controls") },
+        required: ["seminarId", "view"],
+      },
+      {
+        event: "presenter:command",
+        as: "tutor",
+        template: { seminarId: seminar.id, command: "close", confirm: true },
+        refused: { seminarId: id(seminar.id), command: not(...COMMANDS), confirm: optionalBoolean },
+        required: ["seminarId", "command"],
+      },
+      {
+        event: "presenter:look",
+        as: "tutor",
+        template: { seminarId: seminar.id, on: true },
+        refused: { seminarId: id(seminar.id), on: not(true, false) },
+        required: ["seminarId", "on"],
+      },
+      {
+        event: "presenter:display",
+        as: "tutor",
+        template: { seminarId: seminar.id, blank: true, qr: false },
+        refused: { seminarId: id(seminar.id), blank: optionalBoolean, qr: optionalBoolean },
+        required: ["seminarId"],
+      },
+    ];
+
+    // A joined phone (so that votes reach the vote handler) and a signed-in tutor, made before the snapshot.
+    const open = async (as: "stranger" | "phone" | "tutor"): Promise<Client> => {
+      const s = await connected(socket(as === "tutor" ? tutorHeaders : {}));
+      if (as === "phone") expect(await emit(s, "participant:join", { code: seminar.code })).toMatchObject({ ok: true });
+      if (as === "tutor") expect(await emit(s, "presenter:join", { seminarId: seminar.id, view: "controls" })).toMatchObject({ ok: true });
+      return s;
+    };
+    const sockets = { stranger: await open("stranger"), phone: await open("phone"), tutor: await open("tutor") };
+    // Joining made a participant and touched the seminar's last activity: settle before the snapshot.
+    await new Promise((r) => setTimeout(r, 500));
+
+    await unchangedBy(async () => {
+      for (const { event, as, template, refused, required } of events) {
+        await fc.assert(
+          fc.asyncProperty(invalidPayloads(template, refused, required), async (payload) => {
+            if (!sockets[as].connected) sockets[as] = await open(as);
+            expectRefused(await emit(sockets[as], event, payload), event, payload);
+          }),
+          { numRuns: RUNS },
+        );
+      }
+
+      // Events the server does not know (or only sends): ignored; the connection keeps working.
+      const known = new Set(events.map((e) => e.event));
+      const s = sockets.stranger.connected ? sockets.stranger : await open("stranger");
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(fc.constantFrom("seminar:view", "error:event", "round:progress", "connect", "disconnect", "__proto__", "constructor"), fc.string({ maxLength: 30 }), controlChars),
+          junk,
+          async (event, payload) => {
+            fc.pre(!known.has(event) && event !== "connect" && event !== "disconnect");
+            (s.emit as (...a: unknown[]) => void)(event, payload);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      expectRefused(await emit(s, "participant:join", { code: "ZZZZZZ" }), "a join after unknown events", null);
+    });
+    for (const s of Object.values(sockets)) s.disconnect();
+  });
+
+  it("close a connection that sends malformed or binary frames, and keep serving everyone else", { timeout: 300_000 }, async () => {
+    await unchangedBy(async () => {
+      const frames: fc.Arbitrary<string | Uint8Array> = fc.oneof(
+        fc.string({ maxLength: 60 }).map((s) => `4${s}`), // a socket.io packet that is not one
+        fc.constantFrom('42["participant:join"', "42[]", "42{}", '42[1,2]', "43", "49", '42/nope,["x"]', '42["__proto__",{}]', "451-[\"x\"]"),
+        fc.uint8Array({ minLength: 1, maxLength: 64 }), // a binary frame nobody announced
+      );
+      await fc.assert(
+        fc.asyncProperty(frames, async (frame) => {
+          const s = await connected(socket());
+          (s.io.engine as unknown as { write(data: string | Uint8Array): void }).write(frame);
+          // Whatever it made of the frame, the server answers the next (malformed) event or has hung up.
+          const reply = await emit(s, "participant:join", { code: 42 }, 5_000);
+          if (reply !== "disconnected") expectRefused(reply, `after frame ${JSON.stringify(String(frame)).slice(0, 40)}`, null);
+          s.disconnect();
+        }),
+        { numRuns: Math.max(10, Math.round(RUNS / 3)) },
+      );
+    });
+  });
+});

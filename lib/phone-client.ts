@@ -66,6 +66,12 @@ export interface PhoneClientOptions {
   random?: () => number;
 }
 
+/**
+ * How a phone's socket comes back after the connection drops (socket.io-client's reconnection
+ * options): the phone page and the benchmark's phones use the same.
+ */
+export const RECONNECT = { reconnectionDelay: 500, reconnectionDelayMax: 4000 } as const;
+
 export const tokenKey = (code: string) => `weighin:participant:${code}`;
 export const pendingKey = (code: string) => `weighin:pending:${code}`;
 export const segmentAskedKey = (code: string) => `weighin:segment-asked:${code}`;

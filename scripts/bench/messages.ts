@@ -1,4 +1,4 @@
-// What the benchmark's parent (scripts/bench/index.ts) and its phone workers
+// What the benchmark (scripts/bench/workers.ts) and its phone processes
 // (scripts/bench/worker.ts) say to each other over the IPC channel.
 //
 // Times are epoch milliseconds with sub-millisecond precision (`performance.timeOrigin +
@@ -37,6 +37,8 @@ export interface VoteRecord {
   emitAt: number;
   ackAt?: number;
   ok: boolean;
+  /** Replaced by a later tap before it was acknowledged (overlapping votes only): it may or may not be stored. */
+  superseded?: boolean;
   /** No acknowledgement within the timeout: the vote may or may not be stored. */
   timedOut?: boolean;
   error?: string;
@@ -50,10 +52,12 @@ export interface WorkerCounters {
   /** Phones whose socket closed while the benchmark still needed them. */
   disconnects: number;
   disconnectReasons: Record<string, number>;
+  /** Phones that joined again with their token after losing the connection. */
+  rejoins: number;
 }
 
 export type ParentToWorker =
-  | { type: "join"; url: string; code: string; phones: number[]; concurrency: number; timeoutMs: number }
+  | { type: "join"; url: string; code: string; phones: number[]; concurrency: number; timeoutMs: number; reconnect: boolean }
   | { type: "vote"; phase: string; roundId: string; votes: PlannedVote[]; sequential: boolean; timeoutMs: number }
   | { type: "counters" }
   | { type: "stop" };

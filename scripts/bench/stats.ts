@@ -84,3 +84,10 @@ export function machineTicks(): { busy: number; total: number } {
 export function machineBusySeconds(): number {
   return machineTicks().busy / TICKS_PER_SECOND;
 }
+
+/** This process's limit on open files (every phone's socket is one). */
+export function openFilesLimit(): { soft: number; hard: number } {
+  const line = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files")) ?? "";
+  const [soft, hard] = line.split(/\s{2,}/).slice(1, 3).map((v) => (v === "unlimited" ? Infinity : Number(v)));
+  return { soft: soft ?? Number.NaN, hard: hard ?? Number.NaN };
+}

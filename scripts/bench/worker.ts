@@ -1,10 +1,11 @@
-// One process of simulated phones for the benchmark (forked by scripts/bench/index.ts).
-// Each phone is its own socket.io connection (websocket transport, no multiplexing), joins the
-// seminar like a real phone, and sends the votes the parent planned at the planned times.
-// Everything it measures goes back to the parent over IPC (scripts/bench/messages.ts).
-import { randomBytes } from "node:crypto";
-import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/protocol";
+// One process of simulated phones for the benchmark (forked by scripts/bench/workers.ts).
+// Each phone is the real phone client (lib/phone-client.ts, the one the phone page runs) on its
+// own socket.io connection (websocket transport, no multiplexing): it joins, keeps a tapped answer
+// until the server says it is stored and sends it again after a reconnect, like a real phone.
+// The phones send the votes the parent planned at the planned times; everything measured goes
+// back to the parent over IPC (scripts/bench/messages.ts).
+import { io } from "socket.io-client";
+import { PhoneClient, RECONNECT, type PhoneEvent, type PhoneSocket } from "@/lib/phone-client";
 import {
   epochNow,
   type JoinRecord,
@@ -15,68 +16,92 @@ import {
   type WorkerToParent,
 } from "./messages";
 
-type PhoneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+interface InFlight {
+  record: VoteRecord;
+  voteId: string;
+  timer: NodeJS.Timeout;
+  done: () => void;
+}
 
 interface Phone {
   index: number;
   socket: PhoneSocket;
+  client: PhoneClient;
   /** A vote is waiting for its acknowledgement. */
-  busy: boolean;
+  inFlight?: InFlight;
   queue: PlannedVote[];
 }
 
 const phones = new Map<number, Phone>();
-const counters: WorkerCounters = { progress: 0, views: 0, disconnects: 0, disconnectReasons: {} };
+const counters: WorkerCounters = { progress: 0, views: 0, disconnects: 0, disconnectReasons: {}, rejoins: 0 };
 let stopping = false;
 
 function send(message: WorkerToParent): void {
   process.send?.(message);
 }
 
-function connect(url: string, timeoutMs: number): Promise<PhoneSocket> {
-  return new Promise((resolve, reject) => {
-    const socket: PhoneSocket = io(url, {
-      transports: ["websocket"],
-      forceNew: true, // one connection per phone, as with real phones
-      reconnection: false, // a dropped phone is counted, not silently replaced
-      timeout: timeoutMs,
-    });
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", (error) => {
+function joinOne(message: Extract<ParentToWorker, { type: "join" }>, index: number): Promise<JoinRecord> {
+  const started = epochNow();
+  let connected = started;
+  const socket: PhoneSocket = io(message.url, {
+    transports: ["websocket"],
+    forceNew: true, // one connection per phone, as with real phones
+    // Normally a dropped phone is counted, not silently replaced; in the restart phase it
+    // reconnects as the phone page does.
+    reconnection: message.reconnect,
+    ...RECONNECT,
+    timeout: message.timeoutMs,
+  });
+  const client = new PhoneClient(socket, message.code);
+  return new Promise<JoinRecord>((resolve) => {
+    const fail = (error: string) => {
+      clearTimeout(timer);
+      client.stop();
       socket.close();
-      reject(error);
+      resolve({ phone: index, ok: false, error });
+    };
+    const timer = setTimeout(() => fail("join: no reply (timeout)"), message.timeoutMs);
+    socket.once("connect", () => (connected = epochNow()));
+    socket.once("connect_error", (error) => {
+      if (!message.reconnect) fail(`connect: ${error.message}`);
+    });
+    const unsubscribe = client.subscribe((_state, event) => {
+      if (event?.type === "refused" && !event.retry) {
+        unsubscribe();
+        fail(`join: ${event.error}`);
+      }
+      if (event?.type !== "joined") return;
+      unsubscribe();
+      clearTimeout(timer);
+      const phone: Phone = { index, socket, client, queue: [] };
+      phones.set(index, phone);
+      client.subscribe((_state, e) => onEvent(phone, e));
+      socket.on("round:progress", () => counters.progress++);
+      socket.on("seminar:view", () => counters.views++);
+      socket.on("disconnect", (reason) => {
+        if (stopping) return;
+        counters.disconnects++;
+        counters.disconnectReasons[reason] = (counters.disconnectReasons[reason] ?? 0) + 1;
+      });
+      resolve({ phone: index, ok: true, token: client.token, connectMs: connected - started, joinMs: epochNow() - connected });
     });
   });
 }
 
-async function joinOne(url: string, code: string, index: number, timeoutMs: number): Promise<JoinRecord> {
-  const started = epochNow();
-  let socket: PhoneSocket;
-  try {
-    socket = await connect(url, timeoutMs);
-  } catch (error) {
-    return { phone: index, ok: false, error: `connect: ${(error as Error).message}` };
-  }
-  const connected = epochNow();
-  try {
-    const reply = await socket.timeout(timeoutMs).emitWithAck("participant:join", { code });
-    if (!reply.ok) {
-      socket.close();
-      return { phone: index, ok: false, error: `join: ${reply.error}` };
-    }
-    const phone: Phone = { index, socket, busy: false, queue: [] };
-    phones.set(index, phone);
-    socket.on("round:progress", () => counters.progress++);
-    socket.on("seminar:view", () => counters.views++);
-    socket.on("disconnect", (reason) => {
-      if (stopping) return;
-      counters.disconnects++;
-      counters.disconnectReasons[reason] = (counters.disconnectReasons[reason] ?? 0) + 1;
-    });
-    return { phone: index, ok: true, token: reply.token, connectMs: connected - started, joinMs: epochNow() - connected };
-  } catch (error) {
-    socket.close();
-    return { phone: index, ok: false, error: `join: ${(error as Error).message}` };
+/** What the phone client reports about the vote in flight: stored, or refused for good. */
+function onEvent(phone: Phone, event: PhoneEvent | undefined): void {
+  if (event?.type === "joined" && event.rejoined) counters.rejoins++;
+  const flight = phone.inFlight;
+  if (!flight || !event) return;
+  if (event.type === "recorded" && event.voteId === flight.voteId) {
+    flight.record.ackAt = epochNow();
+    if (event.answer === flight.record.answer) flight.record.ok = true;
+    else flight.record.error = `acknowledged ${event.answer}, sent ${flight.record.answer}`;
+    flight.done();
+  } else if (event.type === "refused" && !event.retry && phone.client.state.pending?.voteId === flight.voteId) {
+    flight.record.ackAt = epochNow();
+    flight.record.error = event.error;
+    flight.done();
   }
 }
 
@@ -85,10 +110,7 @@ async function joinAll(message: Extract<ParentToWorker, { type: "join" }>): Prom
   let next = 0;
   const progress = setInterval(() => send({ type: "joinProgress", done: records.length }), 1000);
   const lane = async () => {
-    while (next < message.phones.length) {
-      const index = message.phones[next++]!;
-      records.push(await joinOne(message.url, message.code, index, message.timeoutMs));
-    }
+    while (next < message.phones.length) records.push(await joinOne(message, message.phones[next++]!));
   };
   await Promise.all(Array.from({ length: Math.max(1, message.concurrency) }, lane));
   clearInterval(progress);
@@ -110,31 +132,49 @@ function runVotes(message: Extract<ParentToWorker, { type: "vote" }>): void {
   const emit = (phone: Phone, vote: PlannedVote) => {
     const record: VoteRecord = { seq: vote.seq, phone: vote.phone, answer: vote.answer, plannedAt: vote.at, emitAt: epochNow(), ok: false };
     records.push(record);
-    if (!phone.socket.connected) {
-      record.error = "phone disconnected";
+    const view = phone.client.state.view;
+    if (view?.roundId !== message.roundId || view.phase !== "VOTING") {
+      record.error = "the phone is not shown this round's question";
       record.ackAt = record.emitAt;
       finish();
       return;
     }
-    phone.busy = true;
-    const payload = { roundId: message.roundId, answer: vote.answer, voteId: randomBytes(12).toString("hex") };
-    phone.socket.timeout(message.timeoutMs).emit("response:submit", payload, (timeout, reply) => {
-      record.ackAt = epochNow();
-      if (timeout) {
+    // A tap while an earlier answer is still unacknowledged replaces it, as on the phone page:
+    // the earlier one may or may not be stored, the later one decides.
+    if (phone.inFlight) {
+      const earlier = phone.inFlight;
+      earlier.record.superseded = true;
+      earlier.done();
+    }
+    phone.client.vote(vote.answer);
+    const voteId = phone.client.state.pending?.voteId;
+    if (!voteId) {
+      record.error = "the phone client did not take the answer";
+      record.ackAt = record.emitAt;
+      finish();
+      return;
+    }
+    let settled = false;
+    const flight: InFlight = {
+      record,
+      voteId,
+      timer: setTimeout(() => {
+        record.ackAt = epochNow();
         record.timedOut = true;
         record.error = "no acknowledgement (timeout)";
-      } else if (!reply.ok) {
-        record.error = reply.error;
-      } else if (reply.answer !== vote.answer || reply.roundId !== message.roundId) {
-        record.error = `acknowledged ${reply.answer} in ${reply.roundId}, sent ${vote.answer} in ${message.roundId}`;
-      } else {
-        record.ok = true;
-      }
-      phone.busy = false;
-      const queued = phone.queue.shift();
-      if (queued) emit(phone, queued);
-      finish();
-    });
+        flight.done();
+      }, message.timeoutMs),
+      done: () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(flight.timer);
+        if (phone.inFlight === flight) phone.inFlight = undefined;
+        finish();
+        const queued = phone.queue.shift();
+        if (queued) emit(phone, queued);
+      },
+    };
+    phone.inFlight = flight;
   };
 
   const dispatch = (vote: PlannedVote) => {
@@ -145,8 +185,8 @@ function runVotes(message: Extract<ParentToWorker, { type: "vote" }>): void {
       return;
     }
     // Sequential: like a person tapping, a phone sends its next answer after the previous one
-    // was acknowledged. Otherwise it sends on time, whatever is still in flight.
-    if (message.sequential && phone.busy) phone.queue.push(vote);
+    // was acknowledged. Otherwise it taps on time, whatever is still in flight.
+    if (message.sequential && phone.inFlight) phone.queue.push(vote);
     else emit(phone, vote);
   };
 
@@ -157,6 +197,14 @@ function runVotes(message: Extract<ParentToWorker, { type: "vote" }>): void {
     if (i < votes.length) setTimeout(tick, Math.max(0, votes[i]!.at - epochNow()));
   };
   tick();
+}
+
+function closeAll(): void {
+  stopping = true;
+  for (const phone of phones.values()) {
+    phone.client.stop();
+    phone.socket.close();
+  }
 }
 
 process.on("message", (message: ParentToWorker) => {
@@ -171,8 +219,7 @@ process.on("message", (message: ParentToWorker) => {
       send({ type: "counters", counters });
       break;
     case "stop":
-      stopping = true;
-      for (const phone of phones.values()) phone.socket.close();
+      closeAll();
       setTimeout(() => process.exit(0), 200).unref();
       process.disconnect?.();
       break;
@@ -181,8 +228,7 @@ process.on("message", (message: ParentToWorker) => {
 
 // The parent died or closed the channel: nothing left to measure.
 process.on("disconnect", () => {
-  stopping = true;
-  for (const phone of phones.values()) phone.socket.close();
+  closeAll();
   setTimeout(() => process.exit(0), 200);
 });
 

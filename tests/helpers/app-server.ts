@@ -44,6 +44,11 @@ export interface AppOptions {
   env?: Record<string, string>;
   /** Serve the web pages too: the production build of Next.js (built first if stale). */
   pages?: boolean;
+  /** Node options before the script (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  /** Every chunk the process writes to stdout or stderr, as it comes. */
+  onOutput?: (chunk: Buffer, stream: "stdout" | "stderr") => void;
+  readyTimeoutMs?: number;
 }
 
 export async function startApp(options: AppOptions = {}): Promise<AppProcess> {
@@ -54,7 +59,7 @@ export async function startApp(options: AppOptions = {}): Promise<AppProcess> {
   }
   const port = options.port ?? (await freePort());
   let log = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "server.ts"], {
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -68,10 +73,16 @@ export async function startApp(options: AppOptions = {}): Promise<AppProcess> {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.on("data", (d) => (log += d));
-  child.stderr!.on("data", (d) => (log += d));
+  child.stdout!.on("data", (d: Buffer) => {
+    log += d;
+    options.onOutput?.(d, "stdout");
+  });
+  child.stderr!.on("data", (d: Buffer) => {
+    log += d;
+    options.onOutput?.(d, "stderr");
+  });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`app exited (${child.exitCode}):\n${log}`);
     if (log.includes("Weigh In ready")) break;

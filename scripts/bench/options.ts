@@ -1,0 +1,122 @@
+// The benchmark's command line: what `npm run bench -- --help` prints, parsed and checked.
+import { parseArgs } from "node:util";
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --phones N            simulated phones (default 100)
+  --runs R              run the whole benchmark R times, each on a fresh database and server, and
+                        report the median and the worst run of every figure (default 3)
+  --burst-seconds S     spread the first burst of votes (one per phone) over S seconds (default 1)
+  --change-seconds S    spread the second burst (every phone changes its answer) over S seconds
+                        (default: same as --burst-seconds)
+  --rate R              sustained phase: R votes per second offered in total, phones taking turns
+                        and changing their answer each time (default min(2500, 2.5 x phones): above
+                        the 2,000 votes/s target, so that the accepted rate shows what the server
+                        manages; raise it to find the ceiling)
+  --sustain-seconds T   length of the sustained phase (default 10; 0 skips it)
+  --overlap             sustained phase: a phone sends its next answer on time even if the previous
+                        one is not acknowledged yet (default: it waits, like a person tapping)
+  --restart             after the sustained phase: kill the server (SIGKILL) while every phone is
+                        sending a new answer, start it again, and measure how soon each pending
+                        answer is acknowledged after the server is ready
+  --workers W           phone processes (default max(2, ceil(N / 2500)))
+  --join-concurrency C  phones joining at once per worker (default 50)
+  --ack-timeout MS      a vote without acknowledgement after MS is counted as an error (default 30000)
+  --seed N              seed for the random Yes/No answers (default 1)
+  --skip-build          do not run \`next build\` even if sources changed (the vote path does not
+                        use the build: server.ts loads lib/ from source)
+  --cpu-prof            run the server under --cpu-prof and print where its CPU time went
+  --json                end with one line of JSON (see docs/performance.md)
+  --help
+
+  DATABASE_URL set: a fresh database on that PostgreSQL server (created and dropped).
+  DATABASE_URL unset: the embedded database (PGlite in its own process) in a temporary directory.`;
+
+export interface Options {
+  phones: number;
+  runs: number;
+  burstSeconds: number;
+  changeSeconds: number;
+  rate: number;
+  sustainSeconds: number;
+  overlap: boolean;
+  restart: boolean;
+  workers: number;
+  joinConcurrency: number;
+  ackTimeoutMs: number;
+  seed: number;
+  skipBuild: boolean;
+  cpuProf: boolean;
+  json: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseOptions(argv: string[]): Options | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      phones: { type: "string" },
+      runs: { type: "string" },
+      "burst-seconds": { type: "string" },
+      "change-seconds": { type: "string" },
+      rate: { type: "string" },
+      "sustain-seconds": { type: "string" },
+      overlap: { type: "boolean", default: false },
+      restart: { type: "boolean", default: false },
+      workers: { type: "string" },
+      "join-concurrency": { type: "string" },
+      "ack-timeout": { type: "string" },
+      seed: { type: "string" },
+      "skip-build": { type: "boolean", default: false },
+      "cpu-prof": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return "help";
+  const num = (name: string, raw: string | undefined, fallback: number, min: number): number => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min) throw new UsageError(`--${name} must be a number >= ${min}, got "${raw}"`);
+    return value;
+  };
+  const phones = Math.floor(num("phones", values.phones, 100, 1));
+  const burstSeconds = num("burst-seconds", values["burst-seconds"], 1, 0);
+  return {
+    phones,
+    runs: Math.floor(num("runs", values.runs, 3, 1)),
+    burstSeconds,
+    changeSeconds: num("change-seconds", values["change-seconds"], burstSeconds, 0),
+    rate: num("rate", values.rate, Math.min(2500, 2.5 * phones), 0),
+    sustainSeconds: num("sustain-seconds", values["sustain-seconds"], 10, 0),
+    overlap: values.overlap,
+    restart: values.restart,
+    workers: Math.floor(num("workers", values.workers, Math.max(2, Math.ceil(phones / 2500)), 1)),
+    joinConcurrency: Math.floor(num("join-concurrency", values["join-concurrency"], 50, 1)),
+    ackTimeoutMs: num("ack-timeout", values["ack-timeout"], 30_000, 100),
+    seed: Math.floor(num("seed", values.seed, 1, 0)),
+    skipBuild: values["skip-build"],
+    cpuProf: values["cpu-prof"],
+    json: values.json,
+  };
+}
+
+/** The options again as arguments, for a run in a process of its own. */
+export function toArgs(options: Options): string[] {
+  return [
+    `--phones=${options.phones}`,
+    `--burst-seconds=${options.burstSeconds}`,
+    `--change-seconds=${options.changeSeconds}`,
+    `--rate=${options.rate}`,
+    `--sustain-seconds=${options.sustainSeconds}`,
+    `--workers=${options.workers}`,
+    `--join-concurrency=${options.joinConcurrency}`,
+    `--ack-timeout=${options.ackTimeoutMs}`,
+    `--seed=${options.seed}`,
+    ...(options.overlap ? ["--overlap"] : []),
+    ...(options.restart ? ["--restart"] : []),
+    ...(options.cpuProf ? ["--cpu-prof"] : []),
+  ];
+}

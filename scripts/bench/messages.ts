@@ -26,6 +26,10 @@ export interface JoinRecord {
   connectMs?: number;
   /** `participant:join` emit → acknowledgement, ms. */
   joinMs?: number;
+  /** With page loads: the join page and its scripts and styles, fetched before the socket opened. */
+  page?: { ms: number; bytes: number; requests: number; compressed: boolean; cacheable: boolean };
+  /** First request → joined, ms (page load included). */
+  totalMs?: number;
 }
 
 export interface VoteRecord {
@@ -57,7 +61,7 @@ export interface WorkerCounters {
 }
 
 export type ParentToWorker =
-  | { type: "join"; url: string; code: string; phones: number[]; concurrency: number; timeoutMs: number; reconnect: boolean }
+  | { type: "join"; url: string; code: string; phones: number[]; concurrency: number; timeoutMs: number; reconnect: boolean; pageLoad: boolean }
   | { type: "vote"; phase: string; roundId: string; votes: PlannedVote[]; sequential: boolean; timeoutMs: number }
   | { type: "counters" }
   | { type: "stop" };

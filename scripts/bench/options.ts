@@ -19,6 +19,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --restart             after the sustained phase: kill the server (SIGKILL) while every phone is
                         sending a new answer, start it again, and measure how soon each pending
                         answer is acknowledged after the server is ready
+  --page-load           the join storm as a class lives it: each phone first loads the join page
+                        (/j/<code>) and every script and style it names over HTTP, then joins;
+                        "all phones joined" is then from the first request to the last join
   --workers W           phone processes (default max(2, ceil(N / 2500)))
   --join-concurrency C  phones joining at once per worker (default 50)
   --ack-timeout MS      a vote without acknowledgement after MS is counted as an error (default 30000)
@@ -41,6 +44,7 @@ export interface Options {
   sustainSeconds: number;
   overlap: boolean;
   restart: boolean;
+  pageLoad: boolean;
   workers: number;
   joinConcurrency: number;
   ackTimeoutMs: number;
@@ -64,6 +68,7 @@ export function parseOptions(argv: string[]): Options | "help" {
       "sustain-seconds": { type: "string" },
       overlap: { type: "boolean", default: false },
       restart: { type: "boolean", default: false },
+      "page-load": { type: "boolean", default: false },
       workers: { type: "string" },
       "join-concurrency": { type: "string" },
       "ack-timeout": { type: "string" },
@@ -93,6 +98,7 @@ export function parseOptions(argv: string[]): Options | "help" {
     sustainSeconds: num("sustain-seconds", values["sustain-seconds"], 10, 0),
     overlap: values.overlap,
     restart: values.restart,
+    pageLoad: values["page-load"],
     workers: Math.floor(num("workers", values.workers, Math.max(2, Math.ceil(phones / 2500)), 1)),
     joinConcurrency: Math.floor(num("join-concurrency", values["join-concurrency"], 50, 1)),
     ackTimeoutMs: num("ack-timeout", values["ack-timeout"], 30_000, 100),
@@ -117,6 +123,7 @@ export function toArgs(options: Options): string[] {
     `--seed=${options.seed}`,
     ...(options.overlap ? ["--overlap"] : []),
     ...(options.restart ? ["--restart"] : []),
+    ...(options.pageLoad ? ["--page-load"] : []),
     ...(options.cpuProf ? ["--cpu-prof"] : []),
   ];
 }

@@ -16,7 +16,17 @@ export interface RunSummary {
   machine: { cores: number; cpu: string; node: string; loadBefore: number[]; loadAfter: number[]; otherCores: number };
   startupMs: number;
   commit: Distribution;
-  join: { ok: number; seconds: number; perSecond: number; latency: Distribution; errors: Record<string, number>; serverCpuMsPerPhone: number; databaseCpuSeconds: number };
+  join: {
+    ok: number;
+    seconds: number;
+    perSecond: number;
+    latency: Distribution;
+    errors: Record<string, number>;
+    serverCpuMsPerPhone: number;
+    databaseCpuSeconds: number;
+    /** With --page-load: the join page and its files, and first request → joined. */
+    page?: { latency: Distribution; total: Distribution; bytesPerPhone: number; requestsPerPhone: number; compressed: boolean; cacheable: boolean };
+  };
   rss: { beforeKiB: number; afterKiB: number; peakKiB: number; perPhoneKiB: number };
   phases: Omit<PhaseResult, "records">[];
   /** Acknowledged votes of the burst, change and sustained phases. */
@@ -32,10 +42,12 @@ export interface RunSummary {
   restart?: {
     downMs: number;
     tapToAck: Distribution;
-    /** Votes still unacknowledged when the server was ready again: ready (or tap, if later) → acknowledged. */
+    /** Votes unacknowledged when the server was killed: ready (or tap, if later) → acknowledged, 0 if before ready. */
     ackAfterReady: Distribution;
     pendingAtReady: number;
     projectorBackMs: number;
+    /** Commands refused after the restart, the projector connecting again (the page would be reloaded). */
+    projectorReconnects: number;
     rejoins: number;
   };
   check: Check;
@@ -60,6 +72,12 @@ export function formatRun(r: RunSummary): string {
     "",
     `Join: ${r.join.ok}/${r.phones} phones in ${r.join.seconds.toFixed(1)} s (${r.join.perSecond.toFixed(0)} joins/s), connect+join ${formatDistribution(r.join.latency)}`,
     `  server CPU ${r.join.serverCpuMsPerPhone.toFixed(1)} ms per phone, database ${r.join.databaseCpuSeconds.toFixed(1)} s`,
+    ...(r.join.page
+      ? [
+          `  page load (join page + ${(r.join.page.requestsPerPhone - 1).toFixed(0)} scripts and styles, ${(r.join.page.bytesPerPhone / 1024).toFixed(0)} KiB as sent per phone; static files ${r.join.page.compressed ? "compressed" : "NOT all compressed"}, ${r.join.page.cacheable ? "cacheable" : "NOT all cacheable"}): ${formatDistribution(r.join.page.latency)}`,
+          `  first request → joined: ${formatDistribution(r.join.page.total)}`,
+        ]
+      : []),
     ...Object.entries(r.join.errors).map(([m, n]) => `      ${n} x ${m}`),
     `Server memory: RSS ${(r.rss.beforeKiB / 1024).toFixed(0)} MiB before the phones, ${(r.rss.afterKiB / 1024).toFixed(0)} MiB after, ${r.rss.perPhoneKiB} KiB per phone; peak ${(r.rss.peakKiB / 1024).toFixed(0)} MiB`,
     "",
@@ -77,8 +95,8 @@ export function formatRun(r: RunSummary): string {
       "",
       `Restart (server killed mid-vote): down ${(x.downMs / 1000).toFixed(1)} s; ${p?.ok}/${p?.planned} acknowledged; ${x.rejoins} phones joined again with their token`,
       `  tap → acknowledged: ${formatDistribution(x.tapToAck)}`,
-      `  server ready → acknowledged (the ${x.pendingAtReady} votes pending then): ${formatDistribution(x.ackAfterReady)}`,
-      `  projector back ${ms(x.projectorBackMs)} after the server was ready`,
+      `  server ready → acknowledged (the ${x.pendingAtReady} votes not acknowledged when it was killed; 0 if before ready): ${formatDistribution(x.ackAfterReady)}`,
+      `  projector back ${ms(x.projectorBackMs)} after the server was ready${x.projectorReconnects ? `; its session was refused ${x.projectorReconnects} time(s) after the restart and it connected again` : ""}`,
     );
   }
   lines.push(
@@ -108,6 +126,8 @@ const FIGURES: Figure[] = [
   { label: "joins per second", unit: "/s", higherIsBetter: true, of: (r) => r.join.perSecond },
   { label: "all phones joined", unit: "s", higherIsBetter: false, of: (r) => r.join.seconds },
   { label: "connect+join p99", unit: "ms", higherIsBetter: false, of: (r) => r.join.latency.p99 },
+  { label: "page load p99", unit: "ms", higherIsBetter: false, of: (r) => r.join.page?.latency.p99 ?? Number.NaN },
+  { label: "first request → joined p99", unit: "ms", higherIsBetter: false, of: (r) => r.join.page?.total.p99 ?? Number.NaN },
   { label: "server CPU per join", unit: "ms", higherIsBetter: false, of: (r) => r.join.serverCpuMsPerPhone },
   { label: "burst ack p99", unit: "ms", higherIsBetter: false, of: (r) => phaseOf(r, "burst")?.ack.p99 ?? Number.NaN },
   { label: "all votes ack p99", unit: "ms", higherIsBetter: false, of: (r) => r.ack.p99 },
@@ -186,7 +206,7 @@ function targets(runs: RunSummary[]): string[] {
     out.push(`  ${ok(m) ? "PASS" : "FAIL"} ${what}: median ${num(m)} ${unit}, worst ${num(worst)} ${unit}${ok(worst) ? "" : " (the worst run misses it)"}`);
   };
   judge(n >= 1000, "socket joins >= 1,000 per second (1,000+ phones)", (r) => r.join.perSecond, (v) => v >= 1000, true, "/s");
-  judge(n >= 1000, "1,000 phones joined (socket) within 5 s", (r) => r.join.seconds * 1000, (v) => v <= 5000);
+  judge(n >= 1000 && o.pageLoad, "1,000 phones from first request (page load) to joined within 5 s", (r) => r.join.seconds * 1000, (v) => v <= 5000);
   judge(
     o.burstSeconds <= 1 && n >= 1000,
     "burst of >= 1,000 votes/s all acknowledged, ack p99 < 500 ms",

@@ -38,6 +38,8 @@ interface Projector {
   lastView?: SeminarView;
   /** When the projector last joined its seminar (again after a restart). */
   joinedAt: number;
+  /** Times a command was refused and the projector connected again. */
+  reconnects: number;
   command(name: "open" | "close" | "reveal"): Promise<SeminarView>;
 }
 
@@ -48,10 +50,24 @@ async function openProjector(base: string, seminarId: string, cookie: string, re
     socket,
     progress: [],
     joinedAt: 0,
+    reconnects: 0,
     async command(name) {
-      const reply = await socket.timeout(30_000).emitWithAck("presenter:command", { seminarId, command: name });
-      if (!reply.ok) throw new Error(`presenter:command ${name}: ${reply.error}`);
-      return reply.view;
+      for (let attempt = 1; ; attempt++) {
+        const reply = await socket
+          .timeout(30_000)
+          .emitWithAck("presenter:command", { seminarId, command: name })
+          .catch((error: unknown) => ({ ok: false as const, error: (error as Error).message }));
+        if (reply.ok) return reply.view;
+        if (attempt === 3) throw new Error(`presenter:command ${name}: ${reply.error}`);
+        // After a restart the projector's handshake may have met a server still busy with the
+        // reconnecting phones: connect again, as reloading the page would.
+        log(`projector: ${name} refused (${reply.error}); connecting again`);
+        projector.reconnects++;
+        socket.disconnect();
+        socket.connect();
+        await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
     },
   };
   socket.on("round:progress", (p: RoundProgress) => projector.progress.push({ at: epochNow(), answered: p.answered, roundId: p.roundId, connected: p.connected }));
@@ -154,7 +170,7 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
   const joinStarted = epochNow();
   const joinReplies = workers.map((w) => w.next("joined", 30 * 60_000));
   for (const w of workers) {
-    w.send({ type: "join", url: server.base, code: seminar.code, phones: w.phones, concurrency: options.joinConcurrency, timeoutMs: options.ackTimeoutMs, reconnect: options.restart });
+    w.send({ type: "join", url: server.base, code: seminar.code, phones: w.phones, concurrency: options.joinConcurrency, timeoutMs: options.ackTimeoutMs, reconnect: options.restart, pageLoad: options.pageLoad });
   }
   const joinTicker = setInterval(() => log(`  joined ${workers.reduce((s, w) => s + w.joined, 0)}/${N}`), 5000);
   const joins: JoinRecord[] = (await Promise.all(joinReplies).finally(() => clearInterval(joinTicker))).flatMap((r) => r.phones);
@@ -166,6 +182,17 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
   const joinErrors: Record<string, number> = {};
   for (const j of joins) if (!j.ok) joinErrors[j.error ?? "?"] = (joinErrors[j.error ?? "?"] ?? 0) + 1;
   const joinLatency = distribution(joinedOk.map((j) => j.connectMs! + j.joinMs!));
+  const withPage = joinedOk.filter((j) => j.page);
+  const page = withPage.length
+    ? {
+        latency: distribution(withPage.map((j) => j.page!.ms)),
+        total: distribution(withPage.map((j) => j.totalMs!)),
+        bytesPerPhone: withPage.reduce((s, j) => s + j.page!.bytes, 0) / withPage.length,
+        requestsPerPhone: withPage.reduce((s, j) => s + j.page!.requests, 0) / withPage.length,
+        compressed: withPage.every((j) => j.page!.compressed),
+        cacheable: withPage.every((j) => j.page!.cacheable),
+      }
+    : undefined;
   log(`Joined ${joinedOk.length}/${N} phones in ${joinSeconds.toFixed(1)} s (${(joinedOk.length / joinSeconds).toFixed(0)}/s)`);
   await sleep(2000);
   const rssAfter = procStatusKiB(server.pid, "VmRSS");
@@ -223,7 +250,8 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
     await sleep(500);
     const plan = spreadPlan(phonesOk, options.burstSeconds, epochNow() + 300, decide((phone) => flip(last.get(phone)!)));
     const killAt = epochNow() + 300 + (options.burstSeconds * 1000) / 2;
-    const phase = runPhase(ctx, "restart", roundId, plan, true, options.burstSeconds);
+    // The phones wait as long as the server is down, plus the usual timeout.
+    const phase = runPhase({ ...ctx, options: { ...options, ackTimeoutMs: options.ackTimeoutMs + 120_000 } }, "restart", roundId, plan, true, options.burstSeconds);
     await sleep(Math.max(0, killAt - epochNow()));
     const killedAt = epochNow();
     await server.app.kill("SIGKILL");
@@ -232,14 +260,17 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
     log(`Restart: server killed and ready again (pid ${server.pid}) after ${((readyAt - killedAt) / 1000).toFixed(1)} s`);
     restartPhase = await phase;
     const acked = restartPhase.records.filter((r) => r.ok);
-    const afterReady = distribution(acked.filter((r) => r.ackAt! > readyAt).map((r) => r.ackAt! - Math.max(r.emitAt, readyAt)));
-    const projectorBack = projector.joinedAt > readyAt ? projector.joinedAt - readyAt : Number.NaN;
+    // Taps still unacknowledged when the server died: from ready (or the tap, if later) to the
+    // acknowledgement; one acknowledged before the server said it was ready counts as 0.
+    const afterReady = distribution(acked.filter((r) => r.ackAt! > killedAt).map((r) => Math.max(0, r.ackAt! - Math.max(r.emitAt, readyAt))));
+    const projectorBack = projector.joinedAt > killedAt ? Math.max(0, projector.joinedAt - readyAt) : Number.NaN;
     restart = {
       downMs: readyAt - killedAt,
       tapToAck: restartPhase.ack,
       ackAfterReady: afterReady,
       pendingAtReady: afterReady.count,
       projectorBackMs: projectorBack,
+      projectorReconnects: projector.reconnects,
       rejoins: (await workerCounters(workers)).rejoins - countersAfter.rejoins,
     };
     log(`Restart: ${restartPhase.ok}/${restartPhase.planned} acknowledged; pending at ready ${afterReady.count}, acknowledged after ready p99 ${afterReady.p99.toFixed(0)} ms; projector back after ${projectorBack.toFixed(0)} ms`);
@@ -296,7 +327,7 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? "?", node: process.version, loadBefore, loadAfter: os.loadavg(), otherCores },
     startupMs,
     commit,
-    join: { ok: joinedOk.length, seconds: joinSeconds, perSecond: joinedOk.length / joinSeconds, latency: joinLatency, errors: joinErrors, serverCpuMsPerPhone: (joinCpu / Math.max(1, joinedOk.length)) * 1000, databaseCpuSeconds: joinDbCpu },
+    join: { ok: joinedOk.length, seconds: joinSeconds, perSecond: joinedOk.length / joinSeconds, latency: joinLatency, errors: joinErrors, serverCpuMsPerPhone: (joinCpu / Math.max(1, joinedOk.length)) * 1000, databaseCpuSeconds: joinDbCpu, page },
     rss: { beforeKiB: rssBefore, afterKiB: rssAfter, peakKiB: rssPeak, perPhoneKiB: joinedOk.length ? round1((rssAfter - rssBefore) / joinedOk.length) : Number.NaN },
     phases: phases.map(({ records: _records, ...rest }) => rest),
     votes: votesOk,

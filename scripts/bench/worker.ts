@@ -40,7 +40,50 @@ function send(message: WorkerToParent): void {
   process.send?.(message);
 }
 
-function joinOne(message: Extract<ParentToWorker, { type: "join" }>, index: number): Promise<JoinRecord> {
+/**
+ * What a phone's browser fetches after scanning the QR code: the join page, then every script
+ * and style it names, without a browser cache (each phone is a new visitor). Returns the bytes
+ * received (compressed, as sent) and whether every static file came compressed and cacheable.
+ */
+async function loadPage(base: string, code: string): Promise<NonNullable<JoinRecord["page"]>> {
+  const started = epochNow();
+  const get = async (path: string) => {
+    const response = await fetch(`${base}${path}`, { headers: { "accept-encoding": "br, gzip" } });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+    return { response, body, bytes: Number(response.headers.get("content-length") ?? body.length) };
+  };
+  const page = await get(`/j/${code}`);
+  const assets = [...new Set([...page.body.matchAll(/(?:src|href)="(\/_next\/static\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!))];
+  let bytes = page.bytes;
+  let compressed = true;
+  let cacheable = true;
+  await Promise.all(
+    assets.map(async (path) => {
+      const { response, bytes: size } = await get(path);
+      bytes += size;
+      if (!response.headers.get("content-encoding")) compressed = false;
+      if (!/immutable|max-age=[1-9]/.test(response.headers.get("cache-control") ?? "")) cacheable = false;
+    }),
+  );
+  return { ms: epochNow() - started, bytes, requests: 1 + assets.length, compressed, cacheable };
+}
+
+async function joinOne(message: Extract<ParentToWorker, { type: "join" }>, index: number): Promise<JoinRecord> {
+  const started = epochNow();
+  let page: JoinRecord["page"];
+  if (message.pageLoad) {
+    try {
+      page = await loadPage(message.url, message.code);
+    } catch (error) {
+      return { phone: index, ok: false, error: `page: ${(error as Error).message}` };
+    }
+  }
+  const record = await joinSocket(message, index);
+  return { ...record, page, ...(record.ok ? { totalMs: epochNow() - started } : {}) };
+}
+
+function joinSocket(message: Extract<ParentToWorker, { type: "join" }>, index: number): Promise<JoinRecord> {
   const started = epochNow();
   let connected = started;
   const socket: PhoneSocket = io(message.url, {

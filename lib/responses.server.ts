@@ -76,7 +76,11 @@ export async function recordResponse(input: RecordResponseInput): Promise<Record
 
 /** Factors and a reason are accepted only where the scenario asks for them, and within limits. */
 async function checkExtras(input: RecordResponseInput): Promise<QueuedResponse> {
-  const rules = await roundRules(input.seminarId, input.roundId);
+  // The database unreachable: nothing is refused, the phone sends the answer again (as when a
+  // batch cannot be written; no log line per vote, an outage would flood the log).
+  const rules = await roundRules(input.seminarId, input.roundId).catch(() => {
+    throw new ResponseError("Your answer is not saved yet: it will be sent again.", true);
+  });
   if (!rules) throw new ResponseError("Voting is closed.");
   let factors = input.factors;
   if (factors !== undefined) {

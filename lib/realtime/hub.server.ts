@@ -2,13 +2,14 @@
 // right after its writes commit; the hub listens and decides which screen gets which view.
 import { randomUUID } from "node:crypto";
 import type { Server } from "socket.io";
-import type { ClientToServerEvents, PresenterNotice, ServerToClientEvents } from "@/lib/realtime/protocol";
+import { Coalescer, liveCountWindowMs } from "@/lib/realtime/coalesce";
+import type { ClientToServerEvents, PresenterNotice, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { rooms } from "@/lib/realtime/protocol";
 import { singleton } from "@/lib/singleton";
 import { subscribe } from "@/lib/events.server";
 import { currentRoundId } from "@/lib/rounds.server";
 import { viewFor, type SeminarSnapshot } from "@/lib/seminar-view";
-import { loadSnapshot } from "@/lib/seminars.server";
+import { loadSnapshot, SeminarError } from "@/lib/seminars.server";
 import { countResponses, tallyRounds } from "@/lib/tallies.server";
 
 /**
@@ -33,12 +34,12 @@ export const PRESENCE_HEARTBEAT_MS = 1_000;
 /** A process not heard from for this long is taken for dead: its phones no longer count. */
 export const PRESENCE_TTL_MS = 3_500;
 
-/** Live counts go out at most this often per seminar, however fast votes arrive. */
-export const PROGRESS_INTERVAL_MS = 100;
 
 interface HubState {
   io?: WeighInServer;
   progress: Map<string, ProgressEntry>;
+  /** Each seminar's phone view as of its last change, and which state of the seminar row it shows. */
+  phoneViews: Map<string, { stamp: string; view: Promise<SeminarView> }>;
   serverId: string;
   /** Set when a cluster adapter is installed: only then are there other processes to tell. */
   clustered: boolean;
@@ -51,10 +52,7 @@ interface HubState {
 }
 
 interface ProgressEntry {
-  timer?: NodeJS.Timeout;
-  last: number;
-  running: boolean;
-  dirty: boolean;
+  coalescer: Coalescer;
   /** A change happened in this process: the other processes are told after the next count. */
   relay: boolean;
   roundId?: string;
@@ -62,7 +60,7 @@ interface ProgressEntry {
 
 const hub = singleton(
   "hub",
-  (): HubState => ({ progress: new Map(), serverId: randomUUID(), clustered: false, remotePresence: new Map(), reasons: new Map(), subscriptions: [] }),
+  (): HubState => ({ progress: new Map(), phoneViews: new Map(), serverId: randomUUID(), clustered: false, remotePresence: new Map(), reasons: new Map(), subscriptions: [] }),
 );
 
 export function setClustered(clustered: boolean): void {
@@ -179,7 +177,9 @@ function broadcastSeminar(seminarId: string, committed: SeminarSnapshot, where: 
   const progress = hub.progress.get(seminarId);
   if (progress) progress.roundId = snapshot.currentRoundId ?? undefined;
   const local = io.local;
-  local.to(rooms.phones(seminarId)).emit("seminar:view", viewFor(snapshot, "phone"));
+  const phoneView = viewFor(snapshot, "phone");
+  rememberPhoneView(seminarId, stampOf(snapshot.seminar), Promise.resolve(phoneView));
+  local.to(rooms.phones(seminarId)).emit("seminar:view", phoneView);
   local.to(rooms.projector(seminarId)).emit("seminar:view", viewFor(snapshot, "projector"));
   local.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
   if (hasMembers(io, rooms.look(seminarId))) local.to(rooms.look(seminarId)).emit("seminar:view", viewFor(snapshot, "controls", { look: true }));
@@ -231,6 +231,44 @@ export function announceReasons(seminarId: string): void {
   );
 }
 
+type StampedSeminar = { id: string; stateVersion?: number; summaryToPhones: boolean };
+
+/** What a phone's view depends on in the seminar row: every command bumps stateVersion. */
+function stampOf(seminar: StampedSeminar): string {
+  return `${seminar.stateVersion}:${seminar.summaryToPhones}`;
+}
+
+function rememberPhoneView(seminarId: string, stamp: string, view: Promise<SeminarView>): void {
+  hub.phoneViews.delete(seminarId);
+  hub.phoneViews.set(seminarId, { stamp, view });
+  if (hub.phoneViews.size > 1000) hub.phoneViews.delete(hub.phoneViews.keys().next().value!);
+}
+
+/**
+ * The view a joining phone gets, for the seminar row the join just read. A whole room joins
+ * within seconds: the view is built once per state of the seminar (kept from the last
+ * seminarChanged, or loaded once for all joins arriving together) instead of a full snapshot per
+ * phone. The row's stamp makes it right with several processes too: a command run on another
+ * process bumps stateVersion, and the next join here loads the view again. Phones do not show
+ * the live count, so the counts in it are as of that state, apart from the phones present.
+ */
+export async function phoneViewFor(seminar: StampedSeminar): Promise<SeminarView> {
+  const stamp = stampOf(seminar);
+  let cached = hub.phoneViews.get(seminar.id);
+  if (cached?.stamp !== stamp) {
+    const view = loadSnapshot(seminar.id).then((snapshot) => {
+      if (!snapshot) throw new SeminarError("Seminar not found.", "not-found");
+      return viewFor(snapshot, "phone");
+    });
+    cached = { stamp, view };
+    rememberPhoneView(seminar.id, stamp, view);
+    view.catch(() => {
+      if (hub.phoneViews.get(seminar.id)?.view === view) hub.phoneViews.delete(seminar.id);
+    });
+  }
+  return { ...(await cached.view), connected: connectedCount(seminar.id) };
+}
+
 /** Tells every tutor screen of a seminar what a command did or asks (never anything of the split). */
 export function announceNotice(notice: PresenterNotice): void {
   const { seminarId } = notice;
@@ -238,35 +276,32 @@ export function announceNotice(notice: PresenterNotice): void {
 }
 
 /**
- * Schedules a live count update (answers and phones present; never the split). Coalesced:
- * a burst of votes produces one update per PROGRESS_INTERVAL_MS per seminar. `here`: the change
- * happened in this process (a vote stored, a phone joined or left), so the other processes are
- * told after the count; `elsewhere`: another process told this one, which recounts for its own
- * screens at once (the sender already waited its interval).
+ * Schedules a live count update (answers and phones present; never the split). The first change
+ * after a quiet moment goes out at once; what follows within the seminar's window (longer for
+ * more phones, see liveCountWindowMs) is sent once when it ends. `here`: the change happened in
+ * this process (a vote stored, a phone joined or left), so the other processes are told after
+ * the count; `elsewhere`: another process told this one, which recounts for its own screens at
+ * once (the sender already waited its window).
  */
 export function announceProgress(seminarId: string, roundId?: string, where: "here" | "elsewhere" = "here"): void {
   if (!hub.io) return;
   let entry = hub.progress.get(seminarId);
-  if (!entry) hub.progress.set(seminarId, (entry = { last: 0, running: false, dirty: false, relay: false }));
+  if (!entry) {
+    const coalescer = new Coalescer(
+      () => flushProgress(seminarId),
+      () => liveCountWindowMs(connectedCount(seminarId)),
+    );
+    hub.progress.set(seminarId, (entry = { coalescer, relay: false }));
+  }
   if (roundId) entry.roundId = roundId;
   if (where === "here") entry.relay = true;
-  entry.dirty = true;
-  scheduleProgress(seminarId, entry, where === "here" ? Math.max(0, entry.last + PROGRESS_INTERVAL_MS - Date.now()) : 0);
-}
-
-function scheduleProgress(seminarId: string, entry: ProgressEntry, wait: number): void {
-  if (entry.timer || entry.running) return;
-  entry.timer = setTimeout(() => void flushProgress(seminarId), wait);
+  entry.coalescer.request(where === "elsewhere");
 }
 
 async function flushProgress(seminarId: string): Promise<void> {
   const entry = hub.progress.get(seminarId);
   const io = hub.io;
   if (!entry || !io) return;
-  entry.timer = undefined;
-  entry.dirty = false;
-  entry.running = true;
-  entry.last = Date.now();
   const relay = entry.relay;
   entry.relay = false;
   try {
@@ -289,8 +324,5 @@ async function flushProgress(seminarId: string): Promise<void> {
     }
   } catch (error) {
     console.error(`live count for seminar ${seminarId} failed:`, error);
-  } finally {
-    entry.running = false;
-    if (entry.dirty) scheduleProgress(seminarId, entry, entry.relay ? Math.max(0, entry.last + PROGRESS_INTERVAL_MS - Date.now()) : 0);
   }
 }

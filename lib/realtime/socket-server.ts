@@ -24,6 +24,7 @@ import {
 import {
   announceNotice,
   announceProgress,
+  phoneViewFor,
   withPresence,
   setRealtimeServer,
   type InterServerEvents,
@@ -116,11 +117,10 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       await socket.join(rooms.phones(seminar.id));
       noteActivity(seminar.id);
       announceProgress(seminar.id);
-      const snapshot = await loadSnapshot(seminar.id);
       // A phone that joins for the first time has no answers yet: spare the queries.
       return {
         token,
-        view: viewFor(withPresence(snapshot!), "phone"),
+        view: await phoneViewFor(seminar),
         answers: rejoined ? await answersOf(participant.id) : {},
         extras: rejoined ? await extrasOf(participant.id) : {},
         segment: participant.segment,

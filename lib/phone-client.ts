@@ -68,9 +68,12 @@ export interface PhoneClientOptions {
 
 /**
  * How a phone's socket comes back after the connection drops (socket.io-client's reconnection
- * options): the phone page and the benchmark's phones use the same.
+ * options; the phone page, the tutor's screens and the benchmark's phones use the same): first
+ * after 250 ms, then doubling up to 1 s, each delay jittered by ±50 % so that a hall of phones
+ * does not come back in step. A restarted server is reached within about a second of being
+ * ready; the pending answer is sent again right after the join.
  */
-export const RECONNECT = { reconnectionDelay: 500, reconnectionDelayMax: 4000 } as const;
+export const RECONNECT = { reconnectionDelay: 250, reconnectionDelayMax: 1000, randomizationFactor: 0.5 } as const;
 
 export const tokenKey = (code: string) => `weighin:participant:${code}`;
 export const pendingKey = (code: string) => `weighin:pending:${code}`;

@@ -93,7 +93,10 @@ function joinSocket(message: Extract<ParentToWorker, { type: "join" }>, index: n
     // reconnects as the phone page does.
     reconnection: message.reconnect,
     ...RECONNECT,
-    timeout: message.timeoutMs,
+    // Reconnecting as the phone page does (components/socket.ts): an attempt that hangs is given
+    // up after 8 s and tried again. Without reconnection there is one attempt: it may take as
+    // long as an acknowledgement.
+    timeout: message.reconnect ? 8000 : message.timeoutMs,
   });
   const client = new PhoneClient(socket, message.code);
   return new Promise<JoinRecord>((resolve) => {

@@ -289,7 +289,9 @@ export function announceProgress(seminarId: string, roundId?: string, where: "he
   if (!entry) {
     const coalescer = new Coalescer(
       () => flushProgress(seminarId),
-      () => liveCountWindowMs(connectedCount(seminarId)),
+      // Several processes: each counts for its own screens, and a short window lets their
+      // counts cross (a screen could see the room shrink); they keep 100 ms.
+      () => (hub.clustered ? 100 : liveCountWindowMs(connectedCount(seminarId))),
     );
     hub.progress.set(seminarId, (entry = { coalescer, relay: false }));
   }

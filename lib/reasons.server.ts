@@ -66,6 +66,9 @@ export async function moderateReasons(seminarId: string, tutorId: string, modera
           where: { id: { in: moderation.ids }, round: { seminarId }, reason: { not: null } },
           data: { reasonStatus: moderation.action === "approve" ? "APPROVED" : "HIDDEN" },
         });
+  // What the screens may show changed: a new state of the seminar, so every process's cached views
+  // (and every screen comparing versions) take the new one.
+  if (count > 0) await prisma.seminar.update({ where: { id: seminarId }, data: { stateVersion: { increment: 1 } } });
   const snapshot = await loadSnapshot(seminarId);
   if (snapshot) emit("seminarChanged", { seminarId, snapshot });
   return count;
@@ -75,7 +78,7 @@ export async function moderateReasons(seminarId: string, tutorId: string, modera
 export async function setReasonsToPhones(seminarId: string, tutorId: string, on: boolean): Promise<void> {
   const seminar = await getSeminarForTutor(seminarId, tutorId);
   if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
-  await getPrisma().seminar.update({ where: { id: seminarId }, data: { reasonsToPhones: on } });
+  await getPrisma().seminar.update({ where: { id: seminarId }, data: { reasonsToPhones: on, stateVersion: { increment: 1 } } });
   const snapshot = await loadSnapshot(seminarId);
   if (snapshot) emit("seminarChanged", { seminarId, snapshot });
 }

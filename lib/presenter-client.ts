@@ -5,6 +5,7 @@
 // gives it to the projector and the controls; tests can drive the same client.
 import type { Socket } from "socket.io-client";
 import type { Command } from "@/lib/seminar-flow";
+import { supersedes } from "@/lib/view-version";
 import {
   CONFIRM_MS,
   type ClientToServerEvents,
@@ -106,7 +107,7 @@ export class PresenterClient {
     this.update({ look: on });
     this.socket.emit("presenter:look", { seminarId: this.seminarId, on }, (reply) => {
       if (this.stopped) return;
-      if (reply.ok) this.update({ view: reply.view });
+      if (reply.ok) this.takeView(reply.view);
       else this.emit({ type: "refused", error: reply.error, from: "look" });
     });
   }
@@ -159,14 +160,25 @@ export class PresenterClient {
 
   private onConnect = () => {
     this.update({ connected: true });
+    this.join();
+  };
+
+  /** Joins the seminar's screens; a refusal the server calls temporary is retried after a pause. */
+  private join(): void {
     this.socket.emit("presenter:join", { seminarId: this.seminarId, view: this.mode }, (reply) => {
       if (this.stopped) return;
+      if (!reply.ok && reply.retry) {
+        setTimeout(() => {
+          if (!this.stopped && this.socket.connected) this.join();
+        }, Math.max(reply.retryAfterMs ?? 0, 1000));
+      }
       if (!reply.ok) return this.emit({ type: "refused", error: reply.error, from: "join" });
-      this.update({ view: reply.view, display: reply.display });
+      this.update({ display: reply.display });
+      this.takeView(reply.view);
       // A new connection starts without the look: ask for it again if this screen had it on.
       if (this.state.look) this.setLook(true);
     });
-  };
+  }
 
   private onDisconnect = () => this.update({ connected: false });
 
@@ -176,7 +188,15 @@ export class PresenterClient {
     this.setNotice(notice.message);
   };
 
-  private onView = (view: SeminarView) => this.update({ view });
+  private onView = (view: SeminarView) => this.takeView(view);
+
+  /**
+   * A join's reply is read before it is sent, so a command's announcement can overtake it: keep
+   * the newer state of the seminar, never go back to an older one (the phone client does the same).
+   */
+  private takeView(view: SeminarView): void {
+    if (supersedes(view, this.state.view)) this.update({ view });
+  }
 
   private onDisplay = (display: DisplayState) => this.update({ display });
 

@@ -3,7 +3,7 @@
 // exactly once.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
-import { startApp, waitFor, type AppProcess } from "./helpers/app-server";
+import { client, startApp, tutorCookie, waitFor, type AppProcess } from "./helpers/app-server";
 import { databaseRelay, type DatabaseRelay } from "./helpers/db-proxy";
 import { TestPhone } from "./helpers/phone";
 import { seminarWithOpenRound } from "./helpers/seminars";
@@ -44,6 +44,17 @@ describe("a phone while the database is down", () => {
     expect(stored[0]).toMatchObject({ answer: "YES", voteId });
     phone.close();
   }, 90_000);
+
+  it("a tutor's screen that connected while the database was away is still the tutor's once it is back", async () => {
+    const { tutor, seminar } = await seminarWithOpenRound("db-down-tutor");
+    await relay!.stop();
+    const screen = client(app!.url, await tutorCookie(tutor.id));
+    await waitFor(() => screen.connected, 20_000, "screen connected");
+    await relay!.start();
+    const reply = await screen.timeout(20_000).emitWithAck("presenter:join", { seminarId: seminar.id, view: "projector" });
+    expect(reply).toMatchObject({ ok: true });
+    screen.close();
+  }, 60_000);
 
   it("a final refusal clears the answer and says why", async () => {
     const { seminar, round } = await seminarWithOpenRound("db-down");

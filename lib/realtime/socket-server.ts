@@ -54,6 +54,12 @@ import { viewFor } from "@/lib/seminar-view";
 interface SocketData {
   /** Null unless the handshake carried a tutor's session cookie and came from our own origin. */
   tutorId: string | null;
+  /**
+   * The handshake's session cookie could not be checked (the database did not answer): checked
+   * again when the socket first acts as a tutor, so a hiccup does not leave a tutor's screen
+   * anonymous for as long as it stays connected.
+   */
+  tutorCheckPending?: boolean;
   /** For rate limits only: kept in memory with the connection, never stored. */
   address: string;
   /** Participants this connection has created (a phone needs one per seminar). */
@@ -86,7 +92,10 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     // The session cookie goes along with any same-site request, also from a page on another
     // port or a sibling subdomain: only a handshake from our own origin may act as the tutor.
     socket.data.tutorId = sameOrigin(socket.handshake.headers)
-      ? await tutorIdFromCookieHeader(socket.handshake.headers.cookie).catch(() => null)
+      ? await tutorIdFromCookieHeader(socket.handshake.headers.cookie).catch(() => {
+          socket.data.tutorCheckPending = true;
+          return null;
+        })
       : null;
     next();
   });
@@ -225,6 +234,12 @@ function payloadSize(payload: unknown): number {
 }
 
 async function requireSeminar(socket: WeighInSocket, seminarId: string): Promise<string> {
+  if (!socket.data.tutorId && socket.data.tutorCheckPending) {
+    // Fails as "try again" while the database is still away (the screen's command queue resends).
+    socket.data.tutorId = await tutorIdFromCookieHeader(socket.handshake.headers.cookie);
+    socket.data.tutorCheckPending = false;
+    if (socket.data.tutorId) await socket.join(rooms.tutor(socket.data.tutorId));
+  }
   const tutorId = socket.data.tutorId;
   if (!tutorId) throw new SeminarError("Sign in as a tutor to present this seminar.", "forbidden");
   const seminar = await getSeminarForTutor(seminarId, tutorId);

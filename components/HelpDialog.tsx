@@ -17,7 +17,16 @@ export function HelpDialog({ open, onClose, controlsHref }: { open: boolean; onC
     } else if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
-    <dialog ref={ref} className="help" aria-labelledby="help-heading" onClose={onClose}>
+    <dialog
+      ref={ref}
+      className="help"
+      aria-labelledby="help-heading"
+      // The close event of an Escape comes a moment later: if "?" opened the help again
+      // meanwhile, that late event must not close it.
+      onClose={() => {
+        if (!ref.current?.open) onClose();
+      }}
+    >
       <h2 id="help-heading">Keyboard shortcuts</h2>
       <table>
         <tbody>

@@ -1,23 +1,56 @@
 "use client";
 // The student's phone: join anonymously, answer in one tap, see what the tutor reveals.
 // Survives a flaky network: re-joins on reconnect, keeps its answer, resends an unsent one.
-import { useEffect } from "react";
+import { Suspense, lazy, useEffect } from "react";
 import type { AnswerValue, SeminarView } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
-import { DiscussionNotes } from "@/components/DiscussionNotes";
-import { ResultsChart, describeResults } from "@/components/ResultsChart";
-import { SeminarSummary } from "@/components/SeminarSummary";
+import { describeResults } from "@/lib/results-text";
 import { useAnnouncement } from "@/components/useAnnouncement";
-import { AnswerExtrasForm, SegmentQuestion } from "@/components/AnswerExtras";
-import { ReasonList } from "@/components/ReasonList";
-import { Breakdowns } from "@/components/Breakdowns";
 import { usePhoneClient } from "@/components/usePhoneClient";
+
+// Not needed for the first paint (the phone shows them after a join, an answer or a reveal): kept
+// out of the first download (docs/performance.md), fetched right after the page is up (while the
+// phone is surely online, see `preloadParts`) in one download, and if a fetch fails anyway, fetched again once
+// the network is back instead of breaking the page.
+const later = retrying(() => import("@/components/PhoneLater"));
+const AnswerExtrasForm = lazy(() => later().then((m) => ({ default: m.AnswerExtrasForm })));
+const SegmentQuestion = lazy(() => later().then((m) => ({ default: m.SegmentQuestion })));
+const ReasonList = lazy(() => later().then((m) => ({ default: m.ReasonList })));
+const ResultsChart = lazy(() => later().then((m) => ({ default: m.ResultsChart })));
+const DiscussionNotes = lazy(() => later().then((m) => ({ default: m.DiscussionNotes })));
+const SeminarSummary = lazy(() => later().then((m) => ({ default: m.SeminarSummary })));
+const Breakdowns = lazy(() => later().then((m) => ({ default: m.Breakdowns })));
+
+/** A module load that, when it fails (offline, a dropped request), tries again when the network is back. */
+function retrying<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | null = null;
+  return () =>
+    (loading ??= new Promise<T>((resolve) => {
+      const attempt = () =>
+        load().then(resolve, () => {
+          const again = () => {
+            window.removeEventListener("online", again);
+            clearTimeout(timer);
+            attempt();
+          };
+          const timer = setTimeout(again, 3000);
+          window.addEventListener("online", again);
+        });
+      attempt();
+    }));
+}
+
+function preloadParts(): void {
+  void later();
+}
+
 
 export function PhoneSeminar({ code }: { code: string }) {
   const { view, answers, extras, segmentAsked, pending, connected, fatal, message, vote, joinAsNew, setExtras, chooseSegment, onEvent } =
     usePhoneClient(code);
   // Screen readers hear what changed: voting opening and closing, results shown, a new scenario.
   const [announcement, setAnnouncement] = useAnnouncement(view, announce);
+  useEffect(preloadParts, []);
   useEffect(
     () =>
       onEvent((event) => {
@@ -73,7 +106,9 @@ export function PhoneSeminar({ code }: { code: string }) {
       {!view && <p role="status">Joining…</p>}
 
       {view && view.segmentQuestion && !segmentAsked && !view.ended && (
-        <SegmentQuestion question={view.segmentQuestion.question} options={view.segmentQuestion.options} onChoose={chooseSegment} />
+        <Suspense fallback={null}>
+          <SegmentQuestion question={view.segmentQuestion.question} options={view.segmentQuestion.options} onChoose={chooseSegment} />
+        </Suspense>
       )}
 
       {view && view.scenario && (
@@ -140,18 +175,20 @@ export function PhoneSeminar({ code }: { code: string }) {
             </p>
           )}
           {shown && view.roundId && (view.scenario.askReason || view.scenario.tickFactors) && (
-            <AnswerExtrasForm
-              factors={view.scenario.tickFactors}
-              askReason={view.scenario.askReason === true}
-              extras={{
-                ...extras[view.roundId],
-                ...(pendingHere?.factors ? { factors: pendingHere.factors } : {}),
-                ...(pendingHere?.reason !== undefined ? { reason: pendingHere.reason } : {}),
-              }}
-              sending={pendingHere !== null}
-              open={voting}
-              onChange={setExtras}
-            />
+            <Suspense fallback={null}>
+              <AnswerExtrasForm
+                factors={view.scenario.tickFactors}
+                askReason={view.scenario.askReason === true}
+                extras={{
+                  ...extras[view.roundId],
+                  ...(pendingHere?.factors ? { factors: pendingHere.factors } : {}),
+                  ...(pendingHere?.reason !== undefined ? { reason: pendingHere.reason } : {}),
+                }}
+                sending={pendingHere !== null}
+                open={voting}
+                onChange={setExtras}
+              />
+            </Suspense>
           )}
           {!pendingHere && !myAnswer && !voting && view.roundId && (
             <p className="muted" data-testid="my-answer">
@@ -164,15 +201,17 @@ export function PhoneSeminar({ code }: { code: string }) {
             </p>
           )}
 
-          {view.results && <ResultsChart results={view.results} />}
-          {view.results && <Breakdowns round={view.results.rounds.at(-1)!} headingLevel={2} />}
-          {view.reasons && <ReasonList reasons={view.reasons} />}
+          <Suspense fallback={null}>{view.results && <ResultsChart results={view.results} />}</Suspense>
+          <Suspense fallback={null}>
+            {view.results && <Breakdowns round={view.results.rounds.at(-1)!} headingLevel={2} />}
+            {view.reasons && <ReasonList reasons={view.reasons} />}
+          </Suspense>
           {view.withheld === "below-minimum" && (
             <p className="muted" data-testid="withheld">
               Fewer than {view.minResponses} people answered, so the split stays hidden to keep everyone anonymous.
             </p>
           )}
-          {view.discussion && <DiscussionNotes discussion={view.discussion} heading="Discussion notes" />}
+          <Suspense fallback={null}>{view.discussion && <DiscussionNotes discussion={view.discussion} heading="Discussion notes" />}</Suspense>
         </section>
       )}
 
@@ -185,7 +224,9 @@ export function PhoneSeminar({ code }: { code: string }) {
           {view.summary && (
             <section className="stack" aria-labelledby="phone-summary-heading">
               <h2 id="phone-summary-heading">The results you were shown</h2>
-              <SeminarSummary items={view.summary} headingLevel={3} />
+              <Suspense fallback={null}>
+                <SeminarSummary items={view.summary} headingLevel={3} />
+              </Suspense>
             </section>
           )}
           {view.reflectiveQuestions && view.reflectiveQuestions.length > 0 && (

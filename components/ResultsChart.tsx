@@ -2,31 +2,9 @@
 // colour for No, so Yes and No differ in greyscale and for colour-blind viewers. Round 1 and
 // round 2 sit side by side with how many changed their mind each way.
 import type { Results, Tally } from "@/lib/realtime/protocol";
+import { describeTally, percent, roundCaption } from "@/lib/results-text";
 
-export function percent(part: number, total: number): number {
-  return total === 0 ? 0 : Math.round((part / total) * 100);
-}
-
-export function describeTally(t: Tally): string {
-  return `Yes ${t.yes} (${percent(t.yes, t.total)}%), No ${t.no} (${percent(t.no, t.total)}%), ${t.total} ${t.total === 1 ? "answer" : "answers"}`;
-}
-
-export function describeSwitched(switched: NonNullable<Results["switched"]>): string {
-  return `${switched.yesToNo} changed from Yes to No, ${switched.noToYes} from No to Yes`;
-}
-
-/** One sentence for screen readers: what the chart shows. */
-export function describeResults(results: Results): string {
-  const rounds = results.rounds.map((r) =>
-    results.rounds.length > 1 ? `Round ${r.number}: ${describeTally(r.tally)}.` : `${describeTally(r.tally)}.`,
-  );
-  return [...rounds, results.switched ? `${describeSwitched(results.switched)}.` : ""].join(" ").trim();
-}
-
-export function roundCaption(number: number, of: number): string {
-  if (of < 2) return "Results";
-  return number === 1 ? "Round 1 · before discussion" : `Round ${number} · after discussion`;
-}
+export { describeResults, describeSwitched, describeTally, percent, roundCaption } from "@/lib/results-text";
 
 export function Bars({ tally, caption }: { tally: Tally; caption: string }) {
   return (

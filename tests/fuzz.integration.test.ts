@@ -257,9 +257,16 @@ describe("socket events", () => {
     ];
 
     // A joined phone (so that votes reach the vote handler) and a signed-in tutor, made before the snapshot.
+    // A phone whose connection a huge payload closed comes back with its token, as a real phone
+    // does: the same participant, no new row.
+    let phoneToken: string | undefined;
     const open = async (as: "stranger" | "phone" | "tutor"): Promise<Client> => {
       const s = await connected(socket(as === "tutor" ? tutorHeaders : {}));
-      if (as === "phone") expect(await emit(s, "participant:join", { code: seminar.code })).toMatchObject({ ok: true });
+      if (as === "phone") {
+        const reply = await emit(s, "participant:join", phoneToken ? { code: seminar.code, token: phoneToken } : { code: seminar.code });
+        expect(reply).toMatchObject({ ok: true });
+        phoneToken = (reply as { token?: string }).token;
+      }
       if (as === "tutor") expect(await emit(s, "presenter:join", { seminarId: seminar.id, view: "controls" })).toMatchObject({ ok: true });
       return s;
     };

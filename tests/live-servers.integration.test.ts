@@ -52,6 +52,10 @@ describe("live servers", () => {
 
     await voteBurst(phones, VOTES_PER_PHONE, async () => {
       await app.kill("SIGKILL");
+      // A restart takes a moment. Writes the killed server had already sent finish meanwhile: on
+      // the embedded database (one session shared by every connection), one still queued there
+      // could otherwise land after a newer vote sent to the new server (docs/realtime.md).
+      await new Promise((r) => setTimeout(r, 1000));
       app = await startApp({ port });
       apps.push(app);
     });

@@ -1,7 +1,7 @@
 // Weigh In's one process: Next.js serves the pages, socket.io carries the live seminar
 // (PAGES=false: the live channel alone, without Next.js and its build).
 // Start-up order: environment → database (embedded when DATABASE_URL is unset) → migrations →
-// content packs → demo class (these three under a lock, one process at a time) → web server.
+// LTI signing key → content packs → demo class (these under a lock, one process at a time) → web server.
 import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -12,6 +12,7 @@ import { applyMigrations } from "@/lib/db/migrate.server";
 import { withStartUpLock } from "@/lib/db/start-up-lock.server";
 import { ensureDemo, secureDemoTutor } from "@/lib/demo.server";
 import { EnvError, parseEnv, setStartUpEnv, setting } from "@/lib/env.server";
+import { ensureToolKey } from "@/lib/lti-keys.server";
 import { listPacks } from "@/lib/packs.server";
 import { leaveCluster } from "@/lib/realtime/hub.server";
 import { createHttpServer, type RequestHandler } from "@/lib/realtime/http-server.server";
@@ -45,6 +46,9 @@ async function main() {
   const startUpSteps = async () => {
     const { applied } = await applyMigrations(databaseUrl);
     if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
+
+    // LTI platforms read Weigh In's key set: it holds a key before anyone asks for it.
+    await ensureToolKey();
 
     const packs = await listPacks();
     console.log(`Content: ${packs.length} pack(s): ${packs.map((p) => p.slug).join(", ")}`);

@@ -5,7 +5,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { importJWK, jwtVerify, SignJWT, type JWK } from "jose";
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client.server";
-import { CLAIMS, LTI_VERSION, LtiError, PACK_PARAMETER, signingKey, type ValidLaunch } from "@/lib/lti.server";
+import { CLAIMS, LTI_VERSION, LtiError, PACK_PARAMETER, ensureToolKey, type ValidLaunch } from "@/lib/lti.server";
 import { resolvePackToRun } from "@/lib/pack-library.server";
 
 const REQUEST_LIFETIME = "30m";
@@ -60,7 +60,7 @@ export async function deepLinkingResponse(request: DeepLinkingRequest, packSlug:
   if (!found) throw new LtiError("bad-request", "no such pack");
   const platform = await getPrisma().ltiPlatform.findUnique({ where: { id: request.platformId } });
   if (!platform) throw new LtiError("unknown-platform");
-  const key = await signingKey();
+  const key = await ensureToolKey();
   const privateKey = await importJWK(key.privateJwk as JWK, "RS256");
   const jwt = await new SignJWT({
     nonce: randomBytes(16).toString("base64url"),

@@ -5,12 +5,15 @@
 // an anonymous phone in its running seminar) is decided here too; the route handlers in
 // app/api/lti/ only carry requests and cookies. The flow is described in docs/lti.md.
 import { createHmac, randomBytes } from "node:crypto";
-import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, errors as joseErrors, type JWK, type JWTPayload } from "jose";
+import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from "jose";
 import { z } from "zod";
 import { tutorForSso } from "@/lib/auth.server";
 import { getPrisma } from "@/lib/db/client.server";
+import { ensureToolKey } from "@/lib/lti-keys.server";
 import { hashToken } from "@/lib/participants.server";
 import { SeminarError, startSeminar } from "@/lib/seminars.server";
+
+export { KEY_OVERLAP_MS, ensureToolKey, publishedKeys, rotateKeys, signingKey, toolKeySet } from "@/lib/lti-keys.server";
 
 // ---------------------------------------------------------------------------------------------
 // Claims and roles
@@ -112,6 +115,8 @@ export async function registerPlatform(input: PlatformInput) {
   if (!parsed.success) throw new LtiRegistrationError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const { deploymentIds, ...fields } = parsed.data;
   const prisma = getPrisma();
+  // The key set the platform will read must hold a key from now on.
+  await ensureToolKey();
   return prisma.$transaction(async (tx) => {
     const platform = await tx.ltiPlatform.upsert({
       where: { issuer_clientId: { issuer: fields.issuer, clientId: fields.clientId } },
@@ -153,72 +158,6 @@ export async function listPlatforms() {
     orderBy: { createdAt: "asc" },
     include: { deployments: { orderBy: { createdAt: "asc" } }, _count: { select: { contexts: true } } },
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Weigh In's keys
-
-/**
- * How long a new key is published before it signs anything, and an old key stays published after
- * it stopped signing: longer than platforms cache a tool's key set, so rotation needs no downtime.
- */
-export const KEY_OVERLAP_MS = 24 * 60 * 60 * 1000;
-
-const ALG = "RS256";
-
-async function newKey(now: Date) {
-  const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
-  const kid = randomBytes(12).toString("base64url");
-  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: "sig" };
-  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG };
-  return getPrisma().ltiKey.create({ data: { id: kid, publicJwk, privateJwk, createdAt: now } });
-}
-
-/** The published keys; creates the first one when there is none. */
-export async function publishedKeys(now = new Date()) {
-  const prisma = getPrisma();
-  let keys = await prisma.ltiKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: "asc" } });
-  if (keys.length === 0) keys = [await newKey(now)];
-  return keys;
-}
-
-/** The tool's key set (JWKS): public keys only. */
-export async function toolKeySet(now = new Date()): Promise<{ keys: JWK[] }> {
-  return { keys: (await publishedKeys(now)).map((k) => k.publicJwk as JWK) };
-}
-
-/**
- * The key that signs now: the newest key published for at least KEY_OVERLAP_MS, or, right after
- * the very first key was made, that one (nobody can hold an older copy of the key set then).
- */
-export async function signingKey(now = new Date()) {
-  const keys = await publishedKeys(now);
-  const settled = keys.filter((k) => now.getTime() - k.createdAt.getTime() >= KEY_OVERLAP_MS);
-  return settled.at(-1) ?? keys[0]!;
-}
-
-/**
- * Rotates the keys: publishes a new key (it signs once it has been published for KEY_OVERLAP_MS)
- * and retires keys that stopped signing more than KEY_OVERLAP_MS ago.
- */
-export async function rotateKeys(now = new Date()) {
-  const prisma = getPrisma();
-  const current = await signingKey(now);
-  const created = await newKey(now);
-  // Keys older than the one signing now are superseded; retire those superseded long enough ago.
-  const keys = await prisma.ltiKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: "asc" } });
-  const retire = keys.filter((k, i) => {
-    const successor = keys[i + 1];
-    return (
-      k.id !== current.id &&
-      k.id !== created.id &&
-      successor !== undefined &&
-      successor.createdAt.getTime() <= current.createdAt.getTime() &&
-      now.getTime() - current.createdAt.getTime() >= 2 * KEY_OVERLAP_MS
-    );
-  });
-  if (retire.length) await prisma.ltiKey.updateMany({ where: { id: { in: retire.map((k) => k.id) } }, data: { retiredAt: now } });
-  return { created: created.id, retired: retire.map((k) => k.id) };
 }
 
 // ---------------------------------------------------------------------------------------------

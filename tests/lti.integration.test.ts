@@ -14,6 +14,7 @@ import {
   KEY_OVERLAP_MS,
   LtiError,
   cohortForCourse,
+  ensureToolKey,
   instructorSeminarForPack,
   learnerJoin,
   participantTokenFor,
@@ -30,6 +31,7 @@ import {
 } from "@/lib/lti.server";
 import { hashToken } from "@/lib/participants.server";
 import { startSeminar } from "@/lib/seminars.server";
+import { startApp } from "./helpers/app-server";
 import { startTestPlatform, type LaunchSpec, type Tamper, type TestPlatform } from "./helpers/lti-platform";
 import { FIRST_PACK } from "./helpers/seminars";
 
@@ -228,35 +230,65 @@ describe("what a launch leads to", () => {
 });
 
 describe("the tool's keys", () => {
+  it("reading the key set writes nothing: the first key is made at start-up, or when a platform is registered", async () => {
+    const prisma = getPrisma();
+    await prisma.ltiKey.deleteMany();
+    expect(await toolKeySet()).toEqual({ keys: [] });
+    expect(await signingKey()).toBeNull();
+    expect(await prisma.ltiKey.count()).toBe(0);
+
+    // Registering a platform publishes a key before the platform can ask for it.
+    await registerPlatform(platform.registration);
+    const [made] = (await toolKeySet()).keys;
+    expect(made).toMatchObject({ kty: "RSA", alg: "RS256" });
+    expect((await toolKeySet()).keys.map((k) => k.kid)).toEqual([made!.kid]);
+
+    // Processes making the first key at once make one.
+    await prisma.ltiKey.deleteMany();
+    const both = await Promise.all([ensureToolKey(), ensureToolKey(), ensureToolKey()]);
+    expect(new Set(both.map((k) => k.id)).size).toBe(1);
+    expect(await prisma.ltiKey.count()).toBe(1);
+
+    // A starting server makes it too (under the start-up lock).
+    await prisma.ltiKey.deleteMany();
+    const app = await startApp();
+    try {
+      expect((await toolKeySet()).keys).toHaveLength(1);
+    } finally {
+      await app.kill();
+    }
+  });
+
   it("publishes public keys only, and rotates without a moment where a platform's cached key set is out of date", async () => {
     const prisma = getPrisma();
     await prisma.ltiKey.deleteMany();
     const t0 = new Date("2030-01-01T00:00:00Z");
-    const set = await toolKeySet(t0);
+    await ensureToolKey(t0);
+    const set = await toolKeySet();
     expect(set.keys).toHaveLength(1);
     expect(set.keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig" });
     expect(set.keys[0]).not.toHaveProperty("d");
     const first = set.keys[0]!.kid;
-    expect((await signingKey(t0)).id).toBe(first);
+    expect((await signingKey(t0))?.id).toBe(first);
 
     // A new key is published at once but signs only after a day, when every cache has it.
     const t1 = new Date(t0.getTime() + 30 * KEY_OVERLAP_MS);
     const { created } = await rotateKeys(t1);
-    expect((await toolKeySet(t1)).keys.map((k) => k.kid)).toEqual([first, created]);
-    expect((await signingKey(new Date(t1.getTime() + KEY_OVERLAP_MS / 2))).id).toBe(first);
-    expect((await signingKey(new Date(t1.getTime() + KEY_OVERLAP_MS))).id).toBe(created);
+    expect((await toolKeySet()).keys.map((k) => k.kid)).toEqual([first, created]);
+    expect((await signingKey(new Date(t1.getTime() + KEY_OVERLAP_MS / 2)))?.id).toBe(first);
+    expect((await signingKey(new Date(t1.getTime() + KEY_OVERLAP_MS)))?.id).toBe(created);
 
     // The old key stays published for a day after it stopped signing: a rotation before then
     // retires nothing; one after retires every key older than the one signing.
     const soon = new Date(t1.getTime() + 1.5 * KEY_OVERLAP_MS);
     const second = await rotateKeys(soon);
     expect(second.retired).toEqual([]);
-    expect((await toolKeySet(soon)).keys.map((k) => k.kid)).toEqual([first, created, second.created]);
+    expect((await toolKeySet()).keys.map((k) => k.kid)).toEqual([first, created, second.created]);
     const later = new Date(t1.getTime() + 5 * KEY_OVERLAP_MS);
-    expect((await signingKey(later)).id).toBe(second.created);
+    expect((await signingKey(later))?.id).toBe(second.created);
     const third = await rotateKeys(later);
     expect(third.retired.sort()).toEqual([first, created].sort());
-    expect((await toolKeySet(later)).keys.map((k) => k.kid)).toEqual([second.created, third.created]);
+    expect((await toolKeySet()).keys.map((k) => k.kid)).toEqual([second.created, third.created]);
   });
 });
 

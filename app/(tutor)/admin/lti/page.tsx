@@ -192,7 +192,7 @@ export default async function LtiAdminPage({ searchParams }: { searchParams: Pro
             {keys.map((k) => (
               <li key={k.id}>
                 <code>{k.id}</code>, made {k.createdAt.toISOString().slice(0, 10)}
-                {k.id === signing.id ? " (signs now)" : ""}
+                {k.id === signing?.id ? " (signs now)" : ""}
               </li>
             ))}
           </ul>

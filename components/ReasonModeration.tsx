@@ -24,6 +24,8 @@ export function ReasonModeration({
   if (!view.scenario?.askReason) return null;
   const send = async (request: ModerationRequest) => setError((await moderate(request)) ?? "");
   const waiting = reasons.filter((r) => r.status === "PENDING" && !r.flagged).length;
+  // The newest revision on this screen: a reason edited after it was shown is not approved.
+  const seen = Math.max(0, ...reasons.map((r) => r.revision ?? 0));
 
   return (
     <section className="moderation stack" aria-labelledby="moderation-heading" data-testid="moderation">
@@ -36,7 +38,7 @@ export function ReasonModeration({
             type="button"
             className="small"
             disabled={waiting === 0 || !view.roundId}
-            onClick={() => view.roundId && void send({ action: "approve-all", roundId: view.roundId })}
+            onClick={() => view.roundId && void send({ action: "approve-all", roundId: view.roundId, seen })}
           >
             Approve all waiting ({waiting})
           </button>
@@ -83,6 +85,9 @@ export function ReasonModeration({
 
 function ModeratedReason({ reason, send }: { reason: ReasonView; send: (request: ModerationRequest) => Promise<void> }) {
   const status = reason.status ?? "PENDING";
+  // Approves the text shown here only: if it was edited meanwhile, the new one waits.
+  const approve: ModerationRequest = { action: "approve", ids: [reason.id], seen: reason.revision ?? 0 };
+  const hide: ModerationRequest = { action: "hide", ids: [reason.id] };
   return (
     <li
       className="moderated-reason"
@@ -97,7 +102,7 @@ function ModeratedReason({ reason, send }: { reason: ReasonView; send: (request:
         // The controls' own shortcuts must not fire as well.
         e.preventDefault();
         e.stopPropagation();
-        void send({ action: key === "a" ? "approve" : "hide", ids: [reason.id] });
+        void send(key === "a" ? approve : hide);
       }}
     >
       <span className="reason-text">{reason.text}</span>{" "}
@@ -106,10 +111,10 @@ function ModeratedReason({ reason, send }: { reason: ReasonView; send: (request:
         {reason.flagged && <strong className="flag"> · flagged</strong>}
       </span>
       <span className="row">
-        <button type="button" className="small" disabled={status === "APPROVED"} onClick={() => void send({ action: "approve", ids: [reason.id] })}>
+        <button type="button" className="small" disabled={status === "APPROVED"} onClick={() => void send(approve)}>
           Approve
         </button>
-        <button type="button" className="secondary small" disabled={status === "HIDDEN"} onClick={() => void send({ action: "hide", ids: [reason.id] })}>
+        <button type="button" className="secondary small" disabled={status === "HIDDEN"} onClick={() => void send(hide)}>
           Hide
         </button>
       </span>

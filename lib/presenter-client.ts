@@ -22,8 +22,9 @@ export type PresenterMode = "projector" | "controls";
 
 /** What the controls ask of reasons (see presenter:reasons in docs/realtime.md). */
 export type ModerationRequest =
-  | { action: "approve" | "hide"; ids: string[] }
-  | { action: "approve-all"; roundId: string }
+  | { action: "approve"; ids: string[]; seen: number }
+  | { action: "hide"; ids: string[] }
+  | { action: "approve-all"; roundId: string; seen: number }
   | { action: "phones"; on: boolean };
 
 export interface PresenterState {

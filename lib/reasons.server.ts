@@ -45,12 +45,18 @@ export async function roundRules(seminarId: string, roundId: string): Promise<Ro
   return rules;
 }
 
-export type Moderation = { action: "approve" | "hide"; ids: string[] } | { action: "approve-all"; roundId: string };
+export type Moderation =
+  | { action: "approve"; ids: string[]; seen: number }
+  | { action: "hide"; ids: string[] }
+  | { action: "approve-all"; roundId: string; seen: number };
 
 /**
  * The tutor shows reasons to the class (approve) or keeps them off the screens (hide). "Approve
  * all" approves the round's waiting reasons that the profanity filter did not flag: a flagged
- * one is approved only on its own. Every screen gets its new view.
+ * one is approved only on its own. An approval applies only to reasons whose revision is at most
+ * `seen`, the newest the tutor's screen showed, checked in the same UPDATE: a reason edited after
+ * the screen showed it (a new revision) stays waiting, with its new text, for the tutor to read.
+ * Every screen gets its new view.
  */
 export async function moderateReasons(seminarId: string, tutorId: string, moderation: Moderation): Promise<number> {
   const seminar = await getSeminarForTutor(seminarId, tutorId);
@@ -59,11 +65,23 @@ export async function moderateReasons(seminarId: string, tutorId: string, modera
   const { count } =
     moderation.action === "approve-all"
       ? await prisma.response.updateMany({
-          where: { roundId: moderation.roundId, round: { seminarId }, reason: { not: null }, reasonStatus: "PENDING", reasonFlagged: false },
+          where: {
+            roundId: moderation.roundId,
+            round: { seminarId },
+            reason: { not: null },
+            reasonStatus: "PENDING",
+            reasonFlagged: false,
+            reasonRevision: { lte: moderation.seen },
+          },
           data: { reasonStatus: "APPROVED" },
         })
       : await prisma.response.updateMany({
-          where: { id: { in: moderation.ids }, round: { seminarId }, reason: { not: null } },
+          where: {
+            id: { in: moderation.ids },
+            round: { seminarId },
+            reason: { not: null },
+            ...(moderation.action === "approve" ? { reasonRevision: { lte: moderation.seen } } : {}),
+          },
           data: { reasonStatus: moderation.action === "approve" ? "APPROVED" : "HIDDEN" },
         });
   // What the screens may show changed: a new state of the seminar, so every process's cached views

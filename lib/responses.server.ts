@@ -179,9 +179,12 @@ async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
     );
   }
   // "factors" / "reason" NULL in the input: left as they are. A reason that changes waits for
-  // the tutor again; one that stays keeps its approval even when the answer changes.
+  // the tutor again, with a new revision (the one the sequence gave the proposed row), so an
+  // approval sent for the text before is not applied to it; one that stays keeps its approval
+  // and revision even when the answer changes.
   const mine = `(SELECT i.%s FROM input i WHERE i."roundId" = EXCLUDED."roundId" AND i."participantId" = EXCLUDED."participantId")`;
   const inputReason = mine.replace("%s", `"reason"`);
+  const reasonKept = `${inputReason} IS NULL OR NULLIF(${inputReason}, '') IS NOT DISTINCT FROM "Response"."reason"`;
   const result = await getPrisma().$queryRawUnsafe<{ roundId: string; participantId: string }[]>(
     `WITH input ("id", "seminarId", "roundId", "answer", "voteId", "participantId", "factors", "reason", "flagged") AS (VALUES ${values.join(", ")})
      INSERT INTO "Response" ("id", "roundId", "participantId", "answer", "voteId", "factors", "reason", "reasonFlagged", "updatedAt")
@@ -196,9 +199,8 @@ async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
            "factors" = COALESCE(${mine.replace("%s", `"factors"`)}, "Response"."factors"),
            "reason" = CASE WHEN ${inputReason} IS NULL THEN "Response"."reason" ELSE NULLIF(${inputReason}, '') END,
            "reasonFlagged" = CASE WHEN ${inputReason} IS NULL THEN "Response"."reasonFlagged" ELSE EXCLUDED."reasonFlagged" END,
-           "reasonStatus" = CASE
-             WHEN ${inputReason} IS NULL OR NULLIF(${inputReason}, '') IS NOT DISTINCT FROM "Response"."reason" THEN "Response"."reasonStatus"
-             ELSE 'PENDING'::"ReasonStatus" END
+           "reasonStatus" = CASE WHEN ${reasonKept} THEN "Response"."reasonStatus" ELSE 'PENDING'::"ReasonStatus" END,
+           "reasonRevision" = CASE WHEN ${reasonKept} THEN "Response"."reasonRevision" ELSE EXCLUDED."reasonRevision" END
        WHERE "Response"."voteId" IS DISTINCT FROM EXCLUDED."voteId"
      RETURNING "roundId", "participantId"`,
     ...params,

@@ -52,9 +52,9 @@ const bothRounds = new Map([["a", [round("r1", 1, tally(4, 2)), round("r2", 2, t
 describe("viewFor", () => {
   it("gives reasons to the controls all, to the projector the approved ones after the reveal, to phones none unless allowed", () => {
     const reasons = [
-      { id: "x1", roundId: "r1", answer: "YES" as const, text: "Approved", status: "APPROVED" as const, flagged: false },
-      { id: "x2", roundId: "r1", answer: "NO" as const, text: "Hidden", status: "HIDDEN" as const, flagged: false },
-      { id: "x3", roundId: "r1", answer: "NO" as const, text: "Waiting", status: "PENDING" as const, flagged: true },
+      { id: "x1", roundId: "r1", answer: "YES" as const, text: "Approved", status: "APPROVED" as const, flagged: false, revision: 1 },
+      { id: "x2", roundId: "r1", answer: "NO" as const, text: "Hidden", status: "HIDDEN" as const, flagged: false, revision: 2 },
+      { id: "x3", roundId: "r1", answer: "NO" as const, text: "Waiting", status: "PENDING" as const, flagged: true, revision: 3 },
     ];
     const voting = { ...snapshot({ phase: "VOTING" }, roundOne({ open: true, projector: false, phones: false })), reasons };
     expect(viewFor(voting, "projector").reasons).toBeNull();

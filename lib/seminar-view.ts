@@ -58,6 +58,8 @@ export interface ReasonView {
   status?: ReasonStatusValue;
   /** The profanity filter matched it. */
   flagged?: boolean;
+  /** Raised whenever its text changes (controls only): an approval names the newest one seen. */
+  revision?: number;
 }
 
 /** The seminar's optional context question, asked when a phone joins. */
@@ -176,6 +178,7 @@ export interface SnapshotReason extends ReasonView {
   roundId: string;
   status: ReasonStatusValue;
   flagged: boolean;
+  revision: number;
 }
 
 /** Everything the views of one seminar are made from, read once per announcement. */

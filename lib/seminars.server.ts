@@ -283,7 +283,7 @@ export async function loadSnapshot(seminarId: string): Promise<SeminarSnapshot |
       ? []
       : await prisma.response.findMany({
           where: { roundId: { in: onScreen }, reason: { not: null } },
-          select: { id: true, roundId: true, answer: true, reason: true, reasonStatus: true, reasonFlagged: true },
+          select: { id: true, roundId: true, answer: true, reason: true, reasonStatus: true, reasonFlagged: true, reasonRevision: true },
           orderBy: { updatedAt: "asc" },
         });
   return {
@@ -302,6 +302,7 @@ export async function loadSnapshot(seminarId: string): Promise<SeminarSnapshot |
       text: r.reason!,
       status: r.reasonStatus,
       flagged: r.reasonFlagged,
+      revision: r.reasonRevision,
     })),
   };
 }

@@ -74,16 +74,17 @@ describe("reasons", () => {
       expect.arrayContaining(texts.map((t, i) => [i % 2 ? "NO" : "YES", t, "PENDING"])),
     );
     const id = (text: string) => listed.find((r) => r.text === text)!.id;
+    const seen = Math.max(...listed.map((r) => r.revision!));
 
     // Another tutor cannot moderate, nor can a phone.
     const stranger = await getPrisma().tutor.create({ data: { email: `x-${randomUUID()}@example.org`, name: "x" } });
     const other = client(app().url, await tutorCookie(stranger.id));
-    const refused = await ask<{ ok: boolean }>(other, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [id(texts[2]!)] });
+    const refused = await ask<{ ok: boolean }>(other, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [id(texts[2]!)], seen });
     expect(refused.ok).toBe(false);
-    const byPhone = await ask<{ ok: boolean }>(phones[0]!.socket, "presenter:reasons", { seminarId: s.id, action: "approve-all", roundId: phones[0]!.roundId });
+    const byPhone = await ask<{ ok: boolean }>(phones[0]!.socket, "presenter:reasons", { seminarId: s.id, action: "approve-all", roundId: phones[0]!.roundId, seen });
     expect(byPhone.ok).toBe(false);
 
-    const approve = await ask<{ ok: boolean }>(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [id(texts[0]!), id(texts[1]!)] });
+    const approve = await ask<{ ok: boolean }>(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [id(texts[0]!), id(texts[1]!)], seen });
     expect(approve.ok).toBe(true);
     await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "hide", ids: [id(texts[2]!)] });
     for (const command of ["close", "reveal"] as const) await ask(controls.socket, "presenter:command", { seminarId: s.id, command });
@@ -117,7 +118,7 @@ describe("reasons", () => {
     const vote = { roundId, answer: "YES", voteId: "resend-vote-0001", reason: "Trust is earned" };
     expect(await ask<{ ok: boolean }>(socket, "response:submit", vote)).toMatchObject({ ok: true });
     const [stored] = await getPrisma().response.findMany({ where: { roundId } });
-    await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [stored!.id] });
+    await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [stored!.id], seen: stored!.reasonRevision });
     const approved = await getPrisma().response.findUniqueOrThrow({ where: { id: stored!.id } });
     // The same vote again (a lost acknowledgement): acknowledged, applied once, approval kept.
     expect(await ask<{ ok: boolean }>(socket, "response:submit", vote)).toMatchObject({ ok: true });
@@ -133,7 +134,7 @@ describe("reasons", () => {
     const listed = await waitFor(() => controls.view().controls!.reasons[0]?.flagged && controls.view().controls!.reasons, 5000, "flag on controls");
     expect(listed[0]).toMatchObject({ text: "What the shit is this", flagged: true });
     // "Approve all" leaves a flagged reason for the tutor to approve on its own.
-    await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve-all", roundId });
+    await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve-all", roundId, seen: listed[0]!.revision });
     expect(await getPrisma().response.findFirst({ where: { roundId } })).toMatchObject({ reasonStatus: "PENDING" });
     // Limits: too long, and a reason where none is asked for (factors on a scenario without ticks).
     const long = await ask<{ ok: boolean; error?: string }>(socket, "response:submit", { ...vote, voteId: "resend-vote-0004", reason: "x".repeat(281) });
@@ -143,6 +144,67 @@ describe("reasons", () => {
     phones[0]!.close();
     controls.socket.disconnect();
   }, 60_000);
+});
+
+describe("an edit while the tutor approves", () => {
+  it("is not approved: the approval applies only to the text the tutor's screen showed", async () => {
+    const { tutor, seminar: s } = await seminar("race");
+    const controls = await screen(tutor.id, s.id, "controls");
+    const projector = await screen(tutor.id, s.id, "projector");
+    const { phones } = await joined(s.code, 4);
+    phones.forEach((p) => p.vote("YES"));
+    await waitFor(() => phones.every((p) => p.acked), 10_000, "votes stored");
+    const [editor, other, late] = phones;
+    editor!.phone.setExtras({ reason: "Keep a professional distance" });
+    other!.phone.setExtras({ reason: "It depends on the team" });
+    await waitFor(() => editor!.ackedCount === 2 && other!.ackedCount === 2, 10_000, "reasons stored");
+    // What the tutor's screen shows when they press Approve.
+    const shown = await waitFor(() => controls.view().controls!.reasons.length === 2 && controls.view().controls!.reasons, 5000, "listed");
+    const original = shown.find((r) => r.text === "Keep a professional distance")!;
+    const seen = Math.max(...shown.map((r) => r.revision!));
+
+    // The student edits the reason (stored) before the tutor's approval of the old text arrives;
+    // another student's first reason arrives too.
+    editor!.phone.setExtras({ reason: "Add them on social media, why not" });
+    late!.phone.setExtras({ reason: "Never seen by the tutor" });
+    await waitFor(() => editor!.ackedCount === 3 && late!.ackedCount === 2, 10_000, "edit stored");
+
+    const approved = await ask<{ ok: boolean; changed: number }>(controls.socket, "presenter:reasons", {
+      seminarId: s.id,
+      action: "approve",
+      ids: [original.id],
+      seen: original.revision,
+    });
+    expect(approved).toEqual({ ok: true, changed: 0 });
+    // "Approve all" of the list shown approves the reason the tutor read, not the edit or the newcomer.
+    const all = await ask<{ ok: boolean; changed: number }>(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve-all", roundId: editor!.roundId, seen });
+    expect(all).toEqual({ ok: true, changed: 1 });
+    const status = async (text: string) => (await getPrisma().response.findFirstOrThrow({ where: { roundId: editor!.roundId!, reason: text } })).reasonStatus;
+    expect(await status("Add them on social media, why not")).toBe("PENDING");
+    expect(await status("Never seen by the tutor")).toBe("PENDING");
+    expect(await status("It depends on the team")).toBe("APPROVED");
+
+    // The projector shows only what the tutor approved having read it.
+    for (const command of ["close", "reveal"] as const) await ask(controls.socket, "presenter:command", { seminarId: s.id, command });
+    await waitFor(() => projector.view().reasons !== null, 5000, "revealed");
+    expect(projector.view().reasons!.map((r) => r.text)).toEqual(["It depends on the team"]);
+    expect(projector.frames.join("\n")).not.toMatch(/social media|Never seen/);
+
+    // Once the screen shows the edited text, approving it works.
+    const edited = await waitFor(
+      () => controls.view().controls!.reasons.find((r) => r.text === "Add them on social media, why not"),
+      5000,
+      "edit listed",
+    );
+    expect(edited.id).toBe(original.id);
+    const again = await ask<{ ok: boolean; changed: number }>(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [edited.id], seen: edited.revision });
+    expect(again).toEqual({ ok: true, changed: 1 });
+    // An approval without the revision seen is refused and changes nothing.
+    const unseen = await ask<{ ok: boolean }>(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [original.id] });
+    expect(unseen.ok).toBe(false);
+    for (const p of phones) p.close();
+    for (const c of [controls, projector]) c.socket.disconnect();
+  }, 90_000);
 });
 
 describe("factors and segments", () => {
@@ -198,7 +260,7 @@ describe("reasons after the seminar", () => {
     phones.forEach((p, i) => p.phone.setExtras({ reason: texts[i] }));
     await waitFor(() => phones.every((p) => p.ackedCount === 2), 10_000, "reasons stored");
     const listed = await waitFor(() => controls.view().controls!.reasons.length === 3 && controls.view().controls!.reasons, 5000, "listed");
-    await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [listed.find((r) => r.text === texts[0])!.id] });
+    await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [listed.find((r) => r.text === texts[0])!.id], seen: listed.find((r) => r.text === texts[0])!.revision });
     await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "hide", ids: [listed.find((r) => r.text === texts[1])!.id] });
     for (const command of ["close", "reveal", "end"] as const) await ask(controls.socket, "presenter:command", { seminarId: s.id, command });
 

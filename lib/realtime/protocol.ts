@@ -53,10 +53,16 @@ export const participantSegmentSchema = z.strictObject({
   segment: z.int().min(0).max(MAX_SEGMENT_OPTIONS - 1).nullable(),
 });
 
-/** The tutor's moderation of reasons, and whether phones see the approved ones. */
+/**
+ * The tutor's moderation of reasons, and whether phones see the approved ones. An approval carries
+ * `seen`, the newest reason revision on the tutor's screen: a reason edited since is not approved.
+ */
+const reasonIds = z.array(text().min(1).max(64)).min(1).max(100);
+const seenRevision = z.int().min(0).max(2 ** 31 - 1);
 export const presenterReasonsSchema = z.discriminatedUnion("action", [
-  z.strictObject({ seminarId: id, action: z.enum(["approve", "hide"]), ids: z.array(text().min(1).max(64)).min(1).max(100) }),
-  z.strictObject({ seminarId: id, action: z.literal("approve-all"), roundId: id }),
+  z.strictObject({ seminarId: id, action: z.literal("approve"), ids: reasonIds, seen: seenRevision }),
+  z.strictObject({ seminarId: id, action: z.literal("hide"), ids: reasonIds }),
+  z.strictObject({ seminarId: id, action: z.literal("approve-all"), roundId: id, seen: seenRevision }),
   z.strictObject({ seminarId: id, action: z.literal("phones"), on: z.boolean() }),
 ]);
 

@@ -4,6 +4,7 @@
 import { getPrisma } from "@/lib/db/client.server";
 import { env } from "@/lib/env.server";
 import { isJoinCode, normalizeJoinCode } from "@/lib/join-code";
+import { batcher } from "@/lib/db/batch.server";
 import { SeminarError } from "@/lib/seminars.server";
 import { singleton } from "@/lib/singleton";
 
@@ -14,14 +15,29 @@ const written = singleton("seminar-activity", () => new Map<string, number>());
 
 export const SEMINAR_GONE = "This seminar has ended or expired. Ask your tutor for the current code.";
 
+/** What a join needs of the seminar row. */
+const joinSelect = { id: true, code: true, endedAt: true, lastActiveAt: true, stateVersion: true, summaryToPhones: true } as const;
+export type JoinableSeminar = { id: string; code: string; endedAt: Date | null; lastActiveAt: Date; stateVersion: number; summaryToPhones: boolean };
+
+/**
+ * A lecture hall joins within seconds: the joins waiting for their seminar row are answered by one
+ * read (each read starts after the joins it answers arrived, so each sees every change committed
+ * before it, whichever process made it).
+ */
+const readJoinable = batcher<string, JoinableSeminar | null>("seminar-activity.by-code", async (codes) => {
+  const rows = await getPrisma().seminar.findMany({ where: { code: { in: [...new Set(codes)] } }, select: joinSelect });
+  const byCode = new Map(rows.map((row) => [row.code, row]));
+  return codes.map((code) => byCode.get(code) ?? null);
+});
+
 /**
  * The seminar a join code opens. Null when no seminar has that code; a SeminarError when it has
  * ended or been idle too long.
  */
-export async function findJoinableSeminar(code: string) {
+export async function findJoinableSeminar(code: string): Promise<JoinableSeminar | null> {
   const normalized = normalizeJoinCode(code);
   if (!isJoinCode(normalized)) return null;
-  const seminar = await getPrisma().seminar.findUnique({ where: { code: normalized } });
+  const seminar = await readJoinable(normalized);
   if (!seminar) return null;
   const idleMs = env().JOIN_CODE_IDLE_HOURS * 3_600_000;
   if (seminar.endedAt || Date.now() - seminar.lastActiveAt.getTime() > idleMs) throw new SeminarError(SEMINAR_GONE, "not-found");

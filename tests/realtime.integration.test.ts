@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { liveCountWindowMs } from "@/lib/realtime/coalesce";
 import type { RoundProgress } from "@/lib/realtime/protocol";
+import { getPrisma } from "@/lib/db/client.server";
+import { hashToken } from "@/lib/participants.server";
 import { runCommand } from "@/lib/seminars.server";
 import { client, appForTests, tutorCookie, waitFor } from "./helpers/app-server";
 import { TestPhone } from "./helpers/phone";
@@ -42,6 +44,38 @@ describe("the live channel", () => {
     projector.socket.disconnect();
     for (const phone of phones) phone.close();
   }, 150_000);
+
+  it("lets a lecture hall join at once: one participant per phone, none more when they come back with their tokens; a wrong code is refused", async () => {
+    const { seminar } = await seminarWithOpenRound("rt");
+    const phones = Array.from({ length: 200 }, () => new TestPhone(() => app().url, seminar.code));
+    await waitFor(() => phones.every((p) => p.joined && p.roundId), 60_000, "phones joined");
+    const stored = async () => getPrisma().participant.findMany({ where: { seminarId: seminar.id }, select: { id: true, tokenHash: true } });
+    const first = await stored();
+    expect(first).toHaveLength(200);
+    // Each phone holds its own token, and only its hash is stored.
+    expect(new Set(phones.map((p) => p.token)).size).toBe(200);
+    expect(new Set(first.map((p) => p.tokenHash))).toEqual(new Set(phones.map((p) => hashToken(p.token!))));
+
+    const voters = phones.slice(0, 100);
+    for (const [i, phone] of voters.entries()) phone.vote(i % 2 ? "YES" : "NO");
+    await waitFor(() => voters.every((p) => p.acked), 60_000, "votes acknowledged");
+    // Every phone loses its connection and comes back at once.
+    for (const phone of phones) phone.socket.disconnect();
+    for (const phone of phones) phone.socket.connect();
+    await waitFor(() => phones.every((p) => p.joined && p.rejoins === 1), 60_000, "phones joined again");
+    expect(await stored()).toEqual(expect.arrayContaining(first));
+    expect(await stored()).toHaveLength(200);
+    // A phone that comes back is shown its own answer.
+    for (const phone of voters) expect(phone.phone.state.answers[phone.roundId!]).toBe(phone.acked);
+    for (const phone of phones.slice(100)) expect(phone.phone.state.answers).toEqual({});
+
+    const stranger = client(app().url);
+    const reply = await stranger.timeout(30_000).emitWithAck("participant:join", { code: "ZZZZZZ" });
+    expect(reply).toEqual({ ok: false, error: "No seminar is running with that code. Check the code on the screen." });
+    stranger.disconnect();
+    expect(await stored()).toHaveLength(200);
+    for (const phone of phones) phone.close();
+  }, 240_000);
 
   it("gives a joining phone the seminar as it is now, also after a change another process made", async () => {
     const { tutor, seminar } = await seminarWithOpenRound("rt");

@@ -39,7 +39,7 @@ interface HubState {
   io?: WeighInServer;
   progress: Map<string, ProgressEntry>;
   /** Each seminar's phone view as of its last change, and which state of the seminar row it shows. */
-  phoneViews: Map<string, { stamp: string; view: Promise<SeminarView> }>;
+  phoneViews: Map<string, { version: number; view: Promise<SeminarView> }>;
   serverId: string;
   /** Set when a cluster adapter is installed: only then are there other processes to tell. */
   clustered: boolean;
@@ -104,7 +104,11 @@ export function setRealtimeServer(io: WeighInServer | undefined): void {
     remote.counts.set(seminarId, count);
     announceProgress(seminarId, undefined, "elsewhere");
   });
-  io.on("seminarChanged", ({ seminarId }) => void reloadSeminar(seminarId));
+  io.on("seminarChanged", ({ seminarId }) => {
+    // The phone view kept here is older than that change.
+    hub.phoneViews.delete(seminarId);
+    void reloadSeminar(seminarId);
+  });
   // Tells the others this process is alive and what it holds; forgets processes gone silent and
   // sends the corrected count to this process's screens at once.
   hub.heartbeat = setInterval(() => {
@@ -178,7 +182,10 @@ function broadcastSeminar(seminarId: string, committed: SeminarSnapshot, where: 
   if (progress) progress.roundId = snapshot.currentRoundId ?? undefined;
   const local = io.local;
   const phoneView = viewFor(snapshot, "phone");
-  rememberPhoneView(seminarId, stampOf(snapshot.seminar), Promise.resolve(phoneView));
+  // Snapshots of two quick commands may be read out of order: the newer view is kept.
+  if ((hub.phoneViews.get(seminarId)?.version ?? -1) <= versionOf(snapshot.seminar)) {
+    rememberPhoneView(seminarId, versionOf(snapshot.seminar), Promise.resolve(phoneView));
+  }
   local.to(rooms.phones(seminarId)).emit("seminar:view", phoneView);
   local.to(rooms.projector(seminarId)).emit("seminar:view", viewFor(snapshot, "projector"));
   local.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
@@ -231,42 +238,42 @@ export function announceReasons(seminarId: string): void {
   );
 }
 
-type StampedSeminar = { id: string; stateVersion?: number; summaryToPhones: boolean };
-
-/** What a phone's view depends on in the seminar row: every command bumps stateVersion. */
-function stampOf(seminar: StampedSeminar): string {
-  return `${seminar.stateVersion}:${seminar.summaryToPhones}`;
+/** What a phone's view depends on in the seminar row: every command (and the phones' switches) bumps stateVersion. */
+function versionOf(seminar: { stateVersion?: number }): number {
+  return seminar.stateVersion ?? 0;
 }
 
-function rememberPhoneView(seminarId: string, stamp: string, view: Promise<SeminarView>): void {
+function rememberPhoneView(seminarId: string, version: number, view: Promise<SeminarView>): void {
   hub.phoneViews.delete(seminarId);
-  hub.phoneViews.set(seminarId, { stamp, view });
+  hub.phoneViews.set(seminarId, { version, view });
   if (hub.phoneViews.size > 1000) hub.phoneViews.delete(hub.phoneViews.keys().next().value!);
 }
 
 /**
- * The view a joining phone gets, for the seminar row the join just read. A whole room joins
- * within seconds: the view is built once per state of the seminar (kept from the last
+ * The view a joining phone gets, at least as new as the seminar row the join read. A whole room
+ * joins within seconds: the view is built once per state of the seminar (kept from the last
  * seminarChanged, or loaded once for all joins arriving together) instead of a full snapshot per
- * phone. The row's stamp makes it right with several processes too: a command run on another
- * process bumps stateVersion, and the next join here loads the view again. Phones do not show
- * the live count, so the counts in it are as of that state, apart from the phones present.
+ * phone. The row's version makes it right with several processes too: a command run on another
+ * process bumps stateVersion, and the next join here that reads it loads the view again. Phones do
+ * not show the live count, so the counts in it are as of that state, apart from the phones present.
  */
-export async function phoneViewFor(seminar: StampedSeminar): Promise<SeminarView> {
-  const stamp = stampOf(seminar);
+export async function phoneViewFor(seminar: { id: string; stateVersion?: number }): Promise<SeminarView> {
+  const wanted = versionOf(seminar);
   let cached = hub.phoneViews.get(seminar.id);
-  if (cached?.stamp !== stamp) {
+  if (!cached || cached.version < wanted) {
     const view = loadSnapshot(seminar.id).then((snapshot) => {
       if (!snapshot) throw new SeminarError("Seminar not found.", "not-found");
       return viewFor(snapshot, "phone");
     });
-    cached = { stamp, view };
-    rememberPhoneView(seminar.id, stamp, view);
+    cached = { version: wanted, view };
+    rememberPhoneView(seminar.id, wanted, view);
     view.catch(() => {
       if (hub.phoneViews.get(seminar.id)?.view === view) hub.phoneViews.delete(seminar.id);
     });
   }
-  return { ...(await cached.view), connected: connectedCount(seminar.id) };
+  const view = await cached.view;
+  const connected = connectedCount(seminar.id);
+  return view.connected === connected ? view : { ...view, connected };
 }
 
 /** Tells every tutor screen of a seminar what a command did or asks (never anything of the split). */

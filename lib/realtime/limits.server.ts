@@ -2,28 +2,66 @@
 // the client address, held in memory only and never stored: creating participants and
 // guessing join codes. Their budgets are sized so that a whole lecture hall behind one campus
 // NAT address still gets in.
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/lib/env.server";
+
+/**
+ * A fixed window per key: `points` actions, the window starting with the first one and lasting
+ * `duration` seconds. In memory, synchronous (every join and vote passes several of these), and
+ * swept of ended windows once per window length.
+ */
+class WindowLimit {
+  private windows = new Map<string, { endsAt: number; used: number }>();
+  private nextSweep = 0;
+  readonly durationMs: number;
+
+  constructor(
+    readonly points: number,
+    duration: number,
+  ) {
+    this.durationMs = duration * 1000;
+  }
+
+  private current(key: string, now: number) {
+    if (now >= this.nextSweep) {
+      for (const [k, w] of this.windows) if (w.endsAt <= now) this.windows.delete(k);
+      this.nextSweep = now + this.durationMs;
+    }
+    const w = this.windows.get(key);
+    return w && w.endsAt > now ? w : undefined;
+  }
+
+  /** Spends a point; returns how long until the window ends when none was left (0: spent). */
+  consume(key: string): number {
+    const now = Date.now();
+    let w = this.current(key, now);
+    if (!w) this.windows.set(key, (w = { endsAt: now + this.durationMs, used: 0 }));
+    w.used++;
+    return w.used > this.points ? w.endsAt - now : 0;
+  }
+
+  /** How long until the window ends if its points are used up (0: some are left). */
+  exhausted(key: string): number {
+    const now = Date.now();
+    const w = this.current(key, now);
+    return w && w.used >= this.points ? w.endsAt - now : 0;
+  }
+}
 
 const limiters = {
   /** A phone changing its mind: ten taps a second is far beyond any person. */
-  vote: new RateLimiterMemory({ keyPrefix: "vote", points: 10, duration: 1 }),
+  vote: new WindowLimit(10, 1),
   /** Re-joins from one connection (a reconnecting phone needs a few). */
-  joinPerSocket: new RateLimiterMemory({ keyPrefix: "join-socket", points: 20, duration: 60 }),
+  joinPerSocket: new WindowLimit(20, 60),
   /** New phones per seminar: a full lecture hall joining at once fits; a script minting thousands does not. */
-  joinPerSeminar: new RateLimiterMemory({ keyPrefix: "join-seminar", points: 1000, duration: 1 }),
+  joinPerSeminar: new WindowLimit(1000, 1),
   /** New participants from one address: by default 500 phones behind one NAT, several times over, in a minute. */
-  newParticipantPerAddress: new RateLimiterMemory({
-    keyPrefix: "new-participant-address",
-    points: env().NEW_PHONES_PER_ADDRESS_PER_MINUTE,
-    duration: 60,
-  }),
+  newParticipantPerAddress: new WindowLimit(env().NEW_PHONES_PER_ADDRESS_PER_MINUTE, 60),
   /** Wrong join codes from one connection: enough for typos, far too few to search 31^6 codes. */
-  failedCodePerSocket: new RateLimiterMemory({ keyPrefix: "failed-code-socket", points: 10, duration: 60 }),
+  failedCodePerSocket: new WindowLimit(10, 60),
   /** Wrong join codes from one address: a hall of students mistyping, not a script. */
-  failedCodePerAddress: new RateLimiterMemory({ keyPrefix: "failed-code-address", points: 200, duration: 60 }),
+  failedCodePerAddress: new WindowLimit(200, 60),
   /** Tutor commands and display toggles. */
-  command: new RateLimiterMemory({ keyPrefix: "command", points: 20, duration: 1 }),
+  command: new WindowLimit(20, 1),
 };
 
 /** Participants one connection may create: a phone needs one per seminar, a shared phone a few. */
@@ -42,23 +80,18 @@ export class RateLimitError extends Error {
 }
 
 /** Spends one point of a limit; throws RateLimitError when it is used up. */
-export async function limit(name: LimitName, key: string, what?: string): Promise<void> {
-  try {
-    await limiters[name].consume(key);
-  } catch (error) {
-    if (error instanceof RateLimiterRes) throw new RateLimitError(error.msBeforeNext, what);
-    throw error;
-  }
+export function limit(name: LimitName, key: string, what?: string): void {
+  const waitMs = limiters[name].consume(key);
+  if (waitMs > 0) throw new RateLimitError(waitMs, what);
 }
 
 /** Throws RateLimitError if a limit is already used up, without spending a point (for failures counted afterwards). */
-export async function ensureNotExhausted(name: LimitName, key: string, what?: string): Promise<void> {
-  const limiter = limiters[name];
-  const res = await limiter.get(key);
-  if (res && res.consumedPoints >= limiter.points) throw new RateLimitError(res.msBeforeNext, what);
+export function ensureNotExhausted(name: LimitName, key: string, what?: string): void {
+  const waitMs = limiters[name].exhausted(key);
+  if (waitMs > 0) throw new RateLimitError(waitMs, what);
 }
 
 /** Spends a point without throwing (a failure that is counted for the next attempt). */
-export async function spend(name: LimitName, key: string): Promise<void> {
-  await limiters[name].consume(key).catch(() => {});
+export function spend(name: LimitName, key: string): void {
+  limiters[name].consume(key);
 }

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { tutorIdFromCookieHeader } from "@/lib/auth.server";
 import { clientAddressOf } from "@/lib/client-address.server";
 import { env } from "@/lib/env.server";
-import { answersOf, isParticipantOf, joinSeminar } from "@/lib/participants.server";
+import { isParticipantOf, joinSeminar } from "@/lib/participants.server";
 import {
   displaySchema,
   participantJoinSchema,
@@ -38,7 +38,7 @@ import {
   spend,
 } from "@/lib/realtime/limits.server";
 import { recordResponse, ResponseError } from "@/lib/responses.server";
-import { extrasOf, moderateReasons, setReasonsToPhones, setSegment } from "@/lib/reasons.server";
+import { moderateReasons, setReasonsToPhones, setSegment } from "@/lib/reasons.server";
 import { findJoinableSeminar, noteActivity } from "@/lib/seminar-activity.server";
 import {
   displayOf,
@@ -103,7 +103,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
   io.on("connection", (socket: WeighInSocket) => {
     if (socket.data.tutorId) void socket.join(rooms.tutor(socket.data.tutorId));
     on(socket, "participant:join", participantJoinSchema, async (payload) => {
-      await limit("joinPerSocket", socket.id);
+      limit("joinPerSocket", socket.id);
       const found = await lookUpCode(socket, payload.code, payload.token).catch(async (error: unknown) => {
         // An ended seminar's code answers with its end: a phone that comes back shows its thank-you.
         const ended = error instanceof SeminarError ? await findEndedSeminarByCode(payload.code) : null;
@@ -115,38 +115,32 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       const previous = socket.data.participant;
       if (previous && previous.seminarId !== seminar.id) await socket.leave(rooms.phones(previous.seminarId));
       // Only the creation of participants is limited this way: a phone re-joining with its token is not.
-      const { participant, token, rejoined } = await joinSeminar(seminar.id, payload.token, async () => {
+      const { participant, token, answers, extras } = await joinSeminar(seminar.id, payload.token, () => {
         if (socket.data.created >= MAX_NEW_PARTICIPANTS_PER_CONNECTION)
           throw new SeminarError("This connection has joined as someone new too often. Reload the page to join again.");
-        await limit("newParticipantPerAddress", socket.data.address, "Too many new phones from your network");
-        await limit("joinPerSeminar", seminar.id);
+        limit("newParticipantPerAddress", socket.data.address, "Too many new phones from your network");
+        limit("joinPerSeminar", seminar.id);
         socket.data.created++;
       });
       socket.data.participant = { id: participant.id, seminarId: seminar.id };
       await socket.join(rooms.phones(seminar.id));
       noteActivity(seminar.id);
       announceProgress(seminar.id);
-      // A phone that joins for the first time has no answers yet: spare the queries.
-      return {
-        token,
-        view: await phoneViewFor(seminar),
-        answers: rejoined ? await answersOf(participant.id) : {},
-        extras: rejoined ? await extrasOf(participant.id) : {},
-        segment: participant.segment,
-      };
+      // The view is taken after joining the room: a change announced from now on reaches this phone too.
+      return { token, view: await phoneViewFor(seminar), answers, extras, segment: participant.segment };
     });
 
     on(socket, "participant:segment", participantSegmentSchema, async (payload) => {
       const participant = socket.data.participant;
       if (!participant) throw new SeminarError("Join the seminar first.");
-      await limit("vote", participant.id);
+      limit("vote", participant.id);
       return { segment: await setSegment(participant.seminarId, participant.id, payload.segment) };
     });
 
     on(socket, "response:submit", responseSubmitSchema, async (payload) => {
       const participant = socket.data.participant;
       if (!participant) throw new ResponseError("Join the seminar before answering.");
-      await limit("vote", participant.id);
+      limit("vote", participant.id);
       const stored = await recordResponse({
         seminarId: participant.seminarId,
         participantId: participant.id,
@@ -169,7 +163,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     });
 
     on(socket, "presenter:command", presenterCommandSchema, async (payload) => {
-      await limit("command", socket.id);
+      limit("command", socket.id);
       const tutorId = await requireSeminar(socket, payload.seminarId);
       const { snapshot, notice } = await runCommand(payload.seminarId, tutorId, payload.command, { confirm: payload.confirm }).catch(
         (error: unknown) => {
@@ -198,7 +192,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     });
 
     on(socket, "presenter:reasons", presenterReasonsSchema, async (payload) => {
-      await limit("command", socket.id);
+      limit("command", socket.id);
       const tutorId = await requireSeminar(socket, payload.seminarId);
       if (payload.action === "phones") {
         await setReasonsToPhones(payload.seminarId, tutorId, payload.on);
@@ -208,7 +202,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     });
 
     on(socket, "presenter:display", displaySchema, async ({ seminarId, ...change }) => {
-      await limit("command", socket.id);
+      limit("command", socket.id);
       await requireSeminar(socket, seminarId);
       return { display: await setDisplay(seminarId, change) };
     });
@@ -255,26 +249,28 @@ async function requireSeminar(socket: WeighInSocket, seminarId: string): Promise
  */
 async function lookUpCode(socket: WeighInSocket, code: string, token: string | undefined) {
   const what = "Too many wrong codes";
-  await ensureNotExhausted("failedCodePerSocket", socket.id, what);
-  const blocked = await ensureNotExhausted("failedCodePerAddress", socket.data.address, what).then(
-    () => null,
-    (error: unknown) => error,
-  );
+  ensureNotExhausted("failedCodePerSocket", socket.id, what);
+  let blocked: unknown = null;
+  try {
+    ensureNotExhausted("failedCodePerAddress", socket.data.address, what);
+  } catch (error) {
+    blocked = error;
+  }
   if (blocked && !token) throw blocked;
-  const failed = async () => {
-    await spend("failedCodePerSocket", socket.id);
-    await spend("failedCodePerAddress", socket.data.address);
+  const failed = () => {
+    spend("failedCodePerSocket", socket.id);
+    spend("failedCodePerAddress", socket.data.address);
   };
   let seminar: Awaited<ReturnType<typeof findJoinableSeminar>>;
   try {
     seminar = await findJoinableSeminar(code);
   } catch (error) {
-    if (error instanceof SeminarError) await failed();
+    if (error instanceof SeminarError) failed();
     throw blocked ?? error;
   }
   if (blocked && !(seminar && token && (await isParticipantOf(seminar.id, token)))) throw blocked;
   if (seminar) return seminar;
-  await failed();
+  failed();
   throw new SeminarError("No seminar is running with that code. Check the code on the screen.", "not-found");
 }
 

@@ -12,6 +12,7 @@ import { applyMigrations } from "@/lib/db/migrate.server";
 import { withStartUpLock } from "@/lib/db/start-up-lock.server";
 import { ensureDemo, secureDemoTutor } from "@/lib/demo.server";
 import { EnvError, parseEnv, setStartUpEnv, setting } from "@/lib/env.server";
+import { startGradesJob } from "@/lib/lti-grades.server";
 import { ensureToolKey } from "@/lib/lti-keys.server";
 import { listPacks } from "@/lib/packs.server";
 import { leaveCluster } from "@/lib/realtime/hub.server";
@@ -74,6 +75,9 @@ async function main() {
   // The period is read from the administrator's setting (default RETENTION_DAYS) at every run.
   const stopRetention = startRetentionJob();
   stops.unshift(async () => stopRetention());
+  // LTI participation marks of ended seminars, for courses whose tutor turned grades on.
+  const stopGrades = startGradesJob(setting("NEXTAUTH_SECRET")!);
+  stops.unshift(async () => stopGrades());
   const retention = await retentionSetting();
   console.log(
     retention.days === null

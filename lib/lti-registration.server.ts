@@ -57,7 +57,8 @@ export function toolConfiguration(base: string) {
     jwks_uri: `${base}/api/lti/jwks`,
     logo_uri: `${base}/icon.svg`,
     token_endpoint_auth_method: "private_key_jwt",
-    scope: "",
+    // Grades (participation marks): make line items and post scores.
+    scope: "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem https://purl.imsglobal.org/spec/lti-ags/scope/score",
     "https://purl.imsglobal.org/spec/lti-tool-configuration": {
       domain: new URL(base).host,
       target_link_uri: `${base}/api/lti/launch`,

@@ -9,6 +9,7 @@ import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } 
 import { z } from "zod";
 import { tutorForSso } from "@/lib/auth.server";
 import { getPrisma } from "@/lib/db/client.server";
+import { AGS_CLAIM, agsClaimSchema, rememberForGrades, type AgsClaim } from "@/lib/lti-grades.server";
 import { ensureToolKey } from "@/lib/lti-keys.server";
 import { hashToken } from "@/lib/participants.server";
 import { SeminarError, startSeminar } from "@/lib/seminars.server";
@@ -243,6 +244,8 @@ const launchClaimsSchema = z.object({
   [CLAIMS.deepLinkingSettings]: z
     .object({ deep_link_return_url: z.url(), data: z.string().max(4000).optional(), accept_types: z.array(z.string()).optional() })
     .optional(),
+  // Grades are optional: a malformed AGS claim only means no marks for this launch.
+  [AGS_CLAIM]: agsClaimSchema.optional().catch(undefined),
 });
 
 export interface ValidLaunch {
@@ -257,6 +260,9 @@ export interface ValidLaunch {
   context?: { id: string; title?: string; label?: string };
   custom: Record<string, unknown>;
   deepLinking?: { returnUrl: string; data?: string };
+  /** The activity (resource link) launched, and what the platform offers for grades (AGS). */
+  resourceLinkId?: string;
+  ags?: AgsClaim;
 }
 
 const MESSAGE_TYPES = new Set(["LtiResourceLinkRequest", "LtiDeepLinkingRequest"]);
@@ -344,6 +350,8 @@ export async function validateLaunch(
     context: c[CLAIMS.context],
     custom: c[CLAIMS.custom] ?? {},
     deepLinking: deepLinking ? { returnUrl: deepLinking.deep_link_return_url, data: deepLinking.data } : undefined,
+    resourceLinkId: c[CLAIMS.resourceLink]?.id,
+    ags: c[AGS_CLAIM],
   };
 }
 
@@ -422,15 +430,21 @@ export function participantTokenFor(secret: string, platformId: string, subject:
   return createHmac("sha256", key).update(JSON.stringify([platformId, subject, seminarId])).digest("base64url");
 }
 
-/** The learner's anonymous participant in a seminar, created on the first launch. */
+/**
+ * The learner's anonymous participant in a seminar, created on the first launch (and, when the
+ * course's grades are on, the sealed user id its participation mark is posted for).
+ */
 export async function learnerJoin(secret: string, launch: ValidLaunch, seminarId: string): Promise<{ token: string }> {
   const token = participantTokenFor(secret, launch.platformId, launch.subject, seminarId);
   const tokenHash = hashToken(token);
-  await getPrisma().participant.upsert({
+  const participant = await getPrisma().participant.upsert({
     where: { tokenHash },
     create: { seminarId, tokenHash },
     update: { lastSeenAt: new Date() },
+    select: { id: true },
   });
+  // Only when the course's grades are on: what posting the participation mark needs.
+  await rememberForGrades(secret, launch, participant.id);
   return { token };
 }
 

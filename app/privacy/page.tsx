@@ -24,6 +24,21 @@ export default async function PrivacyPage() {
         </p>
       </section>
 
+      <section aria-labelledby="course-heading" className="stack">
+        <h2 id="course-heading">Opening Weigh In from a course page</h2>
+        <p>
+          If you open Weigh In from your course in a learning platform (such as Moodle or Canvas), you join the course&apos;s
+          running seminar as above, without a code. Weigh In does not store your name, e-mail address or the platform&apos;s id
+          for you: your phone&apos;s token is computed from them, and only its one-way hash is kept.
+        </p>
+        <p>
+          If your tutor has turned on grades for the course, the platform receives a participation mark for each seminar you
+          opened: 1 if you answered at least once, 0 if not, never your answers. Until the seminar has ended and the mark is
+          sent, Weigh In keeps the platform&apos;s id for you, encrypted; it is deleted once the platform has the mark (or after
+          the last of several attempts to send it).
+        </p>
+      </section>
+
       <section aria-labelledby="tutors-heading" className="stack">
         <h2 id="tutors-heading">About tutors</h2>
         <p>

@@ -1,10 +1,12 @@
 // A learning platform for the LTI tests, playing Moodle's part: its own signing keys and key
 // set, the launch link a course page shows (it starts the tool's OIDC login), an authorisation
-// endpoint that posts the signed id_token back to the tool, and Dynamic Registration. A launch
+// endpoint that posts the signed id_token back to the tool, Dynamic Registration, and grades
+// (Assignment and Grade Services: an OAuth 2 token endpoint that checks the tool's signed client
+// assertion against the tool's key set, line items and scores, and a switch to make it fail). A launch
 // can be tampered with in each way an attacker might try, to check that the tool refuses it.
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
+import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from "jose";
 
 export type Tamper =
   | "signature"
@@ -28,6 +30,17 @@ export interface LaunchSpec {
   deepLinking?: boolean;
   /** Custom parameters of the resource link (set by deep linking). */
   custom?: Record<string, string>;
+  /** Leave out the grades claim (AGS), as a platform with grades off for the tool does. */
+  noGrades?: boolean;
+}
+
+export interface LineItem {
+  id: string;
+  label: string;
+  scoreMaximum: number;
+  resourceId?: string;
+  resourceLinkId?: string;
+  tag?: string;
 }
 
 const ROLE = {
@@ -58,6 +71,12 @@ export interface TestPlatform {
   registerToolUrl(link: string): string;
   /** Registrations made by Dynamic Registration, newest last. */
   registrations: Record<string, unknown>[];
+  /** Grades: line items the tool made, scores it posted (newest last), token requests it made. */
+  lineItems: LineItem[];
+  scores: { lineItem: string; score: Record<string, unknown> }[];
+  tokenRequests: number;
+  /** While set, the token and grade endpoints answer 503 (a platform down for maintenance). */
+  gradesDown: boolean;
   close(): Promise<void>;
 }
 
@@ -80,7 +99,13 @@ function autoPostForm(action: string, fields: Record<string, string>): string {
   return `<!doctype html><html lang="en"><head><title>Test platform</title></head><body onload="document.forms[0].submit()"><form method="post" action="${escape(action)}">${inputs}<button type="submit">Continue</button></form></body></html>`;
 }
 
-export async function startTestPlatform(options: { toolUrl: string; port?: number; host?: string }): Promise<TestPlatform> {
+export async function startTestPlatform(options: {
+  toolUrl: string;
+  port?: number;
+  host?: string;
+  /** The tool's public key set (default: read from the tool's key set URL). */
+  toolKeySet?: () => Promise<{ keys: JWK[] }>;
+}): Promise<TestPlatform> {
   const host = options.host ?? "127.0.0.1";
   const keys = await generateKeyPair("RS256", { extractable: true });
   const forger = await generateKeyPair("RS256", { extractable: true });
@@ -90,6 +115,11 @@ export async function startTestPlatform(options: { toolUrl: string; port?: numbe
   const deploymentId = `deployment-${randomBytes(4).toString("hex")}`;
   const deepLinkResponses: string[] = [];
   const registrations: Record<string, unknown>[] = [];
+  const lineItems: LineItem[] = [];
+  const scores: { lineItem: string; score: Record<string, unknown> }[] = [];
+  /** Access tokens handed out, with their scopes. */
+  const accessTokens = new Map<string, string[]>();
+  const grades = { down: false, tokenRequests: 0 };
   let url = "";
   /** The last form the authorisation endpoint posted, for a replay. */
   let lastForm: { action: string; fields: Record<string, string> } | undefined;
@@ -109,6 +139,18 @@ export async function startTestPlatform(options: { toolUrl: string; port?: numbe
       "https://purl.imsglobal.org/spec/lti/claim/resource_link": { id: "resource-1", title: "Weigh In" },
       ...(spec.context ? { "https://purl.imsglobal.org/spec/lti/claim/context": { id: spec.context.id, title: spec.context.title, label: spec.context.title } } : {}),
       ...(spec.custom ? { "https://purl.imsglobal.org/spec/lti/claim/custom": spec.custom } : {}),
+      ...(spec.noGrades || !spec.context
+        ? {}
+        : {
+            "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
+              scope: [
+                "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+              ],
+              lineitems: `${url}/courses/${encodeURIComponent(spec.context.id)}/lineitems`,
+            },
+          }),
       ...(spec.email ? { email: spec.email } : {}),
       ...(spec.name ? { name: spec.name } : {}),
       ...(spec.deepLinking
@@ -183,6 +225,60 @@ export async function startTestPlatform(options: { toolUrl: string; port?: numbe
     );
   };
 
+  const toolKeys = options.toolKeySet ?? (async () => (await fetch(`${tool}/api/lti/jwks`)).json() as Promise<{ keys: JWK[] }>);
+
+  const tokenEndpoint = async (req: IncomingMessage, res: ServerResponse) => {
+    grades.tokenRequests++;
+    if (grades.down) return void res.writeHead(503).end();
+    const form = new URLSearchParams(await readBody(req));
+    const refuse = (error: string) => res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error }));
+    if (form.get("grant_type") !== "client_credentials") return refuse("unsupported_grant_type");
+    if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") return refuse("invalid_client");
+    try {
+      // The tool authenticates with a JWT signed by a key from its published key set.
+      const { payload } = await jwtVerify(form.get("client_assertion") ?? "", createLocalJWKSet(await toolKeys()), {
+        issuer: clientId,
+        subject: clientId,
+        audience: `${url}/token`,
+      });
+      if (!payload.jti) return refuse("invalid_client");
+    } catch {
+      return refuse("invalid_client");
+    }
+    const token = randomBytes(16).toString("hex");
+    accessTokens.set(token, (form.get("scope") ?? "").split(" "));
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ access_token: token, token_type: "Bearer", expires_in: 3600 }));
+  };
+
+  const gradeEndpoints = async (req: IncomingMessage, res: ServerResponse, requestUrl: URL) => {
+    if (grades.down) return void res.writeHead(503).end();
+    const scopes = accessTokens.get((req.headers.authorization ?? "").replace(/^Bearer /, "")) ?? [];
+    const has = (scope: string) => scopes.includes(`https://purl.imsglobal.org/spec/lti-ags/scope/${scope}`);
+    const json = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const base = `${url}${requestUrl.pathname}`;
+    if (requestUrl.pathname.endsWith("/lineitems")) {
+      if (!has("lineitem")) return json(401, { error: "scope" });
+      if (req.method === "GET") {
+        const resourceId = requestUrl.searchParams.get("resource_id");
+        return json(200, lineItems.filter((i) => i.id.startsWith(base) && (!resourceId || i.resourceId === resourceId)));
+      }
+      if (req.headers["content-type"] !== "application/vnd.ims.lis.v2.lineitem+json") return json(415, { error: "content type" });
+      const body = JSON.parse(await readBody(req)) as Omit<LineItem, "id">;
+      const item = { ...body, id: `${base}/${lineItems.length + 1}` };
+      lineItems.push(item);
+      return json(201, item);
+    }
+    if (requestUrl.pathname.endsWith("/scores") && req.method === "POST") {
+      if (!has("score")) return json(401, { error: "scope" });
+      if (req.headers["content-type"] !== "application/vnd.ims.lis.v1.score+json") return json(415, { error: "content type" });
+      const lineItem = base.replace(/\/scores$/, "");
+      if (!lineItems.some((i) => i.id === lineItem)) return json(404, { error: "no such line item" });
+      scores.push({ lineItem, score: JSON.parse(await readBody(req)) as Record<string, unknown> });
+      return void res.writeHead(204).end();
+    }
+    json(404, { error: "not found" });
+  };
+
   const server: Server = createServer(async (req, res) => {
     try {
       const requestUrl = new URL(req.url ?? "/", url);
@@ -242,6 +338,10 @@ export async function startTestPlatform(options: { toolUrl: string; port?: numbe
         );
       } else if (path === "/register" && req.method === "POST") {
         await toolConfiguration(req, res);
+      } else if (path === "/token" && req.method === "POST") {
+        await tokenEndpoint(req, res);
+      } else if (path.startsWith("/courses/")) {
+        await gradeEndpoints(req, res, requestUrl);
       } else {
         res.writeHead(404).end();
       }
@@ -280,6 +380,17 @@ export async function startTestPlatform(options: { toolUrl: string; port?: numbe
       `${toolRegistrationUrl}?${new URLSearchParams({ openid_configuration: `${url}/.well-known/openid-configuration`, registration_token: "test-registration-token" })}`,
     registerToolUrl: (link) => `${url}/admin/register-tool?${new URLSearchParams({ link })}`,
     registrations,
+    lineItems,
+    scores,
+    get tokenRequests() {
+      return grades.tokenRequests;
+    },
+    get gradesDown() {
+      return grades.down;
+    },
+    set gradesDown(down: boolean) {
+      grades.down = down;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

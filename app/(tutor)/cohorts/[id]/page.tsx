@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { TutorBar } from "@/components/TutorBar";
+import { GradesSection } from "@/app/lti/grades/GradesSection";
 import { requireTutor } from "@/lib/auth.server";
 import { getCohortPage } from "@/lib/cohorts.server";
 import { archiveCohortAction, renameCohortAction, shareCohortAction, unshareCohortAction } from "../actions";
@@ -169,6 +170,8 @@ export default async function CohortPage({
                 </button>
               </form>
             </section>
+
+            <GradesSection cohortId={cohort.id} />
 
             <section aria-labelledby="archive-heading" className="card stack">
               <h2 id="archive-heading">{cohort.archived ? "Restore" : "Archive"}</h2>

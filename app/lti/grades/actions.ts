@@ -1,0 +1,23 @@
+"use server";
+// The switch for a course's participation marks, on its cohort's page. lib/lti-grades.server.ts
+// checks that the signed-in tutor owns the course's cohort.
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { requireTutor } from "@/lib/auth.server";
+import { GradesError, setGrades } from "@/lib/lti-grades.server";
+
+const gradesForm = z.object({ cohortId: z.string().min(1).max(64), on: z.enum(["true", "false"]) });
+
+export async function setGradesAction(form: FormData): Promise<void> {
+  const tutor = await requireTutor("/cohorts");
+  const parsed = gradesForm.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return redirect("/cohorts?error=invalid");
+  const page = `/cohorts/${encodeURIComponent(parsed.data.cohortId)}`;
+  try {
+    await setGrades(tutor.id, parsed.data.cohortId, parsed.data.on === "true");
+  } catch (error) {
+    if (error instanceof GradesError) redirect(`${page}?error=${encodeURIComponent(error.message)}`);
+    throw error;
+  }
+  redirect(`${page}#grades-heading`);
+}

@@ -3,25 +3,31 @@
 // (availableCommands in lib/seminar-flow.ts), so the rules live in one place.
 import { useEffect, useState } from "react";
 import type { Command } from "@/lib/seminar-flow";
-import type { DisplayState, SeminarView } from "@/lib/realtime/protocol";
+import { notesKey, type DisplayState, type NotesPaging, type SeminarView } from "@/lib/realtime/protocol";
 import { Bars, roundCaption } from "@/components/ResultsChart";
 
 interface Props {
   view: SeminarView;
   display: DisplayState;
+  /** Sends a command; next and previous turn the projector's long notes a page first. */
   command: (c: Command) => void;
+  /** The page of long notes the projector shows (null: no projector told it yet). */
+  notes: NotesPaging | null;
   toggleDisplay: (k: keyof DisplayState) => void;
   onHelp: () => void;
   look: boolean;
   onLook: (on: boolean) => void;
 }
 
-export function ControlButtons({ view, display, command, toggleDisplay, onHelp, look, onLook }: Props) {
+export function ControlButtons({ view, display, command, notes, toggleDisplay, onHelp, look, onLook }: Props) {
   const [confirmEnd, setConfirmEnd] = useState(false);
   const available = view.controls?.available ?? [];
   const can = (c: Command) => available.includes(c);
   const voting = view.phase === "VOTING";
   const revealed = view.phase === "REVEALED" || view.phase === "DISCUSSION";
+  // Long notes on the projector: a page that way to turn, even on the first or last scenario.
+  const paged = notes && view.phase === "DISCUSSION" && notes.key === notesKey(view) ? notes : null;
+  const notesPage = (step: 1 | -1) => paged !== null && paged.page + step >= 0 && paged.page + step < paged.pages;
   return (
     <section className="stack" aria-label="Seminar controls">
       <UndoButton view={view} command={command} />
@@ -46,12 +52,17 @@ export function ControlButtons({ view, display, command, toggleDisplay, onHelp, 
         </button>
       </div>
       <div className="controls-bar">
-        <button type="button" className="secondary" onClick={() => command("previous")} disabled={!can("previous")}>
+        <button type="button" className="secondary" onClick={() => command("previous")} disabled={!can("previous") && !notesPage(-1)}>
           ← Previous
         </button>
-        <button type="button" className="secondary" onClick={() => command("next")} disabled={!can("next")}>
+        <button type="button" className="secondary" onClick={() => command("next")} disabled={!can("next") && !notesPage(1)}>
           {view.scenarioIndex + 1 >= view.scenarioCount ? "Summary →" : "Next →"}
         </button>
+        {paged && paged.pages > 1 && (
+          <span className="muted" data-testid="controls-notes-page">
+            Notes on the projector: page {paged.page + 1} of {paged.pages}
+          </span>
+        )}
       </div>
       <div className="controls-bar">
         <button

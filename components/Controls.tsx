@@ -21,8 +21,9 @@ interface Props {
 }
 
 export function Controls({ seminarId, code, remote }: Props) {
-  const { view, display, connected, notice, error, look, command, toggleDisplay, setLook, moderate } = usePresenter(seminarId, "controls");
-  const [help, setHelp] = useShortcuts({ command, toggleDisplay });
+  const { view, display, connected, notice, error, look, notes, press, toggleDisplay, setLook, moderate } = usePresenter(seminarId, "controls");
+  // → and ← (keys and buttons) turn the pages of long notes on the projector first.
+  const [help, setHelp] = useShortcuts({ command: press, toggleDisplay });
   const [announcement] = useAnnouncement(view, announce);
 
   return (
@@ -73,7 +74,8 @@ export function Controls({ seminarId, code, remote }: Props) {
             <ControlButtons
               view={view}
               display={display}
-              command={command}
+              command={press}
+              notes={notes}
               toggleDisplay={toggleDisplay}
               onHelp={() => setHelp(true)}
               look={look}
@@ -102,7 +104,7 @@ export function Controls({ seminarId, code, remote }: Props) {
       <div className="visually-hidden" aria-live="polite" data-testid="announcement">
         {announcement}
       </div>
-      <HelpDialog open={help} onClose={() => setHelp(false)} />
+      <HelpDialog open={help} onClose={() => setHelp(false)} moderation />
     </main>
   );
 }

@@ -2,10 +2,23 @@
 // The keyboard shortcuts' help, opened with "?" on the projector and the controls.
 import Link from "next/link";
 import { useEffect, useRef } from "react";
-import { SHORTCUTS, keyName } from "@/components/shortcuts";
+import { REASON_SHORTCUTS, SHORTCUTS, keyName } from "@/components/shortcuts";
 
-/** A modal dialog (native <dialog>): focus moves into it, stays there, and returns on close. */
-export function HelpDialog({ open, onClose, controlsHref }: { open: boolean; onClose: () => void; controlsHref?: string }) {
+/**
+ * A modal dialog (native <dialog>): focus moves into it, stays there, and returns on close.
+ * `moderation`: the controls, where A and H approve or hide the focused reason.
+ */
+export function HelpDialog({
+  open,
+  onClose,
+  controlsHref,
+  moderation = false,
+}: {
+  open: boolean;
+  onClose: () => void;
+  controlsHref?: string;
+  moderation?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -30,7 +43,7 @@ export function HelpDialog({ open, onClose, controlsHref }: { open: boolean; onC
       <h2 id="help-heading">Keyboard shortcuts</h2>
       <table>
         <tbody>
-          {SHORTCUTS.map((s) => (
+          {[...SHORTCUTS, ...(moderation ? REASON_SHORTCUTS : [])].map((s) => (
             <tr key={s.label}>
               <td>
                 {s.keys

@@ -24,8 +24,8 @@ interface Props {
 }
 
 export function Projector({ seminarId, code, joinUrl, joinHost, joinQr }: Props) {
-  const { view, display, connected, notice, error, command, toggleDisplay } = usePresenter(seminarId, "projector");
-  const notes = useNotesPaging(view);
+  const { view, display, connected, notice, error, command, toggleDisplay, notes: shared, reportNotes } = usePresenter(seminarId, "projector");
+  const notes = useNotesPaging(view, shared, reportNotes);
   const { turn } = notes;
   const press = useCallback(
     (c: Command) => {

@@ -7,6 +7,7 @@
 import { useState } from "react";
 import type { ReasonView, SeminarView } from "@/lib/realtime/protocol";
 import type { ModerationRequest } from "@/lib/presenter-client";
+import { REASON_SHORTCUTS } from "@/components/shortcuts";
 
 
 const STATUS_TEXT = { PENDING: "Waiting", APPROVED: "Shown", HIDDEN: "Hidden" } as const;
@@ -97,12 +98,12 @@ function ModeratedReason({ reason, send }: { reason: ReasonView; send: (request:
       aria-label={`${reason.text}. ${STATUS_TEXT[status]}${reason.flagged ? ", flagged by the profanity filter" : ""}. Press A to approve, H to hide.`}
       onKeyDown={(e) => {
         if (e.target !== e.currentTarget || e.altKey || e.ctrlKey || e.metaKey) return;
-        const key = e.key.toLowerCase();
-        if (key !== "a" && key !== "h") return;
+        const shortcut = REASON_SHORTCUTS.find((s) => s.keys.includes(e.key));
+        if (!shortcut) return;
         // The controls' own shortcuts must not fire as well.
         e.preventDefault();
         e.stopPropagation();
-        void send(key === "a" ? approve : hide);
+        void send(shortcut.action === "approve" ? approve : hide);
       }}
     >
       <span className="reason-text">{reason.text}</span>{" "}

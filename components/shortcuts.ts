@@ -17,6 +17,12 @@ export const SHORTCUTS: { keys: string[]; label: string; command?: Command; disp
   { keys: ["q", "Q"], label: "Show the join QR code", display: "qr" },
 ];
 
+/** On the controls, with a reason focused (components/ReasonModeration.tsx). */
+export const REASON_SHORTCUTS: { keys: string[]; label: string; action: "approve" | "hide" }[] = [
+  { keys: ["a", "A"], label: "Approve the focused reason (controls)", action: "approve" },
+  { keys: ["h", "H"], label: "Hide the focused reason (controls)", action: "hide" },
+];
+
 export const keyName = (k: string) => (k === " " ? "Space" : k === "ArrowRight" ? "→" : k === "ArrowLeft" ? "←" : k);
 
 interface Handlers {

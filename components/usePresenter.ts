@@ -6,8 +6,14 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import type { Command } from "@/lib/seminar-flow";
-import type { DisplayState } from "@/lib/realtime/protocol";
-import { PresenterClient, type ModerationRequest, type PresenterMode, type PresenterState } from "@/lib/presenter-client";
+import type { DisplayState, NotesPaging } from "@/lib/realtime/protocol";
+import {
+  initialPresenterState,
+  PresenterClient,
+  type ModerationRequest,
+  type PresenterMode,
+  type PresenterState,
+} from "@/lib/presenter-client";
 import { connectSocket } from "@/components/socket";
 
 /** How long a refused command's reason stays on screen: the room should not keep seeing it. */
@@ -15,10 +21,8 @@ const ERROR_MS = 5000;
 
 const projectorErrorSchema = z.strictObject({ error: z.string().min(1).max(500) });
 
-const initial: PresenterState = { view: null, display: { blank: false, qr: false }, connected: false, notice: "", look: false };
-
 export function usePresenter(seminarId: string, mode: PresenterMode) {
-  const [state, setState] = useState<PresenterState>(initial);
+  const [state, setState] = useState<PresenterState>(initialPresenterState);
   const [error, setError] = useState("");
   const clientRef = useRef<PresenterClient | null>(null);
   const channelRef = useRef<BroadcastChannel | null>(null);
@@ -74,5 +78,19 @@ export function usePresenter(seminarId: string, mode: PresenterMode) {
     (request: ModerationRequest) => clientRef.current?.moderate(request) ?? Promise.resolve("Not connected yet."),
     [],
   );
-  return { ...state, error, command, toggleDisplay, setLook, moderate };
+  const reportNotes = useCallback((paging: Omit<NotesPaging, "seminarId">) => clientRef.current?.reportNotes(paging), []);
+  /**
+   * → and ← (and Next, Previous) turn the projector's long notes a page first, on every tutor
+   * screen; past their last (or first) page they send the command.
+   */
+  const press = useCallback(
+    (c: Command) => {
+      const client = clientRef.current;
+      if (!client) return;
+      if ((c === "next" || c === "previous") && client.turnNotes(c === "next" ? 1 : -1)) return;
+      void client.command(c);
+    },
+    [],
+  );
+  return { ...state, error, command, press, toggleDisplay, setLook, moderate, reportNotes };
 }

@@ -65,6 +65,14 @@ test("the tutor's phone as a remote drives the projector, and can show the resul
   await remote.getByRole("button", { name: "Join QR on projector" }).click();
   await expect(projector.getByTestId("qr-overlay")).toHaveCount(0);
 
+  // The notes are longer than the projector's screen: Next turns their pages first, then moves on.
+  const notesPage = projector.getByTestId("notes-page");
+  await expect(notesPage).toHaveText(/^Page 1 of \d/);
+  const pages = Number(/of (\d+)/.exec((await notesPage.textContent())!)![1]);
+  for (let n = 2; n <= pages; n++) {
+    await remote.getByRole("button", { name: "Next →" }).click();
+    await expect(notesPage).toContainText(`Page ${n} of ${pages}`);
+  }
   await remote.getByRole("button", { name: "Next →" }).click();
   await expect(projector.getByRole("heading", { level: 1 })).toHaveText("A colleague asks to become your friend on Facebook.");
   await expect(remote.getByRole("heading", { name: "Scenario 2 of 3, round 1" })).toBeVisible();
@@ -87,6 +95,8 @@ test("the projector's keyboard: help, blank screen, join QR and refused commands
   const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
   await expect(help).toBeVisible();
   await expect(help).toContainText("Open or close voting");
+  // Reasons are approved and hidden on the controls, not here.
+  await expect(help).not.toContainText("focused reason");
   await screenshot(page, "projector-help");
   await expect(help.getByRole("button", { name: "Close" })).toBeFocused();
   const replies = tutor.traffic.replies();

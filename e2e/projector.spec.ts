@@ -86,6 +86,65 @@ async function atEachSize(page: Page, testInfo: TestInfo, name: string, check: (
   await page.setViewportSize(SIZES[0]!);
 }
 
+test("the controls' Next and Previous turn the pages of long notes on the projector first, on the first scenario too", async ({ tutor }) => {
+  test.setTimeout(180_000);
+  const page = tutor.page;
+  await page.setViewportSize(SIZES[0]!);
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  const seminar = await tutor.startSeminar();
+  // Voting opened and closed with no answers, then the notes: longer than the small beamer's screen.
+  await tutor.press("Space");
+  await tutor.press("Space");
+  await tutor.press("d");
+  const notes = tutor.projector.getByRole("main").getByRole("region", { name: "Discussion" });
+  const pageLine = notes.getByTestId("notes-page");
+  await expect(pageLine).toHaveText(/^Page 1 of [2-9]/);
+  const pages = Number(/of (\d+)/.exec((await pageLine.textContent())!)![1]);
+  const step = tutor.projector.getByTestId("step");
+
+  const controls = await tutor.openControls(seminar);
+  const next = controls.getByRole("button", { name: "Next →" });
+  const previous = controls.getByRole("button", { name: "← Previous" });
+  await expect(controls.getByTestId("controls-notes-page")).toHaveText(`Notes on the projector: page 1 of ${pages}`);
+  // The first scenario: ← has nothing to go back to but the notes' pages.
+  await expect(previous).toBeDisabled();
+  await next.click();
+  await expect(pageLine).toContainText(`Page 2 of ${pages}`);
+  await expect(controls.getByTestId("controls-notes-page")).toHaveText(`Notes on the projector: page 2 of ${pages}`);
+  await previous.click();
+  await expect(pageLine).toContainText(`Page 1 of ${pages}`);
+  await expect(previous).toBeDisabled();
+  await expect(step).toHaveText("Scenario 1 of 3");
+  await expect(controls.locator(".error")).toHaveCount(0);
+
+  // The controls' keys do the same: → through every page, ← back one, and past the last page → moves on.
+  for (let n = 2; n <= pages; n++) {
+    await controls.keyboard.press("ArrowRight");
+    await expect(pageLine).toContainText(`Page ${n} of ${pages}`);
+    await expect(step).toHaveText("Scenario 1 of 3");
+  }
+  await controls.keyboard.press("ArrowLeft");
+  await expect(pageLine).toContainText(`Page ${pages - 1} of ${pages}`);
+  await controls.keyboard.press("ArrowRight");
+  await expect(pageLine).toContainText(`Page ${pages} of ${pages}`);
+  await next.click();
+  await expect(step).toHaveText("Scenario 2 of 3");
+  await expect(controls.getByTestId("controls-notes-page")).toHaveCount(0);
+  // The projector's own keys still turn the pages, and the controls follow.
+  await tutor.press("ArrowLeft");
+  await expect(step).toHaveText("Scenario 1 of 3");
+  await expect(pageLine).toBeVisible();
+  const shown = Number(/Page (\d+)/.exec((await pageLine.textContent())!)![1]);
+  if (shown > 1) {
+    await tutor.press("ArrowLeft");
+    await expect(controls.getByTestId("controls-notes-page")).toHaveText(`Notes on the projector: page ${shown - 1} of ${pages}`);
+  } else {
+    await tutor.press("ArrowRight");
+    await expect(controls.getByTestId("controls-notes-page")).toHaveText(`Notes on the projector: page 2 of ${pages}`);
+  }
+  await controls.close();
+});
+
 test("the projector at 1280×720, 1920×1080 and 3840×2160: type that scales, nothing cut, notes in pages", async ({ tutor, phones }, testInfo) => {
   test.setTimeout(240_000);
   const page = tutor.page;

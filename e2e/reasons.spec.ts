@@ -42,6 +42,12 @@ test("a reason reaches the projector only once approved; a hidden one never reac
   await controls.keyboard.press("h");
   await expect(moderation.locator("li[data-status=APPROVED]")).toHaveCount(2);
   await expect(moderation.locator("li[data-status=HIDDEN]")).toHaveText([new RegExp(hidden)]);
+  // The controls' shortcut help lists both keys.
+  await controls.keyboard.press("?");
+  const help = controls.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(help.getByRole("row").filter({ hasText: "focused reason" })).toHaveText([/^A\s*Approve the focused reason/, /^H\s*Hide the focused reason/]);
+  await controls.keyboard.press("Escape");
+  await expect(help).toBeHidden();
 
   await tutor.press("Space"); // close voting
   await tutor.press("r");

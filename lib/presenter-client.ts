@@ -8,8 +8,10 @@ import type { Command } from "@/lib/seminar-flow";
 import { supersedes } from "@/lib/view-version";
 import {
   CONFIRM_MS,
+  notesKey,
   type ClientToServerEvents,
   type DisplayState,
+  type NotesPaging,
   type PresenterNotice,
   type RoundProgress,
   type SeminarView,
@@ -35,7 +37,18 @@ export interface PresenterState {
   notice: string;
   /** The private look (controls only): this screen's choice, off until the tutor turns it on. */
   look: boolean;
+  /** The page of long discussion notes the projector shows; null until a projector reports one. */
+  notes: NotesPaging | null;
 }
+
+export const initialPresenterState: PresenterState = {
+  view: null,
+  display: { blank: false, qr: false },
+  connected: false,
+  notice: "",
+  look: false,
+  notes: null,
+};
 
 /** Something refused: `from` says what (a refused command or display change is the tutor's to read). */
 export type PresenterEvent =
@@ -50,7 +63,7 @@ export interface PresenterClientOptions {
 export const NO_ANSWER = "The server did not answer: check the connection and try again.";
 
 export class PresenterClient {
-  state: PresenterState = { view: null, display: { blank: false, qr: false }, connected: false, notice: "", look: false };
+  state: PresenterState = initialPresenterState;
   private listeners = new Set<(state: PresenterState, event?: PresenterEvent) => void>();
   private commandTimeoutMs: number;
   /** The question the server asked, answered by pressing the same command again in time. */
@@ -73,6 +86,7 @@ export class PresenterClient {
     socket.on("presenter:notice", this.onNotice);
     socket.on("seminar:view", this.onView);
     socket.on("projector:display", this.onDisplay);
+    socket.on("projector:notes", this.onNotes);
     socket.on("round:progress", this.onProgress);
     if (socket.connected) this.onConnect();
   }
@@ -113,6 +127,30 @@ export class PresenterClient {
     });
   }
 
+  /** The projector tells the other tutor screens which page of its long notes it shows. */
+  reportNotes(paging: Omit<NotesPaging, "seminarId">): void {
+    const known = this.state.notes;
+    if (known && known.key === paging.key && known.page === paging.page && known.pages === paging.pages) return;
+    const notes = { seminarId: this.seminarId, ...paging };
+    this.update({ notes });
+    this.socket.emit("presenter:notes", notes, () => {});
+  }
+
+  /** Whether the projector's notes on screen have a page that way (→: 1, ←: −1). */
+  canTurnNotes(step: 1 | -1): boolean {
+    const { notes, view } = this.state;
+    if (!notes || view?.phase !== "DISCUSSION" || notes.key !== notesKey(view)) return false;
+    return notes.page + step >= 0 && notes.page + step < notes.pages;
+  }
+
+  /** Turns the projector's long notes a page, if they have one that way; says whether it did. */
+  turnNotes(step: 1 | -1): boolean {
+    if (!this.canTurnNotes(step)) return false;
+    const notes = this.state.notes!;
+    this.reportNotes({ key: notes.key, page: notes.page + step, pages: notes.pages });
+    return true;
+  }
+
   /** Moderates reasons (or lets phones see the approved ones); resolves with the refusal, or null. */
   moderate(request: ModerationRequest): Promise<string | null> {
     return new Promise((resolve) => {
@@ -131,6 +169,7 @@ export class PresenterClient {
     this.socket.off("presenter:notice", this.onNotice);
     this.socket.off("seminar:view", this.onView);
     this.socket.off("projector:display", this.onDisplay);
+    this.socket.off("projector:notes", this.onNotes);
     this.socket.off("round:progress", this.onProgress);
   }
 
@@ -200,6 +239,10 @@ export class PresenterClient {
   }
 
   private onDisplay = (display: DisplayState) => this.update({ display });
+
+  private onNotes = (paging: NotesPaging) => {
+    if (paging.seminarId === this.seminarId) this.update({ notes: paging });
+  };
 
   private onProgress = (p: RoundProgress) => {
     const view = this.state.view;

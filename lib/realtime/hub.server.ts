@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "socket.io";
 import { Coalescer, liveCountWindowMs } from "@/lib/realtime/coalesce";
-import type { ClientToServerEvents, PresenterNotice, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
+import type { ClientToServerEvents, NotesPaging, PresenterNotice, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { rooms } from "@/lib/realtime/protocol";
 import { singleton } from "@/lib/singleton";
 import { subscribe } from "@/lib/events.server";
@@ -277,6 +277,22 @@ export async function phoneViewFor(seminar: { id: string; stateVersion?: number 
 }
 
 /** Tells every tutor screen of a seminar what a command did or asks (never anything of the split). */
+// The projector's notes page, last reported or turned, per seminar (this process's screens).
+const notesPages = singleton("notes-pages", () => new Map<string, NotesPaging>());
+
+/** The notes page shown now, for a tutor screen that just joined; undefined if none reported. */
+export function notesPagingOf(seminarId: string): NotesPaging | undefined {
+  return notesPages.get(seminarId);
+}
+
+/** The notes page changed (reported by a projector or turned on the controls): every other tutor screen follows. */
+export function announceNotesPaging(paging: NotesPaging, from: string): void {
+  if (notesPages.size > 5000 && !notesPages.has(paging.seminarId)) notesPages.delete(notesPages.keys().next().value!);
+  notesPages.set(paging.seminarId, paging);
+  const { seminarId } = paging;
+  hub.io?.to([rooms.projector(seminarId), rooms.controls(seminarId), rooms.look(seminarId)]).except(from).emit("projector:notes", paging);
+}
+
 export function announceNotice(notice: PresenterNotice): void {
   const { seminarId } = notice;
   hub.io?.to([rooms.projector(seminarId), rooms.controls(seminarId), rooms.look(seminarId)]).emit("presenter:notice", notice);

@@ -84,6 +84,23 @@ export const presenterLookSchema = z.strictObject({
   on: z.boolean(),
 });
 
+/**
+ * The page of long discussion notes the projector shows: the projector reports it (it alone knows
+ * how many pages its screen makes), the controls turn it. `key` names what is on screen
+ * (notesKey): a page of another scenario, round or phase means nothing.
+ */
+export const notesPagingSchema = z.strictObject({
+  seminarId: id,
+  key: text().min(1).max(64),
+  page: z.int().min(0).max(999),
+  pages: z.int().min(1).max(1000),
+});
+export type NotesPaging = z.infer<typeof notesPagingSchema>;
+
+/** What the notes paging belongs to: another scenario, round or phase starts at page 1. */
+export const notesKey = (view: Pick<SeminarView, "scenarioIndex" | "roundNumber" | "phase">) =>
+  `${view.scenarioIndex}/${view.roundNumber}/${view.phase}`;
+
 export const displaySchema = z.strictObject({
   seminarId: id,
   blank: z.boolean().optional(),
@@ -161,6 +178,7 @@ export interface ClientToServerEvents {
   ) => void;
   "presenter:look": (payload: z.input<typeof presenterLookSchema>, ack: Ack<{ view: SeminarView }>) => void;
   "presenter:display": (payload: z.input<typeof displaySchema>, ack: Ack<{ display: DisplayState }>) => void;
+  "presenter:notes": (payload: z.input<typeof notesPagingSchema>, ack: Ack<{ paging: NotesPaging }>) => void;
 }
 
 /** Said to the tutor's screens after a command: what happened besides the obvious, or a question. */
@@ -179,6 +197,7 @@ export interface ServerToClientEvents {
   "presenter:notice": (notice: PresenterNotice) => void;
   "round:progress": (progress: RoundProgress) => void;
   "projector:display": (display: DisplayState) => void;
+  "projector:notes": (paging: NotesPaging) => void;
   "error:event": (error: { event: string; error: string }) => void;
 }
 

@@ -9,6 +9,7 @@ import { env } from "@/lib/env.server";
 import { isParticipantOf, joinSeminar } from "@/lib/participants.server";
 import {
   displaySchema,
+  notesPagingSchema,
   participantJoinSchema,
   participantSegmentSchema,
   presenterCommandSchema,
@@ -22,8 +23,10 @@ import {
   type ServerToClientEvents,
 } from "@/lib/realtime/protocol";
 import {
+  announceNotesPaging,
   announceNotice,
   announceProgress,
+  notesPagingOf,
   phoneViewFor,
   withPresence,
   setRealtimeServer,
@@ -158,6 +161,8 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       await requireSeminar(socket, payload.seminarId);
       await socket.join(payload.view === "projector" ? rooms.projector(payload.seminarId) : rooms.controls(payload.seminarId));
       socket.data.presenterView = payload.view;
+      const paging = notesPagingOf(payload.seminarId);
+      if (paging) socket.emit("projector:notes", paging);
       const snapshot = await loadSnapshot(payload.seminarId);
       return { view: viewFor(withPresence(snapshot!), payload.view), display: await displayOf(payload.seminarId) };
     });
@@ -199,6 +204,14 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
         return { changed: 1 };
       }
       return { changed: await moderateReasons(payload.seminarId, tutorId, payload) };
+    });
+
+    on(socket, "presenter:notes", notesPagingSchema, async (payload) => {
+      await limit("command", socket.id);
+      await requireSeminar(socket, payload.seminarId);
+      const paging = { ...payload, page: Math.min(payload.page, payload.pages - 1) };
+      announceNotesPaging(paging, socket.id);
+      return { paging };
     });
 
     on(socket, "presenter:display", displaySchema, async ({ seminarId, ...change }) => {

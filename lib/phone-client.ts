@@ -153,11 +153,14 @@ export class PhoneClient {
     return this.storage.getItem(tokenKey(this.code)) ?? undefined;
   }
 
-  /** A tap: kept as pending until stored, sent now if joined, else after the next join. */
-  vote(answer: AnswerValue): void {
+  /**
+   * A tap: kept as pending until stored, sent now if joined, else after the next join. `extras`
+   * replaces the round's factors or reason in the same vote (the benchmark ticks with each tap).
+   */
+  vote(answer: AnswerValue, extras: Partial<AnswerExtras> = {}): void {
     const view = this.state.view;
     if (!view?.roundId || view.phase !== "VOTING") return;
-    this.submit({ roundId: view.roundId, answer, voteId: newVoteId(), ...this.currentExtras(view.roundId) });
+    this.submit({ roundId: view.roundId, answer, voteId: newVoteId(), ...this.currentExtras(view.roundId), ...extras });
   }
 
   /**

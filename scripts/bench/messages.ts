@@ -14,6 +14,9 @@ export interface PlannedVote {
   phone: number;
   at: number;
   answer: AnswerValue;
+  /** With --factors: the ticked factors (indices), and with --reasons a short reason, sent with the answer. */
+  factors?: number[];
+  reason?: string;
 }
 
 export interface JoinRecord {

@@ -22,6 +22,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --page-load           the join storm as a class lives it: each phone first loads the join page
                         (/j/<code>) and every script and style it names over HTTP, then joins;
                         "all phones joined" is then from the first request to the last join
+  --factors             vote on the pack's first scenario with factors to tick (the seed pack's
+                        colleague scenario, eight factors) and send a random subset of them with
+                        every vote (default: the first scenario, plain Yes/No)
+  --reasons             with --factors: every vote also carries a short reason
   --workers W           phone processes (default max(2, ceil(N / 2500)))
   --join-concurrency C  phones joining at once per worker (default 50)
   --ack-timeout MS      a vote without acknowledgement after MS is counted as an error (default 30000)
@@ -45,6 +49,8 @@ export interface Options {
   overlap: boolean;
   restart: boolean;
   pageLoad: boolean;
+  factors: boolean;
+  reasons: boolean;
   workers: number;
   joinConcurrency: number;
   ackTimeoutMs: number;
@@ -69,6 +75,8 @@ export function parseOptions(argv: string[]): Options | "help" {
       overlap: { type: "boolean", default: false },
       restart: { type: "boolean", default: false },
       "page-load": { type: "boolean", default: false },
+      factors: { type: "boolean", default: false },
+      reasons: { type: "boolean", default: false },
       workers: { type: "string" },
       "join-concurrency": { type: "string" },
       "ack-timeout": { type: "string" },
@@ -89,6 +97,7 @@ export function parseOptions(argv: string[]): Options | "help" {
   };
   const phones = Math.floor(num("phones", values.phones, 100, 1));
   const burstSeconds = num("burst-seconds", values["burst-seconds"], 1, 0);
+  if (values.reasons && !values.factors) throw new UsageError("--reasons goes with --factors (the scenario that asks for them)");
   return {
     phones,
     runs: Math.floor(num("runs", values.runs, 3, 1)),
@@ -99,6 +108,8 @@ export function parseOptions(argv: string[]): Options | "help" {
     overlap: values.overlap,
     restart: values.restart,
     pageLoad: values["page-load"],
+    factors: values.factors,
+    reasons: values.reasons,
     workers: Math.floor(num("workers", values.workers, Math.max(2, Math.ceil(phones / 2500)), 1)),
     joinConcurrency: Math.floor(num("join-concurrency", values["join-concurrency"], 50, 1)),
     ackTimeoutMs: num("ack-timeout", values["ack-timeout"], 30_000, 100),
@@ -124,6 +135,8 @@ export function toArgs(options: Options): string[] {
     ...(options.overlap ? ["--overlap"] : []),
     ...(options.restart ? ["--restart"] : []),
     ...(options.pageLoad ? ["--page-load"] : []),
+    ...(options.factors ? ["--factors"] : []),
+    ...(options.reasons ? ["--reasons"] : []),
     ...(options.cpuProf ? ["--cpu-prof"] : []),
   ];
 }

@@ -41,6 +41,8 @@ export interface PhaseContext {
   dbCpu: () => Promise<number>;
   loadCpu: () => number;
   workerOf: (phone: number) => Worker;
+  /** With --factors: what each vote carries besides its answer. */
+  extras?: (vote: PlannedVote) => Pick<PlannedVote, "factors" | "reason">;
 }
 
 export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -66,7 +68,7 @@ export function spreadPlan(phones: number[], seconds: number, start: number, ans
 
 export async function runPhase(ctx: PhaseContext, name: string, roundId: string, plan: PlannedVote[], sequential: boolean, plannedSeconds: number): Promise<PhaseResult> {
   const perWorker = new Map<Worker, PlannedVote[]>(ctx.workers.map((w) => [w, []]));
-  for (const vote of plan) perWorker.get(ctx.workerOf(vote.phone))!.push(vote);
+  for (const vote of plan) perWorker.get(ctx.workerOf(vote.phone))!.push(ctx.extras ? { ...vote, ...ctx.extras(vote) } : vote);
   // The server may be restarted during a phase: its CPU is summed over each process it ran as.
   const serverCpu = serverCpuMeter(ctx.serverPid);
   const db0 = await ctx.dbCpu();

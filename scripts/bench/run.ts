@@ -40,7 +40,7 @@ interface Projector {
   joinedAt: number;
   /** Times a command was refused and the projector connected again. */
   reconnects: number;
-  command(name: "open" | "close" | "reveal"): Promise<SeminarView>;
+  command(name: "open" | "close" | "reveal" | "next"): Promise<SeminarView>;
 }
 
 /** The tutor's projector in this process: joins again after every reconnect, as the page does. */
@@ -199,12 +199,37 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
   const countersBefore = await workerCounters(workers);
 
   // 4. Voting: a burst (every phone once), a change (every phone flips), a sustained phase.
+  // With --factors, on the first scenario with factors to tick, each vote ticking some of them.
+  let factorCount = 0;
+  if (options.factors) {
+    while (!projector.lastView?.scenario?.tickFactors) {
+      const view = projector.lastView;
+      if (!view || view.scenarioIndex + 1 >= view.scenarioCount) throw new Error(`--factors: pack ${pack.slug} has no scenario with factors to tick`);
+      projector.lastView = await projector.command("next");
+    }
+    factorCount = projector.lastView.scenario.tickFactors.length;
+    log(`Scenario ${projector.lastView.scenarioIndex + 1}: every vote ticks a random subset of its ${factorCount} factors${options.reasons ? " and gives a short reason" : ""}`);
+  }
   const roundId = (await projector.command("open")).roundId;
   if (!roundId) throw new Error("voting opened but the view has no roundId");
   log(`Voting open in round ${roundId}`);
   await sleep(500);
-  const ctx: PhaseContext = { options, workers, serverPid: () => server.pid, dbCpu: db.cpuSeconds, loadCpu: () => loadCpuSeconds(workers), workerOf };
   const random = seededRandom(options.seed);
+  // Its own generator: the answers are the same with and without --factors.
+  const tickRandom = seededRandom(options.seed + 1);
+  const extras = (vote: PlannedVote) => ({
+    factors: Array.from({ length: factorCount }, (_, i) => i).filter(() => tickRandom() < 0.5),
+    ...(options.reasons ? { reason: `Reason ${vote.seq % 50}: it depends on the team and the trust between us` } : {}),
+  });
+  const ctx: PhaseContext = {
+    options,
+    workers,
+    serverPid: () => server.pid,
+    dbCpu: db.cpuSeconds,
+    loadCpu: () => loadCpuSeconds(workers),
+    workerOf,
+    ...(options.factors ? { extras } : {}),
+  };
   const phonesOk = joinedOk.map((j) => j.phone).sort((a, b) => a - b);
   const last = new Map<number, AnswerValue>();
   const decide = (answer: (phone: number) => AnswerValue) => (phone: number) => {

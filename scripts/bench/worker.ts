@@ -192,7 +192,10 @@ function runVotes(message: Extract<ParentToWorker, { type: "vote" }>): void {
       earlier.record.superseded = true;
       earlier.done();
     }
-    phone.client.vote(vote.answer);
+    phone.client.vote(vote.answer, {
+      ...(vote.factors ? { factors: vote.factors } : {}),
+      ...(vote.reason !== undefined ? { reason: vote.reason } : {}),
+    });
     const voteId = phone.client.state.pending?.voteId;
     if (!voteId) {
       record.error = "the phone client did not take the answer";

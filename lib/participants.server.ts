@@ -44,6 +44,8 @@ export interface ParticipantJoin {
   answers: Record<string, AnswerValue>;
   /** The factors and reason stored with those answers, by round (rounds with either only). */
   extras: Record<string, { factors: number[]; reason: string }>;
+  /** The highest sequence number stored with the participant's answers (0: none). */
+  seq: number;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function joinSeminar(seminarId: string, token?: string, beforeCreat
   await beforeCreate?.();
   const fresh = newParticipantToken();
   const participant = await create({ seminarId, tokenHash: hashToken(fresh) });
-  return { participant, token: fresh, rejoined: false, answers: {}, extras: {} };
+  return { participant, token: fresh, rejoined: false, answers: {}, extras: {}, seq: 0 };
 }
 
 /** New participants, one INSERT per batch; a seminar gone meanwhile refuses its phones alone. */
@@ -85,7 +87,7 @@ const create = batcher<{ seminarId: string; tokenHash: string }, JoinedParticipa
   );
 });
 
-type Rejoined = Pick<ParticipantJoin, "participant" | "answers" | "extras">;
+type Rejoined = Pick<ParticipantJoin, "participant" | "answers" | "extras" | "seq">;
 
 /**
  * Phones coming back with their token: one statement per batch marks them seen and reads their
@@ -100,23 +102,24 @@ const rejoin = batcher<{ seminarId: string; tokenHash: string }, Rejoined | null
     params.push(input.tokenHash, input.seminarId);
   }
   const rows = await getPrisma().$queryRawUnsafe<
-    { id: string; tokenHash: string; segment: number | null; roundId: string | null; answer: AnswerValue | null; factors: number[] | null; reason: string | null }[]
+    { id: string; tokenHash: string; segment: number | null; roundId: string | null; answer: AnswerValue | null; factors: number[] | null; reason: string | null; seq: number | null }[]
   >(
     `WITH input ("tokenHash", "seminarId") AS (VALUES ${values.join(", ")}),
      touched AS (
        UPDATE "Participant" p SET "lastSeenAt" = now() FROM input
        WHERE p."tokenHash" = input."tokenHash" AND p."seminarId" = input."seminarId"
        RETURNING p."id", p."tokenHash", p."segment")
-     SELECT t."id", t."tokenHash", t."segment", r."roundId", r."answer"::text AS "answer", r."factors", r."reason"
+     SELECT t."id", t."tokenHash", t."segment", r."roundId", r."answer"::text AS "answer", r."factors", r."reason", r."seq"
      FROM touched t LEFT JOIN "Response" r ON r."participantId" = t."id"`,
     ...params,
   );
   const found = new Map<string, Rejoined>();
   for (const row of rows) {
     let known = found.get(row.tokenHash);
-    if (!known) found.set(row.tokenHash, (known = { participant: { id: row.id, seminarId: "", segment: row.segment }, answers: {}, extras: {} }));
+    if (!known) found.set(row.tokenHash, (known = { participant: { id: row.id, seminarId: "", segment: row.segment }, answers: {}, extras: {}, seq: 0 }));
     if (row.roundId === null || row.answer === null) continue;
     known.answers[row.roundId] = row.answer;
+    known.seq = Math.max(known.seq, row.seq ?? 0);
     const factors = row.factors ?? [];
     if (row.reason !== null || factors.length > 0) known.extras[row.roundId] = { factors, reason: row.reason ?? "" };
   }

@@ -17,6 +17,8 @@ export interface PendingVote {
   roundId: string;
   answer: AnswerValue;
   voteId: string;
+  /** This phone's count of its answers: the server applies a vote only over an older one. */
+  seq?: number;
   /** The factors ticked (indices), when the scenario offers them. */
   factors?: number[];
   /** The reason written, when the scenario asks for one ("" for none). */
@@ -78,6 +80,8 @@ export const RECONNECT = { reconnectionDelay: 250, reconnectionDelayMax: 1000, r
 export const tokenKey = (code: string) => `weighin:participant:${code}`;
 export const pendingKey = (code: string) => `weighin:pending:${code}`;
 export const segmentAskedKey = (code: string) => `weighin:segment-asked:${code}`;
+/** The last sequence number given to an answer of this participant, kept with its token. */
+export const seqKey = (code: string) => `weighin:seq:${code}`;
 
 export function newVoteId(): string {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(12));
@@ -214,7 +218,15 @@ export class PhoneClient {
     });
   }
 
+  /** The next answer's number: above every one this phone sent, and above every one the server stored. */
+  private nextSeq(): number {
+    const next = (Number(this.storage.getItem(seqKey(this.code))) || 0) + 1;
+    this.storage.setItem(seqKey(this.code), String(next));
+    return next;
+  }
+
   private submit(vote: PendingVote): void {
+    vote = { ...vote, seq: this.nextSeq() };
     this.attempts = 0;
     this.setPending(vote, { message: "" });
     this.send(vote);
@@ -288,10 +300,14 @@ export class PhoneClient {
       }
       const rejoined = this.token === reply.token;
       this.storage.setItem(tokenKey(this.code), reply.token);
+      // Counted on from the highest the server stored (this phone's count may have been lost).
+      if ((reply.seq ?? 0) > (Number(this.storage.getItem(seqKey(this.code))) || 0)) this.storage.setItem(seqKey(this.code), String(reply.seq));
       if (reply.view.ended) this.forget();
       this.attempts = 0;
-      const vote = this.state.pending ?? this.restored;
+      let vote = this.state.pending ?? this.restored;
       this.restored = null;
+      // An answer kept by a page from before answers were numbered gets its number now.
+      if (vote && vote.seq === undefined) vote = { ...vote, seq: this.nextSeq() };
       // The state in the reply was read before the reply was sent: an announcement of a later
       // change (voting opened meanwhile) may have arrived first, and stays.
       const view = this.newest(reply.view);
@@ -357,6 +373,7 @@ export class PhoneClient {
 
   private forget(): void {
     this.storage.removeItem(tokenKey(this.code));
+    this.storage.removeItem(seqKey(this.code));
     this.storage.removeItem(segmentAskedKey(this.code));
     this.setPending(null);
     this.restored = null;

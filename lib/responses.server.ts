@@ -30,6 +30,12 @@ export interface RecordResponseInput {
   roundId: string;
   answer: AnswerValue;
   voteId: string;
+  /**
+   * The phone's own count of its taps (each answer it sends has a higher one). A vote is applied
+   * only over an older one of the same phone: a write that arrives late cannot undo a newer
+   * answer. Left out (a phone page from before it was sent): applied as the last one written.
+   */
+  seq?: number;
   /** The factors that weighed (indices into the scenario's factors); left out: unchanged. */
   factors?: number[];
   /** A short reason; "" takes it back; left out: unchanged. A changed reason waits for the tutor again. */
@@ -52,7 +58,7 @@ interface Pending extends QueuedResponse {
   reject(error: unknown): void;
 }
 
-/** Most votes one statement carries (9 parameters each, far below PostgreSQL's limit). */
+/** Most votes one statement carries (10 parameters each, far below PostgreSQL's limit). */
 export const MAX_BATCH = 1000;
 
 interface WriterState {
@@ -121,18 +127,24 @@ async function writeBatches(): Promise<void> {
 }
 
 async function writeBatch(batch: Pending[]): Promise<void> {
-  // A statement may touch a row once: of several votes by one phone in one batch, the last wins.
+  // A statement may touch a row once: of several votes by one phone in one batch, the newest wins
+  // (the highest sequence number; without one, the last to arrive).
   const latest = new Map<string, Pending>();
-  for (const vote of batch) latest.set(`${vote.roundId}:${vote.participantId}`, vote);
+  for (const vote of batch) {
+    const key = `${vote.roundId}:${vote.participantId}`;
+    const before = latest.get(key);
+    if (!before || before.seq === undefined || vote.seq === undefined || vote.seq >= before.seq) latest.set(key, vote);
+  }
   const rows = [...latest.values()];
 
   let stored: Set<string>;
   let alreadyStored: Set<string>;
+  let superseded: Set<string>;
   try {
     stored = await upsert(rows);
     // Not returned: the round is closed, or this very vote was stored before (a resend).
     const missing = rows.filter((r) => !stored.has(`${r.roundId}:${r.participantId}`));
-    alreadyStored = missing.length > 0 ? await storedVoteIds(missing) : new Set<string>();
+    ({ alreadyStored, superseded } = missing.length > 0 ? await storedVotes(missing) : { alreadyStored: new Set<string>(), superseded: new Set<string>() });
   } catch (error) {
     // The database is unreachable or failing: nothing was refused, so the phones keep their
     // votes and send them again (the same voteId is applied once). One line: while the database
@@ -149,6 +161,9 @@ async function writeBatch(batch: Pending[]): Promise<void> {
     if (stored.has(key) || alreadyStored.has(winner.voteId)) {
       vote.resolve({ roundId: vote.roundId, answer: vote.answer, voteId: vote.voteId });
       seminars.set(vote.seminarId, vote.roundId);
+    } else if (superseded.has(key)) {
+      // Only a write that arrives after a newer one of the same phone: that phone no longer waits for it.
+      vote.reject(new ResponseError("A newer answer from this phone is already stored."));
     } else {
       vote.reject(new ResponseError("Voting is closed."));
     }
@@ -164,7 +179,7 @@ async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
   for (const r of rows) {
     const i = params.length;
     values.push(
-      `($${i + 1}, $${i + 2}, $${i + 3}, $${i + 4}::"Answer", $${i + 5}, $${i + 6}, $${i + 7}::int[], $${i + 8}::text, $${i + 9}::boolean)`,
+      `($${i + 1}, $${i + 2}, $${i + 3}, $${i + 4}::"Answer", $${i + 5}, $${i + 6}, $${i + 7}::int[], $${i + 8}::text, $${i + 9}::boolean, $${i + 10}::int)`,
     );
     params.push(
       randomUUID(),
@@ -176,6 +191,7 @@ async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
       r.factors === undefined ? null : `{${r.factors.join(",")}}`,
       r.reason ?? null,
       String(r.flagged),
+      r.seq === undefined ? null : String(r.seq),
     );
   }
   // "factors" / "reason" NULL in the input: left as they are. A reason that changes waits for
@@ -186,33 +202,47 @@ async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
   const inputReason = mine.replace("%s", `"reason"`);
   const reasonKept = `${inputReason} IS NULL OR NULLIF(${inputReason}, '') IS NOT DISTINCT FROM "Response"."reason"`;
   const result = await getPrisma().$queryRawUnsafe<{ roundId: string; participantId: string }[]>(
-    `WITH input ("id", "seminarId", "roundId", "answer", "voteId", "participantId", "factors", "reason", "flagged") AS (VALUES ${values.join(", ")})
-     INSERT INTO "Response" ("id", "roundId", "participantId", "answer", "voteId", "factors", "reason", "reasonFlagged", "updatedAt")
+    `WITH input ("id", "seminarId", "roundId", "answer", "voteId", "participantId", "factors", "reason", "flagged", "seq") AS (VALUES ${values.join(", ")})
+     INSERT INTO "Response" ("id", "roundId", "participantId", "answer", "voteId", "factors", "reason", "reasonFlagged", "seq", "updatedAt")
      SELECT input."id", input."roundId", input."participantId", input."answer", input."voteId",
-            COALESCE(input."factors", '{}'), NULLIF(input."reason", ''), input."flagged", now()
+            COALESCE(input."factors", '{}'), NULLIF(input."reason", ''), input."flagged", input."seq", now()
      FROM input
      JOIN "Round" r ON r."id" = input."roundId" AND r."seminarId" = input."seminarId" AND r."closedAt" IS NULL
      JOIN "Seminar" s ON s."id" = r."seminarId" AND s."phase" = 'VOTING'
      JOIN "Participant" p ON p."id" = input."participantId" AND p."seminarId" = input."seminarId"
      ON CONFLICT ("roundId", "participantId") DO UPDATE
-       SET "answer" = EXCLUDED."answer", "voteId" = EXCLUDED."voteId", "updatedAt" = now(),
+       SET "answer" = EXCLUDED."answer", "voteId" = EXCLUDED."voteId", "seq" = EXCLUDED."seq", "updatedAt" = now(),
            "factors" = COALESCE(${mine.replace("%s", `"factors"`)}, "Response"."factors"),
            "reason" = CASE WHEN ${inputReason} IS NULL THEN "Response"."reason" ELSE NULLIF(${inputReason}, '') END,
            "reasonFlagged" = CASE WHEN ${inputReason} IS NULL THEN "Response"."reasonFlagged" ELSE EXCLUDED."reasonFlagged" END,
            "reasonStatus" = CASE WHEN ${reasonKept} THEN "Response"."reasonStatus" ELSE 'PENDING'::"ReasonStatus" END,
            "reasonRevision" = CASE WHEN ${reasonKept} THEN "Response"."reasonRevision" ELSE EXCLUDED."reasonRevision" END
        WHERE "Response"."voteId" IS DISTINCT FROM EXCLUDED."voteId"
+         AND ("Response"."seq" IS NULL OR EXCLUDED."seq" IS NULL OR EXCLUDED."seq" > "Response"."seq")
      RETURNING "roundId", "participantId"`,
     ...params,
   );
   return new Set(result.map((r) => `${r.roundId}:${r.participantId}`));
 }
 
-async function storedVoteIds(rows: QueuedResponse[]): Promise<Set<string>> {
+/**
+ * For votes the upsert did not apply: which were stored before (a resend of the same vote id), and
+ * which arrived after a newer vote of the same phone (a higher sequence number is stored).
+ */
+async function storedVotes(rows: QueuedResponse[]): Promise<{ alreadyStored: Set<string>; superseded: Set<string> }> {
   const found = await getPrisma().response.findMany({
     where: { OR: rows.map((r) => ({ roundId: r.roundId, participantId: r.participantId })) },
-    select: { voteId: true, roundId: true, participantId: true },
+    select: { voteId: true, seq: true, roundId: true, participantId: true },
   });
-  const wanted = new Set(rows.map((r) => `${r.roundId}:${r.participantId}:${r.voteId}`));
-  return new Set(found.filter((f) => wanted.has(`${f.roundId}:${f.participantId}:${f.voteId}`)).map((f) => f.voteId!));
+  const byKey = new Map(found.map((f) => [`${f.roundId}:${f.participantId}`, f]));
+  const alreadyStored = new Set<string>();
+  const superseded = new Set<string>();
+  for (const r of rows) {
+    const key = `${r.roundId}:${r.participantId}`;
+    const stored = byKey.get(key);
+    if (!stored) continue;
+    if (stored.voteId === r.voteId) alreadyStored.add(r.voteId);
+    else if (stored.seq !== null && r.seq !== undefined && stored.seq >= r.seq) superseded.add(key);
+  }
+  return { alreadyStored, superseded };
 }

@@ -1,7 +1,8 @@
 // The live channel: tallies are coalesced, and each seminar's events reach only its own screens.
 import { describe, expect, it } from "vitest";
 import { liveCountWindowMs } from "@/lib/realtime/coalesce";
-import type { RoundProgress } from "@/lib/realtime/protocol";
+import { memoryStorage, seqKey } from "@/lib/phone-client";
+import type { AnswerValue, RoundProgress } from "@/lib/realtime/protocol";
 import { getPrisma } from "@/lib/db/client.server";
 import { hashToken } from "@/lib/participants.server";
 import { runCommand } from "@/lib/seminars.server";
@@ -76,6 +77,37 @@ describe("the live channel", () => {
     expect(await stored()).toHaveLength(200);
     for (const phone of phones) phone.close();
   }, 240_000);
+
+  it("numbers a phone's answers on across reloads, and on from what is stored when the phone lost its count", async () => {
+    const { seminar } = await seminarWithOpenRound("rt");
+    const storage = memoryStorage();
+    const stored = async () => getPrisma().response.findFirstOrThrow({ where: { round: { seminarId: seminar.id } }, select: { answer: true, seq: true } });
+    const tap = async (phone: TestPhone, answer: AnswerValue) => {
+      const count = phone.ackedCount;
+      phone.vote(answer);
+      await waitFor(() => phone.ackedCount > count, 30_000, `${answer} acknowledged`);
+    };
+    let phone = new TestPhone(() => app().url, seminar.code, { storage });
+    await waitFor(() => phone.joined && phone.roundId, 30_000, "phone joined");
+    await tap(phone, "YES");
+    await tap(phone, "NO");
+    expect(await stored()).toEqual({ answer: "NO", seq: 2 });
+    // The page is reloaded: the same participant, counting on.
+    phone.close();
+    phone = new TestPhone(() => app().url, seminar.code, { storage });
+    await waitFor(() => phone.joined && phone.roundId, 30_000, "phone joined again");
+    await tap(phone, "YES");
+    expect(await stored()).toEqual({ answer: "YES", seq: 3 });
+    // The count is lost but the token kept: the server's highest number is the floor, so the next tap is not taken for an old one.
+    phone.close();
+    storage.removeItem(seqKey(seminar.code));
+    phone = new TestPhone(() => app().url, seminar.code, { storage });
+    await waitFor(() => phone.joined && phone.roundId, 30_000, "phone joined once more");
+    await tap(phone, "NO");
+    expect(phone.errors).toEqual([]);
+    expect(await stored()).toEqual({ answer: "NO", seq: 4 });
+    phone.close();
+  }, 120_000);
 
   it("gives a joining phone the seminar as it is now, also after a change another process made", async () => {
     const { tutor, seminar } = await seminarWithOpenRound("rt");

@@ -87,6 +87,31 @@ describe("responses", () => {
     for (const row of rows) expect(row.answer).toBe(truth.get(row.participantId));
   });
 
+  it("keep a phone's newer answer when an older one arrives late (after a restart), alone or in the same batch", async () => {
+    const { seminar, command, currentRound, phones } = await setup();
+    await command("open");
+    const roundId = await currentRound();
+    const [late, together] = await phones(2);
+    const tap = (participantId: string, answer: AnswerValue, seq: number) =>
+      recordResponse({ seminarId: seminar.id, participantId, roundId, answer, voteId: `seq-${participantId}-${seq}`, seq });
+    const answerOf = async (participantId: string) =>
+      (await getPrisma().response.findUniqueOrThrow({ where: { roundId_participantId: { roundId, participantId } } })).answer;
+
+    // The phone's second tap is stored first; its first, held up on the way, arrives afterwards.
+    await tap(late!, "YES", 1);
+    await tap(late!, "NO", 3);
+    await expect(tap(late!, "YES", 2)).rejects.toThrow("A newer answer from this phone is already stored.");
+    expect(await answerOf(late!)).toBe("NO");
+    // Its newest is still applied, and a resend of it counts once.
+    await tap(late!, "YES", 4);
+    await tap(late!, "YES", 4);
+    expect(await answerOf(late!)).toBe("YES");
+
+    // Both in one batch, the newer one first.
+    await Promise.all([tap(together!, "NO", 2), tap(together!, "YES", 1)]);
+    expect(await answerOf(together!)).toBe("NO");
+  });
+
   it("are refused once voting closes, and for rounds of another seminar", async () => {
     const a = await setup();
     const b = await setup();

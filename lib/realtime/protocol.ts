@@ -35,6 +35,11 @@ export const responseSubmitSchema = z.strictObject({
   answer: answerSchema,
   /** Chosen by the phone: a resent vote is recognised, not counted twice. */
   voteId: text().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  /**
+   * The phone's count of its answers, higher for each new one (a resend keeps its number): a vote
+   * is applied only over an older one, so one that arrives late cannot undo a newer answer.
+   */
+  seq: z.int().min(1).max(2_147_483_647).optional(),
   /** The factors ticked, by index; left out: unchanged. */
   factors: z.array(z.int().min(0).max(MAX_FACTORS - 1)).max(MAX_FACTORS).optional(),
   /**
@@ -161,6 +166,8 @@ export interface ClientToServerEvents {
           extras: Record<string, { factors: number[]; reason: string }>;
           /** Its answer to the context question; null: none given. */
           segment: number | null;
+          /** The highest `seq` stored for this participant (0: none): the phone counts on from there. */
+          seq: number;
         }
       | { ended: true; view: SeminarView }
     >,

@@ -118,7 +118,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       const previous = socket.data.participant;
       if (previous && previous.seminarId !== seminar.id) await socket.leave(rooms.phones(previous.seminarId));
       // Only the creation of participants is limited this way: a phone re-joining with its token is not.
-      const { participant, token, answers, extras } = await joinSeminar(seminar.id, payload.token, () => {
+      const { participant, token, answers, extras, seq } = await joinSeminar(seminar.id, payload.token, () => {
         if (socket.data.created >= MAX_NEW_PARTICIPANTS_PER_CONNECTION)
           throw new SeminarError("This connection has joined as someone new too often. Reload the page to join again.");
         limit("newParticipantPerAddress", socket.data.address, "Too many new phones from your network");
@@ -130,7 +130,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       noteActivity(seminar.id);
       announceProgress(seminar.id);
       // The view is taken after joining the room: a change announced from now on reaches this phone too.
-      return { token, view: await phoneViewFor(seminar), answers, extras, segment: participant.segment };
+      return { token, view: await phoneViewFor(seminar), answers, extras, segment: participant.segment, seq };
     });
 
     on(socket, "participant:segment", participantSegmentSchema, async (payload) => {
@@ -150,6 +150,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
         roundId: payload.roundId,
         answer: payload.answer,
         voteId: payload.voteId,
+        seq: payload.seq,
         factors: payload.factors,
         reason: payload.reason,
       });

@@ -1,7 +1,10 @@
 // Weigh In's one process: Next.js serves the pages, socket.io carries the live seminar
 // (PAGES=false: the live channel alone, without Next.js and its build).
 // Start-up order: environment → database (embedded when DATABASE_URL is unset) → migrations →
-// LTI signing key → content packs → demo class (these under a lock, one process at a time) → web server.
+// LTI signing key → content packs → demo class (these under a lock, one process at a time) → the
+// live channel listens → pages. Next.js prepares meanwhile (it compiles its modules while the steps
+// before wait for the database), and page requests that arrive before it is done wait for it:
+// after a restart the phones' live channel is back without waiting for the pages.
 import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -28,6 +31,11 @@ async function main() {
   // Holds the embedded database and the generated session secret: other users have no business in it.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const stops: (() => Promise<void>)[] = [];
+
+  // Nothing of ours runs while Next.js prepares (its config reads no setting of ours).
+  const nextReady: Promise<RequestHandler> | undefined = env.PAGES ? prepareNext(dev, env.HOST, env.PORT) : undefined;
+  // Awaited below; until then a failure must not end the process as an unhandled rejection.
+  nextReady?.catch(() => {});
 
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
@@ -86,13 +94,18 @@ async function main() {
   );
 
   let pages: RequestHandler | undefined;
-  if (env.PAGES) {
-    const { default: next } = await import("next");
-    const app = next({ dev, hostname: env.HOST, port: env.PORT });
-    const nextHandler = app.getRequestHandler();
-    await app.prepare();
-    // Next.js compresses pages and files with gzip; the build's scripts go out in Brotli (smaller).
-    pages = dev ? (req: IncomingMessage, res: ServerResponse) => void nextHandler(req, res) : withStaticBrotli(".next", (req, res) => void nextHandler(req, res));
+  let preparedPages: RequestHandler | undefined;
+  if (nextReady) {
+    pages = (req, res) => {
+      if (preparedPages) return preparedPages(req, res);
+      void nextReady.then(
+        (handler) => handler(req, res),
+        () => {
+          res.statusCode = 503;
+          res.end();
+        },
+      );
+    };
   } else console.log("Pages: off (PAGES=false), the live channel only");
 
   const { httpServer, io, close } = await createHttpServer({
@@ -108,6 +121,10 @@ async function main() {
     httpServer.listen(env.PORT, env.HOST, resolve);
   });
   const shown = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
+  if (nextReady) {
+    console.log(`Live channel listening on http://${shown}:${env.PORT}; pages once Next.js is prepared`);
+    preparedPages = await nextReady;
+  }
   console.log(`Weigh In ready on http://${shown}:${env.PORT} (${dev ? "development" : "production"})`);
 
   let stopping = false;
@@ -125,6 +142,16 @@ async function main() {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+/** Next.js, prepared: the handler for every request that is not the live channel. */
+async function prepareNext(dev: boolean, hostname: string, port: number): Promise<RequestHandler> {
+  const { default: next } = await import("next");
+  const app = next({ dev, hostname, port });
+  const nextHandler = app.getRequestHandler();
+  await app.prepare();
+  // Next.js compresses pages and files with gzip; the build's scripts go out in Brotli (smaller).
+  return dev ? (req: IncomingMessage, res: ServerResponse) => void nextHandler(req, res) : withStaticBrotli(".next", (req, res) => void nextHandler(req, res));
 }
 
 /** A session secret generated once and kept with the data, so sign-ins survive restarts. */

@@ -1,6 +1,7 @@
 // Applies prisma/migrations to a database, offline, the way `prisma migrate deploy` does: same
 // engine (the Wasm build of Prisma's schema engine), same `_prisma_migrations` bookkeeping, so
 // either tool can take over from the other.
+import pg from "pg";
 import { MIGRATIONS_DIR, NO_FILTER, engineError, openSchemaEngine, readMigrationsList } from "./schema-engine.server";
 
 export interface ApplyMigrationsOptions {
@@ -29,6 +30,10 @@ export async function applyMigrations(
     throw new Error(`${migrationsDir}/migration_lock.toml is missing (it must say provider = "postgresql").`);
   }
 
+  // Most starts find nothing to apply: one query says so, without loading the engine.
+  const names = migrationsList.migrationDirectories.map((m) => m.path);
+  if (await upToDate(databaseUrl, names)) return { applied: [] };
+
   let handle;
   try {
     handle = await openSchemaEngine({ databaseUrl, log: options.log });
@@ -44,6 +49,27 @@ export async function applyMigrations(
     throw engineError(what, error);
   } finally {
     await handle.dispose();
+  }
+}
+
+/**
+ * Whether every migration is recorded as applied and none as failed (what leaves the engine
+ * nothing to do). Any doubt (no table yet, an error): false, and the engine decides.
+ */
+async function upToDate(databaseUrl: string, names: string[]): Promise<boolean> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }>(
+      `SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations"`,
+    );
+    if (rows.some((r) => r.finished_at === null && r.rolled_back_at === null)) return false;
+    const applied = new Set(rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => r.migration_name));
+    return names.every((name) => applied.has(name));
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
   }
 }
 

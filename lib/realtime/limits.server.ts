@@ -14,11 +14,16 @@ class WindowLimit {
   private nextSweep = 0;
   readonly durationMs: number;
 
+  /** `points` may be read from the settings on first use (not when this module loads). */
   constructor(
-    readonly points: number,
+    private budget: number | (() => number),
     duration: number,
   ) {
     this.durationMs = duration * 1000;
+  }
+
+  get points(): number {
+    return typeof this.budget === "number" ? this.budget : (this.budget = this.budget());
   }
 
   private current(key: string, now: number) {
@@ -55,7 +60,7 @@ const limiters = {
   /** New phones per seminar: a full lecture hall joining at once fits; a script minting thousands does not. */
   joinPerSeminar: new WindowLimit(1000, 1),
   /** New participants from one address: by default 500 phones behind one NAT, several times over, in a minute. */
-  newParticipantPerAddress: new WindowLimit(env().NEW_PHONES_PER_ADDRESS_PER_MINUTE, 60),
+  newParticipantPerAddress: new WindowLimit(() => env().NEW_PHONES_PER_ADDRESS_PER_MINUTE, 60),
   /** Wrong join codes from one connection: enough for typos, far too few to search 31^6 codes. */
   failedCodePerSocket: new WindowLimit(10, 60),
   /** Wrong join codes from one address: a hall of students mistyping, not a script. */

@@ -6,6 +6,12 @@ import type { Command } from "@/lib/seminar-flow";
 import { notesKey, type DisplayState, type NotesPaging, type SeminarView } from "@/lib/realtime/protocol";
 import { Bars, roundCaption } from "@/components/ResultsChart";
 
+/** The switches that show or hide the results to one audience. */
+const REVEAL_SWITCHES = [
+  { audience: "projector", command: "toggleRevealProjector", label: "Results on projector" },
+  { audience: "phones", command: "toggleRevealPhones", label: "Results on phones" },
+] as const;
+
 interface Props {
   view: SeminarView;
   display: DisplayState;
@@ -65,24 +71,18 @@ export function ControlButtons({ view, display, command, notes, toggleDisplay, o
         )}
       </div>
       <div className="controls-bar">
-        <button
-          type="button"
-          className="secondary"
-          aria-pressed={view.reveal.projector}
-          onClick={() => command("toggleRevealProjector")}
-          disabled={!can("toggleRevealProjector")}
-        >
-          Results on projector
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          aria-pressed={view.reveal.phones}
-          onClick={() => command("toggleRevealPhones")}
-          disabled={!can("toggleRevealPhones")}
-        >
-          Results on phones
-        </button>
+        {REVEAL_SWITCHES.map(({ audience, command: toggle, label }) => (
+          <button
+            key={toggle}
+            type="button"
+            className="secondary"
+            aria-pressed={view.reveal[audience]}
+            onClick={() => command(toggle)}
+            disabled={!can(toggle)}
+          >
+            {label}
+          </button>
+        ))}
         <button type="button" className="secondary" aria-pressed={display.blank} onClick={() => toggleDisplay("blank")}>
           Blank projector
         </button>

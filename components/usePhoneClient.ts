@@ -8,22 +8,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { AnswerValue } from "@/lib/realtime/protocol";
 import type { PhoneClient, PhoneEvent, PhoneState } from "@/lib/phone-client";
-
-const initial: PhoneState = {
-  view: null,
-  answers: {},
-  extras: {},
-  segment: null,
-  segmentAsked: false,
-  pending: null,
-  connected: false,
-  joined: false,
-  message: "",
-  fatal: "",
-};
+import { initialPhoneState } from "@/lib/phone-state";
 
 export function usePhoneClient(code: string) {
-  const [state, setState] = useState<PhoneState>(initial);
+  const [state, setState] = useState<PhoneState>(initialPhoneState);
   const clientRef = useRef<PhoneClient | null>(null);
   const listeners = useRef(new Set<(event: PhoneEvent) => void>());
 

@@ -7,6 +7,7 @@
 import type { Socket } from "socket.io-client";
 import type { AnswerValue, ClientToServerEvents, ErrorReply, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { supersedes } from "@/lib/view-version";
+import { initialPhoneState } from "@/lib/phone-state";
 
 export type PhoneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -98,18 +99,7 @@ export function memoryStorage(): PhoneStorage {
 }
 
 export class PhoneClient {
-  state: PhoneState = {
-    view: null,
-    answers: {},
-    extras: {},
-    segment: null,
-    segmentAsked: false,
-    pending: null,
-    connected: false,
-    joined: false,
-    message: "",
-    fatal: "",
-  };
+  state: PhoneState = initialPhoneState();
   private listeners = new Set<(state: PhoneState, event?: PhoneEvent) => void>();
   private storage: PhoneStorage;
   private options: Required<Omit<PhoneClientOptions, "storage">>;

@@ -18,6 +18,7 @@ import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { buildIfStale } from "../build-if-stale";
 import type { MorningVote, MorningVoteRecord, ParentToPhones, PhonePlan, PhonesToParent } from "./morning-phones";
+import { seededRandom } from "./phases";
 import { cpuSeconds, distribution, machineBusySeconds, type Distribution } from "./stats";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -96,18 +97,6 @@ function parseOptions(): Options {
   };
   if (options.burstSeconds > options.windowSeconds) throw new Error("--burst must not be longer than --window");
   return options;
-}
-
-/** mulberry32: the same seed gives the same morning. */
-function randomFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const log = (line: string) => console.error(`[morning] ${line}`);
@@ -221,7 +210,7 @@ interface RunResult {
 type Projector = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 async function runOnce(options: Options, run: number, serverUrl: string): Promise<RunResult> {
-  const random = randomFrom(options.seed + run);
+  const random = seededRandom(options.seed + run); // the same seed gives the same morning
   const tmp = mkdtempSync(path.join(os.tmpdir(), "weighin-morning-"));
   const { createScratchDatabase } = await import("@/lib/db/schema-engine.server");
   const scratch = await createScratchDatabase(serverUrl, "weighin_morning_");

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { InviteForm } from "@/components/InviteForm";
+import { PageNotices, TableHead } from "@/components/PageParts";
 import { TutorBar } from "@/components/TutorBar";
 import { INVITE_DAYS, listAccounts } from "@/lib/accounts.server";
 import { requireAdmin } from "@/lib/auth.server";
@@ -38,32 +39,12 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         <p>
           <Link href="/admin/lti">Learning platforms (LTI)</Link>
         </p>
-        {query.done && Object.hasOwn(DONE, query.done) && (
-          <p role="status" className="notice">
-            {DONE[query.done]}
-          </p>
-        )}
-        {query.error && (
-          <p role="alert" className="error">
-            {query.error}
-          </p>
-        )}
+        <PageNotices done={query.done} error={query.error} messages={DONE} />
 
         <section aria-labelledby="accounts-heading" className="stack">
           <h2 id="accounts-heading">Accounts</h2>
           <table className="seminar-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Role</th>
-                <th scope="col">Cohorts</th>
-                <th scope="col">Seminars</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={["Name", "E-mail", "Role", "Cohorts", "Seminars"]} />
             <tbody>
               {accounts.map((a) => (
                 <tr key={a.id} data-testid="account-row">

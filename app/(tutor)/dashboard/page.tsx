@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateCohortForm, StartSeminarForm } from "@/components/DashboardForms";
+import { RowLink, TableHead } from "@/components/PageParts";
 import { TutorBar } from "@/components/TutorBar";
 import { requireTutor } from "@/lib/auth.server";
 import { startableCohorts } from "@/lib/cohorts.server";
@@ -58,18 +59,7 @@ export default async function Dashboard() {
             <p className="muted">None yet. Start one above.</p>
           ) : (
             <table className="seminar-table">
-              <thead>
-                <tr>
-                  <th scope="col">Started</th>
-                  <th scope="col">Cohort</th>
-                  <th scope="col">Pack</th>
-                  <th scope="col">Code</th>
-                  <th scope="col">Phones</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["Started", "Cohort", "Pack", "Code", "Phones"]} />
               <tbody>
                 {seminars.map((s) => (
                   <tr key={s.id}>
@@ -82,17 +72,11 @@ export default async function Dashboard() {
                     <td data-label="Phones">{s._count.participants}</td>
                     <td className="actions">
                       {s.endedAt ? (
-                        <Link className="button secondary small" href={`/seminars/${s.id}/results`}>
-                          Results
-                        </Link>
+                        <RowLink href={`/seminars/${s.id}/results`}>Results</RowLink>
                       ) : (
                         <span className="row">
-                          <Link className="button secondary small" href={`/seminars/${s.id}/present`}>
-                            Projector
-                          </Link>
-                          <Link className="button secondary small" href={`/seminars/${s.id}/control`}>
-                            Controls
-                          </Link>
+                          <RowLink href={`/seminars/${s.id}/present`}>Projector</RowLink>
+                          <RowLink href={`/seminars/${s.id}/control`}>Controls</RowLink>
                         </span>
                       )}
                     </td>

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import type { ReactElement } from "react";
 import { z } from "zod";
+import { PageHeader, PageNotices, RowLink, TableHead } from "@/components/PageParts";
 import { TutorBar } from "@/components/TutorBar";
 import { GradesSection } from "@/app/lti/grades/GradesSection";
 import { requireTutor } from "@/lib/auth.server";
@@ -42,22 +44,10 @@ export default async function CohortPage({
     <>
       <TutorBar tutor={tutor} />
       <main id="main" className="page stack">
-        <p>
-          <Link href="/cohorts">All cohorts</Link>
-        </p>
-        <h1>{cohort.name}</h1>
+        <PageHeader back={{ href: "/cohorts", label: "All cohorts" }} title={cohort.name} />
         {cohort.archived && <p className="muted">Archived: not offered when starting a seminar; its history stays.</p>}
         {!owner && <p className="muted">Shared with you by {cohort.ownerName}, read-only.</p>}
-        {query.done && DONE[query.done] && (
-          <p role="status" className="notice">
-            {DONE[query.done]}
-          </p>
-        )}
-        {query.error && (
-          <p role="alert" className="error">
-            {query.error}
-          </p>
-        )}
+        <PageNotices done={query.done} error={query.error} messages={DONE} />
 
         <section aria-labelledby="seminars-heading" className="stack">
           <h2 id="seminars-heading">Seminars</h2>
@@ -65,17 +55,7 @@ export default async function CohortPage({
             <p className="muted">No seminars yet.</p>
           ) : (
             <table className="seminar-table">
-              <thead>
-                <tr>
-                  <th scope="col">Started</th>
-                  <th scope="col">Pack</th>
-                  <th scope="col">Phones</th>
-                  <th scope="col">How far it got</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["Started", "Pack", "Phones", "How far it got"]} />
               <tbody>
                 {cohort.seminars.map((s) => (
                   <tr key={s.id}>
@@ -88,17 +68,17 @@ export default async function CohortPage({
                     <td className="actions">
                       <span className="row">
                         {s.endedAt && (
-                          <Link className="button secondary small" href={`/seminars/${s.id}/results`}>
-                            Results<span className="visually-hidden"> of the seminar of {dateTime(s.startedAt)}</span>
-                          </Link>
+                          <RowLink href={`/seminars/${s.id}/results`} hidden={` of the seminar of ${dateTime(s.startedAt)}`}>
+                            Results
+                          </RowLink>
                         )}
-                        <Link className="button secondary small" href={`/exports?scope=seminar&id=${s.id}&format=csv`}>
-                          CSV<span className="visually-hidden"> of the seminar of {dateTime(s.startedAt)}</span>
-                        </Link>
+                        <RowLink href={`/exports?scope=seminar&id=${s.id}&format=csv`} hidden={` of the seminar of ${dateTime(s.startedAt)}`}>
+                          CSV
+                        </RowLink>
                         {owner && (
-                          <Link className="button secondary small" href={`/seminars/${s.id}/delete`}>
-                            Delete<span className="visually-hidden"> the seminar of {dateTime(s.startedAt)}</span>
-                          </Link>
+                          <RowLink href={`/seminars/${s.id}/delete`} hidden={` the seminar of ${dateTime(s.startedAt)}`}>
+                            Delete
+                          </RowLink>
                         )}
                       </span>
                     </td>
@@ -124,16 +104,9 @@ export default async function CohortPage({
           <>
             <section aria-labelledby="rename-heading" className="card stack">
               <h2 id="rename-heading">Rename</h2>
-              <form action={renameCohortAction} className="stack">
-                <input type="hidden" name="cohortId" value={cohort.id} />
-                <div>
-                  <label htmlFor="rename-name">New name</label>
-                  <input id="rename-name" name="name" defaultValue={cohort.name} required minLength={2} maxLength={120} />
-                </div>
-                <button type="submit" className="secondary">
-                  Rename cohort
-                </button>
-              </form>
+              <CohortField action={renameCohortAction} cohortId={cohort.id} label="New name" submit="Rename cohort">
+                <input id="rename-name" name="name" defaultValue={cohort.name} required minLength={2} maxLength={120} />
+              </CohortField>
             </section>
 
             <section aria-labelledby="share-heading" className="card stack">
@@ -159,16 +132,9 @@ export default async function CohortPage({
                   ))}
                 </ul>
               )}
-              <form action={shareCohortAction} className="stack">
-                <input type="hidden" name="cohortId" value={cohort.id} />
-                <div>
-                  <label htmlFor="share-email">Tutor&apos;s e-mail</label>
-                  <input id="share-email" name="email" type="email" required maxLength={320} />
-                </div>
-                <button type="submit" className="secondary">
-                  Share cohort
-                </button>
-              </form>
+              <CohortField action={shareCohortAction} cohortId={cohort.id} label="Tutor's e-mail" submit="Share cohort">
+                <input id="share-email" name="email" type="email" required maxLength={320} />
+              </CohortField>
             </section>
 
             <GradesSection cohortId={cohort.id} />
@@ -195,5 +161,33 @@ export default async function CohortPage({
         )}
       </main>
     </>
+  );
+}
+
+/** A form of one field about this cohort: its label, the field (its id names the label's target), the button. */
+function CohortField({
+  action,
+  cohortId,
+  label,
+  submit,
+  children,
+}: {
+  action: (form: FormData) => Promise<void>;
+  cohortId: string;
+  label: string;
+  submit: string;
+  children: ReactElement<{ id: string }>;
+}) {
+  return (
+    <form action={action} className="stack">
+      <input type="hidden" name="cohortId" value={cohortId} />
+      <div>
+        <label htmlFor={children.props.id}>{label}</label>
+        {children}
+      </div>
+      <button type="submit" className="secondary">
+        {submit}
+      </button>
+    </form>
   );
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DuplicateButton, SharePackForm, UnshareButton } from "@/components/PackForms";
 import { PackPreview } from "@/components/PackPreview";
+import { PageHeader } from "@/components/PageParts";
 import { TutorBar } from "@/components/TutorBar";
 import { requireTutor } from "@/lib/auth.server";
 import { formatJoinCode } from "@/lib/join-code";
@@ -29,10 +30,7 @@ export default async function PackPage({ params }: { params: Promise<{ id: strin
     <>
       <TutorBar tutor={tutor} />
       <main id="main" className="page stack">
-        <p>
-          <Link href="/packs">All packs</Link>
-        </p>
-        <h1>{content.title}</h1>
+        <PageHeader back={{ href: "/packs", label: "All packs" }} title={content.title} />
         <p>{content.summary}</p>
         <p className="muted">
           Slug <code>{pack.slug}</code> · {pack.access === "owner" ? "your pack" : `by ${pack.ownerName}, ${pack.access === "edit" ? "you may edit it" : "shared with you read-only"}`}

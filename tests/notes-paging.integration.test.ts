@@ -1,0 +1,73 @@
+// The page of long discussion notes the projector shows, over the real socket server: the
+// projector's page reaches the controls, the page the controls turn to reaches the projector, a
+// screen that joins later learns it, and nobody but the seminar's tutor can send it.
+import { describe, expect, it } from "vitest";
+import type { NotesPaging } from "@/lib/realtime/protocol";
+import { appForTests, client, tutorCookie, waitFor, type Client } from "./helpers/app-server";
+import { seminarWithOpenRound } from "./helpers/seminars";
+
+const app = appForTests();
+
+/** A tutor screen (or, without a cookie, anyone) recording the notes pages it hears of. */
+async function screen(cookie: string | undefined, seminarId: string, view: "projector" | "controls") {
+  const socket = client(app().url, cookie);
+  const heard: NotesPaging[] = [];
+  socket.on("projector:notes", (paging) => heard.push(paging));
+  await waitFor(() => socket.connected, 10_000, "socket connected");
+  const joined = await socket.timeout(5000).emitWithAck("presenter:join", { seminarId, view });
+  return { socket, heard, joined: joined.ok };
+}
+
+const send = (socket: Client, payload: unknown) =>
+  (socket.timeout(5000).emitWithAck as (event: string, payload: unknown) => Promise<{ ok: boolean; error?: string }>)("presenter:notes", payload);
+
+describe("the projector's notes pages", () => {
+  it("go from the projector to the controls and back, to a screen that joins later, and from the seminar's tutor only", async () => {
+    const { seminar, tutor } = await seminarWithOpenRound("notes");
+    const { tutor: other } = await seminarWithOpenRound("notes-other");
+    const cookie = await tutorCookie(tutor.id);
+    const projector = await screen(cookie, seminar.id, "projector");
+    const controls = await screen(cookie, seminar.id, "controls");
+    const key = "0/1/DISCUSSION";
+
+    // The projector laid its notes out in three pages: the controls hear it, the projector does not hear itself.
+    expect(await send(projector.socket, { seminarId: seminar.id, key, page: 0, pages: 3 })).toMatchObject({ ok: true });
+    await waitFor(() => controls.heard.length === 1, 5000, "controls hear the page");
+    expect(controls.heard[0]).toEqual({ seminarId: seminar.id, key, page: 0, pages: 3 });
+    // The controls turn to page 2: the projector hears it.
+    expect(await send(controls.socket, { seminarId: seminar.id, key, page: 1, pages: 3 })).toMatchObject({ ok: true });
+    await waitFor(() => projector.heard.length === 1, 5000, "projector hears the turn");
+    expect(projector.heard[0]).toMatchObject({ page: 1, pages: 3 });
+    expect(controls.heard).toHaveLength(1);
+    // A page past the last is taken as the last.
+    expect(await send(controls.socket, { seminarId: seminar.id, key, page: 7, pages: 3 })).toMatchObject({ ok: true, paging: { page: 2 } });
+
+    // A second controls screen opened now learns the page at once.
+    const late = await screen(cookie, seminar.id, "controls");
+    await waitFor(() => late.heard.length === 1, 5000, "late screen learns the page");
+    expect(late.heard[0]).toMatchObject({ key, page: 2, pages: 3 });
+
+    // Bad payloads are refused with a reason and reach nobody.
+    const before = projector.heard.length;
+    for (const bad of [
+      { seminarId: seminar.id, key, page: -1, pages: 3 },
+      { seminarId: seminar.id, key, page: 0, pages: 0 },
+      { seminarId: seminar.id, key: "", page: 0, pages: 3 },
+      { seminarId: seminar.id, key, page: 0.5, pages: 3 },
+      { seminarId: seminar.id, key, page: 0, pages: 3, extra: true },
+    ]) {
+      const reply = await send(controls.socket, bad);
+      expect(reply.ok, JSON.stringify(bad)).toBe(false);
+      expect(reply.error).toMatch(/presenter:notes/);
+    }
+    // Another tutor and someone signed out cannot turn this seminar's notes.
+    for (const stranger of [await screen(await tutorCookie(other.id), seminar.id, "controls"), await screen(undefined, seminar.id, "controls")]) {
+      expect(stranger.joined).toBe(false);
+      expect((await send(stranger.socket, { seminarId: seminar.id, key, page: 0, pages: 3 })).ok).toBe(false);
+      stranger.socket.disconnect();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(projector.heard).toHaveLength(before);
+    for (const s of [projector, controls, late]) s.socket.disconnect();
+  }, 60_000);
+});

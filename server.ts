@@ -21,6 +21,7 @@ import { listPacks } from "@/lib/packs.server";
 import { leaveCluster } from "@/lib/realtime/hub.server";
 import { createHttpServer, type RequestHandler } from "@/lib/realtime/http-server.server";
 import { startRetentionJob } from "@/lib/retention.server";
+import { startTallyJob } from "@/lib/round-tallies.server";
 import { retentionSetting } from "@/lib/settings.server";
 import { withStaticBrotli } from "@/lib/static-brotli.server";
 
@@ -86,6 +87,9 @@ async function main() {
   // LTI participation marks of ended seminars, for courses whose tutor turned grades on.
   const stopGrades = startGradesJob(setting("NEXTAUTH_SECRET")!);
   stops.unshift(async () => stopGrades());
+  // Closed rounds of seminars still running get stored counts once no vote can still arrive.
+  const stopTallies = startTallyJob();
+  stops.unshift(async () => stopTallies());
   const retention = await retentionSetting();
   console.log(
     retention.days === null

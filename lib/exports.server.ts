@@ -7,12 +7,9 @@ import { stringify } from "csv-stringify";
 import ExcelJS from "exceljs";
 import { cohortAccess, seminarAccess } from "@/lib/cohorts.server";
 import { getPrisma } from "@/lib/db/client.server";
-import { compareCohorts, yesShare, type Occurrence } from "@/lib/history";
-import { scenarioHistory, type HistoryResult } from "@/lib/history.server";
-import { reasonsOfSeminars } from "@/lib/reasons.server";
-import { rankFactors, splitBySegment } from "@/lib/reasons";
-import { parseStoredPack } from "@/lib/seminars.server";
-import { countFactors, countSegments } from "@/lib/tallies.server";
+import { yesShare, type Occurrence } from "@/lib/history";
+import { scenarioHistory, type HistoryResult, type ScenarioHistory } from "@/lib/history.server";
+import { OTHER_GROUP, roundBreakdowns, type RoundBreakdown } from "@/lib/history-breakdowns.server";
 
 export type ExportScope =
   | { scope: "seminar"; id: string }
@@ -103,7 +100,9 @@ async function historiesOf(
 ): Promise<{ histories: HistoryResult[]; seminarId?: string; owner?: boolean }> {
   const prisma = getPrisma();
   if (scope.scope === "comparison") {
-    const h = await scenarioHistory(tutorId, { packSlug: scope.packSlug, scenarioId: scope.scenarioId, cohortIds: scope.cohortIds });
+    // The figures per cohort come summed from the database; each seminar is read only when a
+    // file lists them, one scenario at a time.
+    const h = await scenarioHistory(tutorId, { packSlug: scope.packSlug, scenarioId: scope.scenarioId, cohortIds: scope.cohortIds }, { seminarRows: 0 });
     return { histories: h ? [h] : [] };
   }
   if (scope.scope === "cohort") {
@@ -127,40 +126,54 @@ async function historiesOf(
 /** The sheets of an export; checks the tutor may read what the scope names (ExportError if not). */
 export async function exportSheets(tutorId: string, scope: ExportScope, rows: ExportRows): Promise<Sheet[]> {
   const { histories, seminarId, owner } = await historiesOf(tutorId, scope);
-  const occurrences = histories.flatMap((h) =>
-    h.scenarios.flatMap((s) => s.occurrences.filter((o) => !seminarId || o.seminarId === seminarId).map((o) => ({ h, s, o }))),
-  );
+  /** The seminars (of the scope) that answered each scenario, one scenario at a time. */
+  async function* eachOccurrence(): AsyncIterable<{ h: HistoryResult; s: ScenarioHistory; o: Occurrence }> {
+    for (const h of histories) {
+      for (const s of h.scenarios) {
+        for (const o of s.occurrences ?? (await s.seminars())) if (!seminarId || o.seminarId === seminarId) yield { h, s, o };
+      }
+    }
+  }
+  const occurrences = async () => {
+    const out: { scenarioId: string; o: Occurrence }[] = [];
+    for await (const { s, o } of eachOccurrence()) out.push({ scenarioId: s.scenarioId, o });
+    return out;
+  };
 
   if (rows === "responses") {
-    return [{ name: "Responses", header: RESPONSE_HEADER, rows: () => responseRows(occurrences.map(({ s, o }) => ({ scenarioId: s.scenarioId, o }))) }];
+    return [
+      {
+        name: "Responses",
+        header: RESPONSE_HEADER,
+        rows: async function* () {
+          for await (const { s, o } of eachOccurrence()) yield* responseRows(s.scenarioId, o);
+        },
+      },
+    ];
   }
 
   if (rows !== "aggregate") {
     // One breakdown of a seminar or cohort on its own (the CSV of it): reasons, factors or segments.
     if (scope.scope === "comparison") throw new ExportError("Reasons, factors and segments are exported per seminar or cohort.");
-    const met = occurrences.map(({ s, o }) => ({ scenarioId: s.scenarioId, o }));
     const wanted = { reasons: "Reasons", factors: "Factors", segments: "Segments" }[rows];
-    return breakdownSheets(met, owner === true).filter((sheet) => sheet.name === wanted);
+    return breakdownSheets(occurrences, owner === true).filter((sheet) => sheet.name === wanted);
   }
 
   const seminarsSheet: Sheet = {
     name: "Seminars",
     header: OCCURRENCE_HEADER,
     rows: async function* () {
-      for (const { h, s, o } of occurrences) yield occurrenceRow(h, s, o);
+      for await (const { h, s, o } of eachOccurrence()) yield occurrenceRow(h, s, o);
     },
   };
-  if (scope.scope !== "comparison") {
-    const met = occurrences.map(({ s, o }) => ({ scenarioId: s.scenarioId, o }));
-    return [seminarsSheet, ...breakdownSheets(met, owner === true)];
-  }
+  if (scope.scope !== "comparison") return [seminarsSheet, ...breakdownSheets(occurrences, owner === true)];
   const comparisonSheet: Sheet = {
     name: "Comparison",
     header: COMPARISON_HEADER,
     rows: async function* () {
       for (const h of histories) {
         for (const s of h.scenarios) {
-          for (const c of compareCohorts(s.occurrences)) {
+          for (const c of s.figures) {
             yield [
               h.packSlug,
               s.scenarioId,
@@ -193,11 +206,11 @@ const BATCH = 5000;
  * One row per stored response of the rounds that met their minimum, read in keyset-paged
  * batches. The participant is named by its anonymous id, never its token hash.
  */
-async function* responseRows(occurrences: { scenarioId: string; o: Occurrence }[]): AsyncIterable<Cell[]> {
+async function* responseRows(scenarioId: string, o: Occurrence): AsyncIterable<Cell[]> {
   const prisma = getPrisma();
-  for (const { scenarioId, o } of occurrences) {
+  {
     const numbers = [o.round1?.split ? 1 : null, o.round2?.split ? 2 : null].filter((n): n is number => n !== null);
-    if (numbers.length === 0) continue;
+    if (numbers.length === 0) return;
     const rounds = await prisma.round.findMany({ where: { seminarId: o.seminarId, scenarioId, number: { in: numbers } }, select: { id: true, number: true } });
     for (const round of rounds) {
       let after: string | undefined;
@@ -258,44 +271,25 @@ const FACTOR_HEADER = ["seminar_id", "seminar_date", "cohort", "scenario_id", "r
 const SEGMENT_HEADER = ["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "question", "group", "answers", "yes", "no"];
 
 /**
- * Reasons (approved ones; every one, with its status, for the tutor who ran the seminar), factor
+ * Reasons (approved ones; every one, with its status, for the tutor who owns the cohort), factor
  * counts and the split by segment, of the rounds that met their minimum. Segments below the
  * minimum are merged into "Other" as on the screens.
  */
-function breakdownSheets(occurrences: { scenarioId: string; o: Occurrence }[], owner: boolean): Sheet[] {
-  const seminarIds = [...new Set(occurrences.map(({ o }) => o.seminarId))];
-  const metRounds = async () => {
-    const prisma = getPrisma();
-    const out: { o: Occurrence; scenarioId: string; number: number; id: string }[] = [];
-    for (const { scenarioId, o } of occurrences) {
-      const numbers = [o.round1?.split ? 1 : null, o.round2?.split ? 2 : null].filter((n): n is number => n !== null);
-      if (numbers.length === 0) continue;
-      const rounds = await prisma.round.findMany({ where: { seminarId: o.seminarId, scenarioId, number: { in: numbers } }, select: { id: true, number: true } });
-      for (const r of rounds) out.push({ o, scenarioId, number: r.number, id: r.id });
-    }
-    return out;
-  };
-  const seminarsById = async () =>
-    new Map(
-      (
-        await getPrisma().seminar.findMany({
-          where: { id: { in: seminarIds } },
-          select: { id: true, pack: true, segmentQuestion: true, segmentOptions: true, minResponses: true },
-        })
-      ).map((x) => [x.id, x]),
-    );
-  const lead = (o: Occurrence, scenarioId: string, round: number): Cell[] => [o.seminarId, o.startedAt.toISOString().slice(0, 10), o.cohortName, scenarioId, round];
+function breakdownSheets(occurrences: () => Promise<{ scenarioId: string; o: Occurrence }[]>, owner: boolean): Sheet[] {
+  let read: Promise<RoundBreakdown[]> | undefined;
+  const breakdowns = () => (read ??= occurrences().then((list) => roundBreakdowns(list, () => owner)));
+  const occurrenceOf = async () => new Map((await occurrences()).map(({ o }) => [o.seminarId, o]));
+  const lead = (o: Occurrence, b: RoundBreakdown): Cell[] => [o.seminarId, o.startedAt.toISOString().slice(0, 10), o.cohortName, b.scenarioId, b.round];
   return [
     {
       name: "Reasons",
       header: REASON_HEADER,
       rows: async function* () {
-        const reasons = await reasonsOfSeminars(seminarIds, owner);
-        const byId = new Map(occurrences.map(({ o }) => [o.seminarId, o]));
-        for (const [seminarId, list] of reasons) {
-          const o = byId.get(seminarId);
-          if (!o) continue;
-          for (const r of list) yield [...lead(o, r.scenarioId, r.round), r.answer === "YES" ? "Yes" : "No", r.text, r.status.toLowerCase(), r.flagged ? "yes" : "no"];
+        const seminars = await occurrenceOf();
+        for (const b of await breakdowns()) {
+          for (const r of b.reasons) {
+            yield [...lead(seminars.get(b.seminarId)!, b), r.answer === "YES" ? "Yes" : "No", r.text, r.status.toLowerCase(), r.flagged ? "yes" : "no"];
+          }
         }
       },
     },
@@ -303,31 +297,20 @@ function breakdownSheets(occurrences: { scenarioId: string; o: Occurrence }[], o
       name: "Factors",
       header: FACTOR_HEADER,
       rows: async function* () {
-        const rounds = await metRounds();
-        const seminars = await seminarsById();
-        const counts = await countFactors(rounds.map((r) => r.id));
-        for (const r of rounds) {
-          const seminar = seminars.get(r.o.seminarId);
-          const scenario = seminar ? parseStoredPack(seminar.pack).scenarios.find((x) => x.id === r.scenarioId) : undefined;
-          if (!scenario?.tickFactors || !scenario.factors) continue;
-          for (const f of rankFactors(scenario.factors.map((x) => x.label), counts.get(r.id) ?? [])) yield [...lead(r.o, r.scenarioId, r.number), f.label, f.yes, f.no];
-        }
+        const seminars = await occurrenceOf();
+        for (const b of await breakdowns()) for (const f of b.factors ?? []) yield [...lead(seminars.get(b.seminarId)!, b), f.label, f.yes, f.no];
       },
     },
     {
       name: "Segments",
       header: SEGMENT_HEADER,
       rows: async function* () {
-        const rounds = await metRounds();
-        const seminars = await seminarsById();
-        const counts = await countSegments(rounds.map((r) => r.id));
-        for (const r of rounds) {
-          const seminar = seminars.get(r.o.seminarId);
-          if (!seminar?.segmentQuestion) continue;
-          const split = splitBySegment(seminar.segmentQuestion, seminar.segmentOptions, counts.get(r.id) ?? [], seminar.minResponses);
+        const seminars = await occurrenceOf();
+        for (const b of await breakdowns()) {
+          const split = b.segments;
           if (!split) continue;
-          const groups = [...split.groups, ...(split.other ? [{ label: "Other or not said", tally: split.other }] : [])];
-          for (const g of groups) yield [...lead(r.o, r.scenarioId, r.number), split.question, g.label, g.tally.total, g.tally.yes, g.tally.no];
+          const groups = [...split.groups, ...(split.other ? [{ label: OTHER_GROUP, tally: split.other }] : [])];
+          for (const g of groups) yield [...lead(seminars.get(b.seminarId)!, b), split.question, g.label, g.tally.total, g.tally.yes, g.tally.no];
         }
       },
     },

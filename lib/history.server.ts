@@ -2,7 +2,7 @@
 // queries (never every response into memory), for the tutor's own and shared cohorts only.
 import { getPrisma } from "@/lib/db/client.server";
 import { cohortAccess, readableCohortIds } from "@/lib/cohorts.server";
-import { figure, wordingHash, type Occurrence, type Wording } from "@/lib/history";
+import { figure, poolCohorts, wordingHash, type CohortFigures, type Occurrence, type Wording } from "@/lib/history";
 
 interface StoredScenario {
   id: string;
@@ -59,14 +59,26 @@ export interface ScenarioHistory {
   scenarioId: string;
   title: string;
   wordings: Wording[];
-  occurrences: Occurrence[];
+  /** Each cohort's figures (summed by the database), oldest cohort first. */
+  figures: CohortFigures[];
+  /** How many seminars answered it. */
+  seminarCount: number;
+  /** Every seminar that answered it, oldest first; null when there are more than asked for. */
+  occurrences: Occurrence[] | null;
+  /** Every seminar that answered it, read when called (export files). */
+  seminars(): Promise<Occurrence[]>;
 }
 
 export interface HistoryResult {
   packSlug: string;
   packTitle: string;
-  cohorts: { id: string; name: string }[];
+  cohorts: { id: string; name: string; ownerId: string }[];
   scenarios: ScenarioHistory[];
+}
+
+export interface HistoryOptions {
+  /** Seminars listed per scenario: beyond this many, `occurrences` is null. Default: all. */
+  seminarRows?: number;
 }
 
 export class HistoryError extends Error {
@@ -85,122 +97,211 @@ async function cohortsFor(tutorId: string, requested: string[]): Promise<string[
   return [...new Set(requested)];
 }
 
+/**
+ * One row per seminar and scenario it reached (round 1 exists): each round's counts and round 2's
+ * switches. Ended seminars' rounds, and rounds closed for a while, have stored counts
+ * (RoundTally); the others are counted from their answers, in a branch of their own so that the
+ * planner does not cost a count for every stored round. Run through `withoutJit`.
+ * Parameters: $1 cohort ids, $2 pack slug, $3 scenario ids.
+ */
+const OCCURRENCES = `
+  WITH sem AS (
+    SELECT id, "cohortId", "createdAt", "minResponses", COALESCE("packHash", md5(pack::text)) AS "packHash"
+    FROM "Seminar" WHERE "cohortId" = ANY($1::text[]) AND "packSlug" = $2
+  ), rounds AS (
+    SELECT r.id, r."seminarId", r."scenarioId", r.number FROM "Round" r JOIN sem s ON s.id = r."seminarId" WHERE r."scenarioId" = ANY($3::text[])
+  ), counts AS (
+    SELECT r.id, r."seminarId", r."scenarioId", r.number, t.yes::int AS yes, t.no::int AS no, t."yesToNo"::int AS "yesToNo", t."noToYes"::int AS "noToYes"
+    FROM rounds r JOIN "RoundTally" t ON t."roundId" = r.id
+    UNION ALL
+    -- Rounds without stored counts: few (open, or closed moments ago), each an index-only count;
+    -- round 2's switches are the round-1 Yes (No) phones among its No (Yes) ones.
+    SELECT r.id, r."seminarId", r."scenarioId", r.number,
+      (SELECT count(*) FROM "Response" x WHERE x."roundId" = r.id AND x.answer = 'YES')::int,
+      (SELECT count(*) FROM "Response" x WHERE x."roundId" = r.id AND x.answer = 'NO')::int,
+      (SELECT count(*) FROM "Response" a
+         JOIN "Round" one ON one.id = a."roundId" AND one."seminarId" = r."seminarId" AND one."scenarioId" = r."scenarioId" AND one.number = 1
+         JOIN "Response" b ON b."roundId" = r.id AND b.answer = 'NO' AND b."participantId" = a."participantId"
+        WHERE r.number = 2 AND a.answer = 'YES')::int,
+      (SELECT count(*) FROM "Response" a
+         JOIN "Round" one ON one.id = a."roundId" AND one."seminarId" = r."seminarId" AND one."scenarioId" = r."scenarioId" AND one.number = 1
+         JOIN "Response" b ON b."roundId" = r.id AND b.answer = 'YES' AND b."participantId" = a."participantId"
+        WHERE r.number = 2 AND a.answer = 'NO')::int
+    FROM rounds r WHERE NOT EXISTS (SELECT 1 FROM "RoundTally" t WHERE t."roundId" = r.id)
+  ), counted AS (
+    SELECT s.id AS "seminarId", s."cohortId", s."createdAt", s."minResponses", s."packHash", c1."scenarioId",
+      c1.yes AS y1, c1.no AS n1, c2.yes AS y2, c2.no AS n2, c2."yesToNo", c2."noToYes"
+    FROM sem s
+    JOIN counts c1 ON c1."seminarId" = s.id AND c1.number = 1
+    LEFT JOIN counts c2 ON c2."seminarId" = s.id AND c2."scenarioId" = c1."scenarioId" AND c2.number = 2
+  ), met AS (
+    SELECT c.*, y1 + n1 >= "minResponses" AS m1, y2 IS NOT NULL AND y2 + n2 >= "minResponses" AS m2 FROM counted c
+  )`;
+
+/**
+ * Each scenario's seminars summed per cohort and copy of the pack, under the minimum rule: a
+ * round below its seminar's minimum adds nothing; switches only where both rounds met it.
+ */
+const PARTS = `${OCCURRENCES}
+  SELECT "scenarioId", "cohortId", "packHash", min("createdAt") AS "firstSeminarAt", count(*)::int AS seminars,
+    count(*) FILTER (WHERE m1)::int AS met1, COALESCE(sum(y1) FILTER (WHERE m1), 0)::int AS y1, COALESCE(sum(n1) FILTER (WHERE m1), 0)::int AS n1,
+    count(*) FILTER (WHERE m2)::int AS met2, COALESCE(sum(y2) FILTER (WHERE m2), 0)::int AS y2, COALESCE(sum(n2) FILTER (WHERE m2), 0)::int AS n2,
+    count(*) FILTER (WHERE m1 AND m2)::int AS "metBoth",
+    COALESCE(sum("yesToNo") FILTER (WHERE m1 AND m2), 0)::int AS "yesToNo", COALESCE(sum("noToYes") FILTER (WHERE m1 AND m2), 0)::int AS "noToYes"
+  FROM met GROUP BY 1, 2, 3`;
+
+const SEMINARS = `${OCCURRENCES} SELECT * FROM met ORDER BY "createdAt", "seminarId"`;
+
+interface PartRow {
+  scenarioId: string;
+  cohortId: string;
+  packHash: string;
+  firstSeminarAt: Date;
+  seminars: number;
+  met1: number;
+  y1: number;
+  n1: number;
+  met2: number;
+  y2: number;
+  n2: number;
+  metBoth: number;
+  yesToNo: number;
+  noToYes: number;
+}
+
+interface OccurrenceRow {
+  seminarId: string;
+  cohortId: string;
+  createdAt: Date;
+  minResponses: number;
+  packHash: string;
+  scenarioId: string;
+  y1: number;
+  n1: number;
+  y2: number | null;
+  n2: number | null;
+  yesToNo: number | null;
+  noToYes: number | null;
+}
+
+/**
+ * Runs a history query with PostgreSQL's JIT compilation off: the counts of rounds without stored
+ * ones are costed as if there were thousands, which pushes the plan over the JIT threshold, and
+ * compiling it took longer (0.1–4 s on a busy machine) than running it (under 0.1 s).
+ */
+async function withoutJit<T>(sql: string, ...params: unknown[]): Promise<T> {
+  const prisma = getPrisma();
+  const [, rows] = await prisma.$transaction([prisma.$executeRawUnsafe("SET LOCAL jit = off"), prisma.$queryRawUnsafe<T>(sql, ...params)]);
+  return rows;
+}
+
 /** Every time the chosen cohorts answered the scenario (or each scenario of the pack). */
-export async function scenarioHistory(tutorId: string, query: HistoryQuery): Promise<HistoryResult | null> {
+export async function scenarioHistory(tutorId: string, query: HistoryQuery, options: HistoryOptions = {}): Promise<HistoryResult | null> {
   const cohortIds = await cohortsFor(tutorId, query.cohortIds);
   if (cohortIds.length === 0) return null;
   const prisma = getPrisma();
-  const [seminars, packs, cohorts] = await Promise.all([
-    prisma.$queryRaw<{ id: string; cohortId: string; createdAt: Date; minResponses: number; packHash: string }[]>`
-      SELECT id, "cohortId", "createdAt", "minResponses", COALESCE("packHash", md5(pack::text)) AS "packHash"
-      FROM "Seminar" WHERE "cohortId" = ANY(${cohortIds}::text[]) AND "packSlug" = ${query.packSlug}
-      ORDER BY "createdAt"`,
-    // Each copy of the pack once, by its hash (stored when the seminar started), not every seminar's.
+  const [packs, cohorts] = await Promise.all([
+    // Each copy of the pack once, by its hash (stored when the seminar started), newest copy
+    // first; the copy itself is read once per hash, not once per seminar.
     prisma.$queryRaw<{ packHash: string; pack: StoredPack }[]>`
-      SELECT DISTINCT ON (COALESCE("packHash", md5(pack::text))) COALESCE("packHash", md5(pack::text)) AS "packHash", pack
-      FROM "Seminar" WHERE "cohortId" = ANY(${cohortIds}::text[]) AND "packSlug" = ${query.packSlug}
-      ORDER BY COALESCE("packHash", md5(pack::text))`,
-    prisma.cohort.findMany({ where: { id: { in: cohortIds } }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } }),
+      SELECT h."packHash", (SELECT pack FROM "Seminar" WHERE id = h.id) AS pack
+      FROM (
+        SELECT DISTINCT ON (COALESCE("packHash", md5(pack::text))) COALESCE("packHash", md5(pack::text)) AS "packHash", id, "createdAt"
+        FROM "Seminar" WHERE "cohortId" = ANY(${cohortIds}::text[]) AND "packSlug" = ${query.packSlug}
+        ORDER BY COALESCE("packHash", md5(pack::text)), "createdAt" DESC
+      ) h ORDER BY h."createdAt" DESC`,
+    prisma.cohort.findMany({ where: { id: { in: cohortIds } }, select: { id: true, name: true, ownerId: true }, orderBy: { createdAt: "asc" } }),
   ]);
-  if (seminars.length === 0 && packs.length === 0) {
-    return { packSlug: query.packSlug, packTitle: query.packSlug, cohorts, scenarios: [] };
-  }
+  if (packs.length === 0) return { packSlug: query.packSlug, packTitle: query.packSlug, cohorts, scenarios: [] };
   const packByHash = new Map(packs.map((p) => [p.packHash, p.pack]));
   const cohortName = new Map(cohorts.map((c) => [c.id, c.name]));
 
   // Scenario order: as in the newest copy of the pack, then any only older copies had.
-  const newest = packByHash.get(seminars.at(-1)?.packHash ?? "") ?? packs[0]!.pack;
+  const newest = packs[0]!.pack;
   const order: StoredScenario[] = [];
-  for (const pack of [newest, ...packs.map((p) => p.pack)]) {
+  for (const pack of packs.map((p) => p.pack)) {
     for (const s of pack.scenarios) if (!order.some((o) => o.id === s.id)) order.push(s);
   }
+  const wanted = order.filter((s) => query.scenarioId === null || s.id === query.scenarioId);
+  const params = [cohortIds, query.packSlug, wanted.map((s) => s.id)];
+
+  // Every scenario's figures in one query, summed by the database.
+  const parts = await withoutJit<PartRow[]>(PARTS, ...params);
+  const limit = options.seminarRows ?? Infinity;
 
   const scenarios: ScenarioHistory[] = [];
-  const wanted = order.filter((s) => query.scenarioId === null || s.id === query.scenarioId);
-  // Every scenario's counts in one pair of queries: ended seminars' rounds are one stored row each.
-  const { tallyBy: allTallies, switchBy: allSwitches } = await countsOf(
-    cohortIds,
-    query.packSlug,
-    wanted.map((s) => s.id),
-  );
+  const listed: string[] = [];
+  const wordingsOf = new Map<string, Map<string, string>>();
   for (const scenario of wanted) {
-    const tallyBy = { get: (key: string) => allTallies.get(`${scenario.id}|${key}`) };
-    const switchBy = { get: (seminarId: string) => allSwitches.get(`${scenario.id}|${seminarId}`) };
+    // Wordings are labelled A, B, … in the order first answered; copies of the pack that differ
+    // elsewhere share a wording of this scenario.
+    const mine = parts
+      .filter((p) => p.scenarioId === scenario.id && packByHash.get(p.packHash)?.scenarios.some((s) => s.id === scenario.id))
+      .sort((a, b) => new Date(a.firstSeminarAt).getTime() - new Date(b.firstSeminarAt).getTime());
     const wordings: Wording[] = [];
-    const occurrences: Occurrence[] = [];
-    for (const seminar of seminars) {
-      const stored = packByHash.get(seminar.packHash)?.scenarios.find((s) => s.id === scenario.id);
-      const r1 = tallyBy.get(`${seminar.id}|1`);
-      if (!stored || !r1) continue; // not reached in that seminar
+    const wordingOf = new Map<string, string>();
+    for (const p of mine) {
+      if (wordingOf.has(p.packHash)) continue;
+      const stored = packByHash.get(p.packHash)!.scenarios.find((s) => s.id === scenario.id)!;
       const hash = wordingHash(stored);
       let wording = wordings.find((w) => w.hash === hash);
       if (!wording) {
         wording = { hash, label: String.fromCharCode(65 + wordings.length), ...pick(stored) };
         wordings.push(wording);
       }
-      const r2 = tallyBy.get(`${seminar.id}|2`);
-      const round1 = figure(Number(r1.yes), Number(r1.no), seminar.minResponses);
-      const round2 = r2 ? figure(Number(r2.yes), Number(r2.no), seminar.minResponses) : null;
-      const sw = switchBy.get(seminar.id);
-      occurrences.push({
-        seminarId: seminar.id,
-        cohortId: seminar.cohortId,
-        cohortName: cohortName.get(seminar.cohortId) ?? "",
-        startedAt: new Date(seminar.createdAt),
-        minResponses: seminar.minResponses,
-        wording: wording.label,
-        round1,
-        round2,
-        // Who switched is told only when both rounds met the minimum.
-        switched: round1.split && round2?.split ? { yesToNo: Number(sw?.yesToNo ?? 0), noToYes: Number(sw?.noToYes ?? 0) } : null,
-      });
+      wordingOf.set(p.packHash, wording.label);
     }
-    if (query.scenarioId !== null || occurrences.length > 0) {
-      scenarios.push({ scenarioId: scenario.id, title: scenario.title, wordings, occurrences });
+    wordingsOf.set(scenario.id, wordingOf);
+    const figures = poolCohorts(
+      mine.map((p) => ({
+        cohortId: p.cohortId,
+        cohortName: cohortName.get(p.cohortId) ?? "",
+        firstSeminarAt: new Date(p.firstSeminarAt),
+        seminars: p.seminars,
+        wording: wordingOf.get(p.packHash)!,
+        round1: p.met1 > 0 ? { yes: p.y1, no: p.n1 } : null,
+        round2: p.met2 > 0 ? { yes: p.y2, no: p.n2 } : null,
+        switched: p.metBoth > 0 ? { yesToNo: p.yesToNo, noToYes: p.noToYes } : null,
+      })),
+    );
+    const seminarCount = mine.reduce((n, p) => n + p.seminars, 0);
+    const seminars = async () => occurrencesOf(await withoutJit<OccurrenceRow[]>(SEMINARS, cohortIds, query.packSlug, [scenario.id]));
+    if (seminarCount <= limit && seminarCount > 0) listed.push(scenario.id);
+    if (query.scenarioId !== null || seminarCount > 0) {
+      scenarios.push({ scenarioId: scenario.id, title: scenario.title, wordings, figures, seminarCount, occurrences: null, seminars });
     }
+  }
+  // The seminars of the scenarios listed, in one query.
+  if (listed.length > 0) {
+    const all = occurrencesOf(await withoutJit<OccurrenceRow[]>(SEMINARS, cohortIds, query.packSlug, listed));
+    for (const s of scenarios) if (listed.includes(s.scenarioId)) s.occurrences = all.filter((o) => o.scenarioId === s.scenarioId);
+  }
+  for (const s of scenarios) if (s.occurrences === null && s.seminarCount === 0) s.occurrences = [];
+
+  /** The rows as seminars, with their wording's label; a copy without the scenario is left out. */
+  function occurrencesOf(rows: OccurrenceRow[]): (Occurrence & { scenarioId: string })[] {
+    return rows.flatMap((r) => {
+      const wording = wordingsOf.get(r.scenarioId)?.get(r.packHash);
+      return wording ? [{ ...occurrenceOf(r, cohortName.get(r.cohortId) ?? "", wording), scenarioId: r.scenarioId }] : [];
+    });
   }
   return { packSlug: query.packSlug, packTitle: newest.title, cohorts, scenarios };
 }
 
-/**
- * Each seminar's round counts and switches on the scenarios, keyed by scenario and seminar id
- * (and round number). Ended seminars' rounds are read from their stored counts (RoundTally); a round
- * without them (its seminar still running) is counted from its answers.
- */
-async function countsOf(cohortIds: string[], packSlug: string, scenarioIds: string[]) {
-  const prisma = getPrisma();
-  const [tallies, switches] = await Promise.all([
-    // The live count is a lateral index-only count over one round's entries, run only when the
-    // round has no stored counts.
-    prisma.$queryRaw<{ seminarId: string; scenarioId: string; number: number; yes: bigint; no: bigint }[]>`
-      SELECT r."seminarId", r."scenarioId", r.number, COALESCE(t.yes, c.yes) AS yes, COALESCE(t.no, c.no) AS no
-      FROM "Round" r
-      JOIN "Seminar" s ON s.id = r."seminarId"
-      LEFT JOIN "RoundTally" t ON t."roundId" = r.id
-      CROSS JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE x.answer = 'YES') AS yes, count(*) FILTER (WHERE x.answer = 'NO') AS no
-        FROM "Response" x WHERE x."roundId" = r.id AND t."roundId" IS NULL
-      ) c
-      WHERE s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${packSlug} AND r."scenarioId" = ANY(${scenarioIds}::text[])`,
-    // Who switched: stored with round 2's counts; live, the round-1 Yes (No) phones among the
-    // round-2 No (Yes) ones, a merge of two index-only scans per seminar.
-    prisma.$queryRaw<{ seminarId: string; scenarioId: string; yesToNo: bigint; noToYes: bigint }[]>`
-      SELECT r."seminarId", r."scenarioId",
-             COALESCE(t."yesToNo", (SELECT count(*) FROM "Response" a
-                JOIN "Response" b ON b."roundId" = r2.id AND b.answer = 'NO' AND b."participantId" = a."participantId"
-               WHERE a."roundId" = r.id AND a.answer = 'YES')) AS "yesToNo",
-             COALESCE(t."noToYes", (SELECT count(*) FROM "Response" a
-                JOIN "Response" b ON b."roundId" = r2.id AND b.answer = 'YES' AND b."participantId" = a."participantId"
-               WHERE a."roundId" = r.id AND a.answer = 'NO')) AS "noToYes"
-      FROM "Round" r
-      JOIN "Seminar" s ON s.id = r."seminarId"
-      JOIN "Round" r2 ON r2."seminarId" = r."seminarId" AND r2."scenarioId" = r."scenarioId" AND r2.number = 2
-      LEFT JOIN "RoundTally" t ON t."roundId" = r2.id
-      WHERE r.number = 1 AND s."cohortId" = ANY(${cohortIds}::text[]) AND s."packSlug" = ${packSlug} AND r."scenarioId" = ANY(${scenarioIds}::text[])`,
-  ]);
+function occurrenceOf(r: OccurrenceRow, cohortName: string, wording: string): Occurrence {
+  const round1 = figure(r.y1, r.n1, r.minResponses);
+  const round2 = r.y2 === null ? null : figure(r.y2, r.n2 ?? 0, r.minResponses);
   return {
-    tallyBy: new Map(tallies.map((t) => [`${t.scenarioId}|${t.seminarId}|${t.number}`, t])),
-    switchBy: new Map(switches.map((s) => [`${s.scenarioId}|${s.seminarId}`, s])),
+    seminarId: r.seminarId,
+    cohortId: r.cohortId,
+    cohortName,
+    startedAt: new Date(r.createdAt),
+    minResponses: r.minResponses,
+    wording,
+    round1,
+    round2,
+    // Who switched is told only when both rounds met the minimum.
+    switched: round1.split && round2?.split ? { yesToNo: r.yesToNo ?? 0, noToYes: r.noToYes ?? 0 } : null,
   };
 }
 

@@ -81,18 +81,48 @@ function add(a: Split | null, b: Split | null): Split | null {
 }
 
 /**
- * Each cohort's figures, oldest cohort first (by its first seminar). A round below its seminar's
- * minimum adds nothing; switches count only where both rounds met it.
+ * Some of one cohort's seminars on one wording of a scenario, already summed under the minimum
+ * rule: a round below its seminar's minimum adds nothing, switches only where both rounds met it.
+ * The database sums a whole history this way (lib/history.server.ts); one seminar is one part.
  */
-export function compareCohorts(occurrences: Occurrence[]): CohortFigures[] {
+export interface CohortPart {
+  cohortId: string;
+  cohortName: string;
+  firstSeminarAt: Date;
+  seminars: number;
+  wording: string;
+  round1: Split | null;
+  round2: Split | null;
+  switched: Switched | null;
+}
+
+/** One seminar as a part of its cohort's figures. */
+export function partOf(o: Occurrence): CohortPart {
+  return {
+    cohortId: o.cohortId,
+    cohortName: o.cohortName,
+    firstSeminarAt: o.startedAt,
+    seminars: 1,
+    wording: o.wording,
+    round1: o.round1?.split ?? null,
+    round2: o.round2?.split ?? null,
+    switched: o.switched,
+  };
+}
+
+/**
+ * Each cohort's figures, oldest cohort first (by its first seminar), pooled from its parts, with
+ * the change in the share of Yes from the cohort before it.
+ */
+export function poolCohorts(parts: CohortPart[]): CohortFigures[] {
   const byCohort = new Map<string, CohortFigures>();
-  for (const o of [...occurrences].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())) {
+  for (const p of [...parts].sort((a, b) => a.firstSeminarAt.getTime() - b.firstSeminarAt.getTime())) {
     const c =
-      byCohort.get(o.cohortId) ??
+      byCohort.get(p.cohortId) ??
       ({
-        cohortId: o.cohortId,
-        cohortName: o.cohortName,
-        firstSeminarAt: o.startedAt,
+        cohortId: p.cohortId,
+        cohortName: p.cohortName,
+        firstSeminarAt: p.firstSeminarAt,
         seminars: 0,
         round1: null,
         round2: null,
@@ -100,14 +130,14 @@ export function compareCohorts(occurrences: Occurrence[]): CohortFigures[] {
         wordings: [],
         change: null,
       } satisfies CohortFigures);
-    c.seminars += 1;
-    c.round1 = add(c.round1, o.round1?.split ?? null);
-    c.round2 = add(c.round2, o.round2?.split ?? null);
-    if (o.switched) {
-      c.switched = { yesToNo: (c.switched?.yesToNo ?? 0) + o.switched.yesToNo, noToYes: (c.switched?.noToYes ?? 0) + o.switched.noToYes };
+    c.seminars += p.seminars;
+    c.round1 = add(c.round1, p.round1);
+    c.round2 = add(c.round2, p.round2);
+    if (p.switched) {
+      c.switched = { yesToNo: (c.switched?.yesToNo ?? 0) + p.switched.yesToNo, noToYes: (c.switched?.noToYes ?? 0) + p.switched.noToYes };
     }
-    if (!c.wordings.includes(o.wording)) c.wordings.push(o.wording);
-    byCohort.set(o.cohortId, c);
+    if (!c.wordings.includes(p.wording)) c.wordings.push(p.wording);
+    byCohort.set(p.cohortId, c);
   }
   const list = [...byCohort.values()];
   list.forEach((c, i) => {
@@ -121,4 +151,12 @@ export function compareCohorts(occurrences: Occurrence[]): CohortFigures[] {
     c.change = { round1: delta(c.round1, before.round1), round2: delta(c.round2, before.round2) };
   });
   return list;
+}
+
+/**
+ * Each cohort's figures from its seminars, oldest cohort first. A round below its seminar's
+ * minimum adds nothing; switches count only where both rounds met it.
+ */
+export function compareCohorts(occurrences: Occurrence[]): CohortFigures[] {
+  return poolCohorts(occurrences.map(partOf));
 }

@@ -10,7 +10,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { z } from "zod";
 import { applyCommand, flowStateOf, phaseOf, roundNumberOf, storedUndo, type Command, type CommandOptions } from "@/lib/seminar-flow";
 import type { DisplayState, SeminarSnapshot, SnapshotRound, Tally } from "@/lib/seminar-view";
-import { storeSeminarTallies } from "@/lib/round-tallies.server";
+import { dropScenarioTallies, storeSeminarTallies } from "@/lib/round-tallies.server";
 import { emit } from "@/lib/events.server";
 import { countFactors, countSegments, countSwitches, tallyRounds } from "@/lib/tallies.server";
 import { rankFactors, splitBySegment } from "@/lib/reasons";
@@ -183,6 +183,8 @@ export async function runCommand(
           break;
         case "reopenRound":
           await tx.round.updateMany({ where, data: { closedAt: null } });
+          // Its answers can change again: the history counts them afresh until it is closed for good.
+          await dropScenarioTallies(tx, seminarId, scenarioId);
           break;
         case "setRound": {
           const shown = effect.projector || effect.phones;

@@ -302,7 +302,7 @@ describe("retention set by the administrator", { timeout: 120_000 }, () => {
     const scenarioId = (await p.round.findFirstOrThrow({ where: { seminarId: old.seminar.id } })).scenarioId;
     /** How many answered round 1 in each seminar, as the history tells it. */
     const answered = async () =>
-      (await scenarioHistory(tutor.id, { packSlug: FIRST_PACK, scenarioId, cohortIds: [cohort.id] }))!.scenarios[0]!.occurrences.map(
+      (await scenarioHistory(tutor.id, { packSlug: FIRST_PACK, scenarioId, cohortIds: [cohort.id] }))!.scenarios[0]!.occurrences!.map(
         (o) => [o.seminarId, o.round1?.answered],
       );
     expect(await answered()).toEqual([

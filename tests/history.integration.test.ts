@@ -9,6 +9,13 @@ import { getPrisma } from "@/lib/db/client.server";
 import { csvStream, exportSheets, xlsxStream } from "@/lib/exports.server";
 import { compareCohorts } from "@/lib/history";
 import { historyChoices, scenarioHistory } from "@/lib/history.server";
+import { roundBreakdowns } from "@/lib/history-breakdowns.server";
+import { joinSeminar } from "@/lib/participants.server";
+import { splitBySegment } from "@/lib/reasons";
+import { moderateReasons, setSegment } from "@/lib/reasons.server";
+import { recordResponse } from "@/lib/responses.server";
+import { storeSettledTallies } from "@/lib/round-tallies.server";
+import { runCommand, startSeminar } from "@/lib/seminars.server";
 import { FIRST_PACK, seminarWithAnswers } from "./helpers/seminars";
 
 async function text(stream: NodeJS.ReadableStream): Promise<string> {
@@ -43,8 +50,8 @@ describe("a scenario's history", () => {
     const h = (await scenarioHistory(w.tutor.id, { packSlug: FIRST_PACK, scenarioId: w.scenarioId, cohortIds: [] }))!;
     expect(h.scenarios).toHaveLength(1);
     const s = h.scenarios[0]!;
-    expect(s.occurrences.map((o) => o.seminarId)).toEqual([w.a.seminar.id, w.b.seminar.id, w.small.seminar.id]);
-    const [first, second, small] = s.occurrences;
+    expect(s.occurrences!.map((o) => o.seminarId)).toEqual([w.a.seminar.id, w.b.seminar.id, w.small.seminar.id]);
+    const [first, second, small] = s.occurrences!;
     expect(first!.round1).toEqual({ answered: 5, split: { yes: 4, no: 1 } });
     expect(first!.round2).toEqual({ answered: 5, split: { yes: 2, no: 3 } });
     expect(first!.switched).toEqual({ yesToNo: 2, noToYes: 0 });
@@ -57,7 +64,14 @@ describe("a scenario's history", () => {
     expect(s.wordings[1]!.prompt).toContain("friend request");
 
     // Side by side: the seminar under the minimum adds nothing to 2026's figures.
-    const [c2025, c2026] = compareCohorts(s.occurrences);
+    const [c2025, c2026] = compareCohorts(s.occurrences!);
+    // The database sums the same figures for the page (the seminars themselves are not read).
+    expect(s.figures).toEqual([c2025, c2026]);
+    const summed = (await scenarioHistory(w.tutor.id, { packSlug: FIRST_PACK, scenarioId: w.scenarioId, cohortIds: [] }, { seminarRows: 2 }))!;
+    expect(summed.scenarios[0]!.occurrences).toBeNull();
+    expect(summed.scenarios[0]!.seminarCount).toBe(3);
+    expect(summed.scenarios[0]!.figures).toEqual([c2025, c2026]);
+    expect((await summed.scenarios[0]!.seminars()).map((o) => o.seminarId)).toEqual(s.occurrences!.map((o) => o.seminarId));
     expect(c2025).toMatchObject({ cohortName: "=2025 intake", seminars: 1, round1: { yes: 4, no: 1 }, change: null });
     expect(c2026).toMatchObject({ seminars: 2, round1: { yes: 1, no: 4 }, round2: { yes: 3, no: 2 }, switched: { yesToNo: 0, noToYes: 2 } });
     expect(c2026!.change).toEqual({ round1: -60, round2: 20 });
@@ -76,7 +90,7 @@ describe("a scenario's history", () => {
 
     await shareCohort(w.tutor.id, w.y2025.id, other.email);
     const shared = (await scenarioHistory(other.id, { ...query, cohortIds: [] }))!;
-    expect(shared.scenarios[0]!.occurrences.map((o) => o.cohortId)).toEqual([w.y2025.id]);
+    expect(shared.scenarios[0]!.occurrences!.map((o) => o.cohortId)).toEqual([w.y2025.id]);
   });
 });
 
@@ -122,5 +136,134 @@ describe("export files", () => {
     expect(comparison.getRow(3).getCell(7).value).toBe(1);
     expect(comparison.getRow(3).getCell(8).value).toBe(4);
     expect(book.getWorksheet("Seminars")!.rowCount).toBe(4);
+  });
+});
+
+describe("a seminar still running", () => {
+  it("keeps a closed round's counts once no vote can still arrive, and counts a reopened round afresh", async () => {
+    const prisma = getPrisma();
+    const tutor = await prisma.tutor.create({ data: { email: `live-${randomUUID()}@example.org`, name: "Live" } });
+    const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: "Running cohort" } });
+    const seminar = await startSeminar({ tutorId: tutor.id, cohortId: cohort.id, packSlug: FIRST_PACK, minResponses: 3 });
+    const command = (c: Parameters<typeof runCommand>[2]) => runCommand(seminar.id, tutor.id, c);
+    const phones = await Promise.all([0, 1, 2, 3].map(async () => (await joinSeminar(seminar.id)).participant.id));
+    const vote = (roundId: string, answers: ("YES" | "NO")[]) =>
+      Promise.all(answers.map((answer, i) => recordResponse({ seminarId: seminar.id, participantId: phones[i]!, roundId, answer, voteId: randomUUID() })));
+    await command("open");
+    const round = await prisma.round.findFirstOrThrow({ where: { seminarId: seminar.id } });
+    await vote(round.id, ["YES", "YES", "YES", "NO"]);
+    await command("close");
+    const round1 = async () =>
+      (await scenarioHistory(tutor.id, { packSlug: FIRST_PACK, scenarioId: round.scenarioId, cohortIds: [] }))!.scenarios[0]!.occurrences![0]!.round1;
+    const stored = () => prisma.roundTally.findUnique({ where: { roundId: round.id } });
+
+    // Closed a moment ago: a vote sent before the close could still be written, so nothing is stored yet.
+    await storeSettledTallies();
+    expect(await stored()).toBeNull();
+    expect(await round1()).toEqual({ answered: 4, split: { yes: 3, no: 1 } });
+
+    // Once settled, the counts are stored, and the history tells the same.
+    await storeSettledTallies(new Date(Date.now() + 60_000));
+    expect(await stored()).toMatchObject({ yes: 3, no: 1 });
+    expect(await round1()).toEqual({ answered: 4, split: { yes: 3, no: 1 } });
+
+    // Reopened, two phones change their minds: the history shows the new answers, not the stored ones.
+    await command("reopen");
+    await vote(round.id, ["NO", "NO"]);
+    expect(await round1()).toEqual({ answered: 4, split: { yes: 1, no: 3 } });
+    await command("close");
+    await storeSettledTallies(new Date(Date.now() + 60_000));
+    expect(await stored()).toMatchObject({ yes: 1, no: 3 });
+    expect(await round1()).toEqual({ answered: 4, split: { yes: 1, no: 3 } });
+    expect((await prisma.seminar.findUniqueOrThrow({ where: { id: seminar.id } })).endedAt).toBeNull();
+  });
+});
+
+describe("what lay behind the answers", () => {
+  const SEGMENTS = { question: "Where is your placement?", options: ["Children", "Adults", "Community"] };
+
+  /** A seminar on the colleague scenario (factors to tick, reasons asked) with a context question. */
+  async function colleagueSeminar(tutorId: string, cohortId: string, phones: { segment: number | null; answer: "YES" | "NO"; factors: number[]; reason?: string }[]) {
+    const seminar = await startSeminar({ tutorId, cohortId, packSlug: FIRST_PACK, minResponses: 3, segmentQuestion: SEGMENTS });
+    const command = (c: Parameters<typeof runCommand>[2]) => runCommand(seminar.id, tutorId, c);
+    await command("next");
+    const ids = await Promise.all(phones.map(async () => (await joinSeminar(seminar.id)).participant.id));
+    await Promise.all(phones.map((p, i) => (p.segment === null ? null : setSegment(seminar.id, ids[i]!, p.segment))));
+    await command("open");
+    const round = await getPrisma().round.findFirstOrThrow({ where: { seminarId: seminar.id } });
+    await Promise.all(
+      phones.map((p, i) =>
+        recordResponse({ seminarId: seminar.id, participantId: ids[i]!, roundId: round.id, answer: p.answer, voteId: randomUUID(), factors: p.factors, reason: p.reason }),
+      ),
+    );
+    return { seminar, round, command };
+  }
+
+  it("shows factors ranked by answer, groups with small ones merged, and reasons by who may read them, only where the minimum was met", async () => {
+    const prisma = getPrisma();
+    const tutor = await prisma.tutor.create({ data: { email: `behind-${randomUUID()}@example.org`, name: "Behind" } });
+    const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: "Behind cohort" } });
+    // Factor 1 "Power and seniority", 7 "Trust" (in the pack's order: 0 … 7).
+    const { seminar, round, command } = await colleagueSeminar(tutor.id, cohort.id, [
+      { segment: 0, answer: "NO", factors: [1, 7], reason: "Shown <script>alert(1)</script>" },
+      { segment: 0, answer: "NO", factors: [1], reason: "Hidden by the tutor" },
+      { segment: 0, answer: "NO", factors: [1], reason: "Never moderated" },
+      { segment: 1, answer: "YES", factors: [7] },
+      { segment: 1, answer: "YES", factors: [7] },
+      { segment: 1, answer: "YES", factors: [] },
+      { segment: 2, answer: "NO", factors: [] },
+      { segment: null, answer: "YES", factors: [] },
+    ]);
+    const reasons = await prisma.response.findMany({ where: { roundId: round.id, reason: { not: null } } });
+    const idOf = (text: string) => reasons.find((r) => r.reason!.startsWith(text))!.id;
+    await moderateReasons(seminar.id, tutor.id, { action: "approve", ids: [idOf("Shown")] });
+    await moderateReasons(seminar.id, tutor.id, { action: "hide", ids: [idOf("Hidden")] });
+    await command("close");
+    await command("end");
+    // Two phones only, under the minimum of 3: its reason, ticks and group show nowhere.
+    const small = await colleagueSeminar(tutor.id, cohort.id, [
+      { segment: 0, answer: "YES", factors: [3], reason: "Too few to show" },
+      { segment: 0, answer: "NO", factors: [3] },
+    ]);
+    await moderateReasons(small.seminar.id, tutor.id, { action: "approve-all", roundId: small.round.id });
+    await small.command("end");
+
+    const behind = async (tutorId: string) => {
+      const h = (await scenarioHistory(tutorId, { packSlug: FIRST_PACK, scenarioId: round.scenarioId, cohortIds: [cohort.id] }))!;
+      return roundBreakdowns(
+        h.scenarios[0]!.occurrences!.map((o) => ({ scenarioId: round.scenarioId, o })),
+        (id) => h.cohorts.some((c) => c.id === id && c.ownerId === tutorId),
+      );
+    };
+    const [own, ...none] = await behind(tutor.id);
+    expect(none).toEqual([]);
+    expect(own).toMatchObject({ seminarId: seminar.id, round: 1 });
+    expect(own!.factors!.slice(0, 3)).toEqual([
+      { label: "Power and seniority", yes: 0, no: 3 },
+      { label: "Trust", yes: 2, no: 1 },
+      { label: "Differences and similarities", yes: 0, no: 0 },
+    ]);
+    // Community (1) and the phone without a group (1) are merged, then the smallest group left
+    // joins them so that "other" is not under the minimum either: as on the projector.
+    expect(own!.segments).toEqual(splitBySegment(SEGMENTS.question, SEGMENTS.options, [
+      { segment: 0, answer: "NO", count: 3 },
+      { segment: 1, answer: "YES", count: 3 },
+      { segment: 2, answer: "NO", count: 1 },
+      { segment: null, answer: "YES", count: 1 },
+    ], 3));
+    expect(own!.segments).toMatchObject({ merged: 2, other: { total: 5 }, groups: [{ label: "Adults", tally: { yes: 3, no: 0 } }] });
+    expect(own!.reasons.map((r) => [r.text, r.status]).sort()).toEqual([
+      ["Hidden by the tutor", "HIDDEN"],
+      ["Never moderated", "PENDING"],
+      ["Shown <script>alert(1)</script>", "APPROVED"],
+    ]);
+
+    // A tutor the cohort is shared with reads the approved reason only.
+    const reader = await prisma.tutor.create({ data: { email: `reader-${randomUUID()}@example.org`, name: "Reader" } });
+    await shareCohort(tutor.id, cohort.id, reader.email);
+    const [shared] = await behind(reader.id);
+    expect(shared!.reasons.map((r) => r.text)).toEqual(["Shown <script>alert(1)</script>"]);
+    expect(shared!.factors).toEqual(own!.factors);
+    expect(shared!.segments).toEqual(own!.segments);
   });
 });

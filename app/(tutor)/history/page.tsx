@@ -4,7 +4,8 @@ import { CohortChart } from "@/components/CohortChart";
 import { TutorBar } from "@/components/TutorBar";
 import { requireTutor } from "@/lib/auth.server";
 import { listCohorts } from "@/lib/cohorts.server";
-import { compareCohorts, yesShare, type RoundFigure, type Split } from "@/lib/history";
+import { yesShare, type RoundFigure, type Split } from "@/lib/history";
+import { OTHER_GROUP, roundBreakdowns, type RoundBreakdown } from "@/lib/history-breakdowns.server";
 import { HistoryError, historyChoices, scenarioHistory } from "@/lib/history.server";
 import { historySearchSchema, exportQueryString } from "@/lib/history-query";
 import "../history.css";
@@ -41,14 +42,26 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
 
   let error: string | null = parsed.success ? null : "That address does not name a scenario and cohorts this page understands.";
   let result = null;
+  let breakdowns: RoundBreakdown[] = [];
   if (query?.scenario) {
     try {
-      result = await scenarioHistory(tutor.id, { packSlug: query.scenario.packSlug, scenarioId: query.scenario.scenarioId, cohortIds: query.cohort });
+      result = await scenarioHistory(
+        tutor.id,
+        { packSlug: query.scenario.packSlug, scenarioId: query.scenario.scenarioId, cohortIds: query.cohort },
+        { seminarRows: SEMINAR_ROWS },
+      );
     } catch (e) {
       if (!(e instanceof HistoryError)) throw e;
       error = e.message;
     }
   }
+  if (result) {
+    // Reasons, factors and groups of the seminars listed; every reason only in the tutor's own cohorts.
+    const owned = new Set(result.cohorts.filter((c) => c.ownerId === tutor.id).map((c) => c.id));
+    const listed = result.scenarios.flatMap((s) => (s.occurrences ?? []).map((o) => ({ scenarioId: s.scenarioId, o })));
+    breakdowns = await roundBreakdowns(listed, (cohortId) => owned.has(cohortId));
+  }
+  const owned = (cohortId: string) => result?.cohorts.some((c) => c.id === cohortId && c.ownerId === tutor.id) === true;
   const selected = query?.scenario ? `${query.scenario.packSlug}${query.scenario.scenarioId ? `/${query.scenario.scenarioId}` : ""}` : "";
 
   return (
@@ -120,7 +133,9 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
             </p>
             {result.scenarios.length === 0 && <p className="muted">None of these cohorts has answered it yet.</p>}
             {result.scenarios.map((s) => {
-              const figures = compareCohorts(s.occurrences);
+              const figures = s.figures;
+              const occurrences = s.occurrences;
+              const behind = breakdowns.filter((b) => b.scenarioId === s.scenarioId && hasBreakdown(b));
               const tableId = `figures-${s.scenarioId}`;
               return (
                 <article key={s.scenarioId} className="stack" aria-labelledby={`h-${s.scenarioId}`}>
@@ -185,17 +200,18 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                       </div>
                     </div>
                   )}
-                  {s.occurrences.length > SEMINAR_ROWS && (
+                  {occurrences === null && (
                     <p className="muted">
-                      {s.occurrences.length} seminars answered it: too many to list here. The CSV and Excel files list each one
+                      {s.seminarCount} seminars answered it: too many to list here. The CSV and Excel files list each one
                       (the Excel file&apos;s “Seminars” sheet), or choose fewer cohorts.
                     </p>
                   )}
-                  {s.occurrences.length > 0 && s.occurrences.length <= SEMINAR_ROWS && (
+                  {occurrences !== null && occurrences.length > 0 && (
                     <details>
-                      <summary>Every seminar ({s.occurrences.length})</summary>
+                      <summary>Every seminar ({occurrences.length})</summary>
                       <div className="table-scroll" tabIndex={0} role="region" aria-label={`${s.title}: every seminar`}>
                         <table className="figures">
+                          <caption className="visually-hidden">{s.title}: every seminar that answered it</caption>
                           <thead>
                             <tr>
                               <th scope="col">Date</th>
@@ -207,7 +223,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                             </tr>
                           </thead>
                           <tbody>
-                            {s.occurrences.map((o) => (
+                            {occurrences.map((o) => (
                               <tr key={o.seminarId}>
                                 <td>{dateOf(o.startedAt)}</td>
                                 <td>{o.cohortName}</td>
@@ -222,6 +238,29 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
                       </div>
                     </details>
                   )}
+                  {occurrences !== null && behind.length > 0 && (
+                    <section className="stack" aria-labelledby={`behind-${s.scenarioId}`}>
+                      <h4 id={`behind-${s.scenarioId}`}>Reasons, factors and groups</h4>
+                      <p className="muted">
+                        Per seminar and round that met its minimum. In your own cohorts every reason, with whether you showed it
+                        to the class; in cohorts shared with you, the ones shown.
+                      </p>
+                      {occurrences.map((o) => {
+                        const mine = behind.filter((b) => b.seminarId === o.seminarId);
+                        if (mine.length === 0) return null;
+                        return (
+                          <details key={o.seminarId} data-testid="history-breakdown">
+                            <summary>
+                              {dateOf(o.startedAt)}, {o.cohortName}
+                            </summary>
+                            {mine.map((b) => (
+                              <RoundBehind key={b.round} breakdown={b} owner={owned(o.cohortId)} />
+                            ))}
+                          </details>
+                        );
+                      })}
+                    </section>
+                  )}
                 </article>
               );
             })}
@@ -229,5 +268,95 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         )}
       </main>
     </>
+  );
+}
+
+function hasBreakdown(b: RoundBreakdown): boolean {
+  return b.reasons.length > 0 || (b.factors?.some((f) => f.yes + f.no > 0) ?? false) || b.segments !== null;
+}
+
+const STATUS = { APPROVED: "shown", HIDDEN: "hidden", PENDING: "not moderated" } as const;
+
+/** One round's factors, groups and reasons, as text and tables. */
+function RoundBehind({ breakdown: b, owner }: { breakdown: RoundBreakdown; owner: boolean }) {
+  const ticked = (b.factors ?? []).filter((f) => f.yes + f.no > 0);
+  const groups = b.segments ? [...b.segments.groups, ...(b.segments.other ? [{ label: OTHER_GROUP, tally: b.segments.other }] : [])] : [];
+  return (
+    <div className="stack behind">
+      <h5>Round {b.round}</h5>
+      {ticked.length > 0 && (
+        <table className="figures">
+          <caption>Factors that weighed, most ticked first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Factor</th>
+              <th scope="col">With Yes</th>
+              <th scope="col">With No</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ticked.map((f) => (
+              <tr key={f.label}>
+                <th scope="row">{f.label}</th>
+                <td>{f.yes}</td>
+                <td>{f.no}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {b.segments && (
+        <table className="figures">
+          <caption>By group: {b.segments.question}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Group</th>
+              <th scope="col">Yes</th>
+              <th scope="col">No</th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.map((g) => (
+              <tr key={g.label}>
+                <th scope="row">{g.label}</th>
+                <td>{g.tally.yes}</td>
+                <td>{g.tally.no}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {b.segments && b.segments.merged > 0 && (
+        <p className="muted">
+          {b.segments.merged} {b.segments.merged === 1 ? "group is" : "groups are"} counted under “{OTHER_GROUP}” so that no
+          small group can be picked out.
+        </p>
+      )}
+      {(["YES", "NO"] as const).map((answer) => {
+        const list = b.reasons.filter((r) => r.answer === answer);
+        if (list.length === 0) return null;
+        return (
+          <div key={answer}>
+            <p>
+              <strong>Reasons with {answer === "YES" ? "Yes" : "No"}</strong>
+            </p>
+            <ul>
+              {list.map((r) => (
+                <li key={r.id}>
+                  {r.text}
+                  {owner && (
+                    <span className="muted">
+                      {" "}
+                      ({STATUS[r.status]}
+                      {r.flagged ? ", flagged by the filter" : ""})
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
+        );
+      })}
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
+import { SIGN_IN_FAILED } from "@/lib/sign-in-failure";
 
 export function SignInForm({ callbackUrl, sso }: { callbackUrl: string; sso: { id: string; name: string } | null }) {
   const [error, setError] = useState("");
@@ -56,5 +57,5 @@ export function SignInForm({ callbackUrl, sso }: { callbackUrl: string; sso: { i
 function signInError(code: string | null | undefined): string {
   const limited = /^TooManyAttempts:(\d+)$/.exec(code ?? "");
   if (limited) return `Too many attempts. Wait ${limited[1]} s, then try again.`;
-  return "That e-mail and password do not match an account.";
+  return SIGN_IN_FAILED;
 }

@@ -15,8 +15,8 @@ async function addCohort(page: Page, name: string): Promise<void> {
   await expect(page.getByLabel("Cohort", { exact: true })).toContainText(name);
 }
 
-/** One cohort's seminar: the first scenario, round 1 and the re-vote, then the end. */
-async function runSeminar(tutor: Tutor, phones: Phones, cohort: string, round1: ("Yes" | "No")[], round2: ("Yes" | "No")[]) {
+/** One cohort's seminar: the first scenario, round 1 (the first phone may give a reason) and the re-vote, then the end. */
+async function runSeminar(tutor: Tutor, phones: Phones, cohort: string, round1: ("Yes" | "No")[], round2: ("Yes" | "No")[], reason?: string) {
   await tutor.page.goto("/dashboard");
   await tutor.page.getByLabel("Cohort", { exact: true }).selectOption({ label: cohort });
   const seminar = await tutor.startSeminar({ minResponses: 3 });
@@ -24,6 +24,11 @@ async function runSeminar(tutor: Tutor, phones: Phones, cohort: string, round1: 
   await tutor.press("Space");
   await onEveryPhone(room, (phone, i) => vote(phone, round1[i]!));
   await expect(tutor.projector.getByTestId("answered")).toHaveText(String(round1.length));
+  if (reason) {
+    await room[0]!.page.getByLabel(/One short reason/).fill(reason);
+    await room[0]!.page.getByRole("button", { name: "Send reason" }).click();
+    await expect(room[0]!.page.getByTestId("reason-saved")).toBeVisible();
+  }
   await tutor.press("R");
   await tutor.press("2");
   await onEveryPhone(room, (phone, i) => vote(phone, round2[i]!));
@@ -41,7 +46,8 @@ test("a tutor runs seminars for two cohorts, compares them on a scenario, and do
   await addCohort(tutor.page, older);
   await addCohort(tutor.page, newer);
   // 2025: 3 Yes 1 No, then 1 Yes 3 No. 2026: 1 Yes 3 No, then 2 Yes 2 No.
-  await runSeminar(tutor, phones, older, ["Yes", "Yes", "Yes", "No"], ["Yes", "No", "No", "No"]);
+  const reason = "<b>Friends</b> blur the line";
+  await runSeminar(tutor, phones, older, ["Yes", "Yes", "Yes", "No"], ["Yes", "No", "No", "No"], reason);
   await runSeminar(tutor, phones, newer, ["Yes", "No", "No", "No"], ["Yes", "Yes", "No", "No"]);
 
   const page = tutor.page;
@@ -62,6 +68,15 @@ test("a tutor runs seminars for two cohorts, compares them on a scenario, and do
   await expect(rowOf(newer)).toContainText("-50 points / +25 points");
   await expect(page.getByRole("img", { name: /Share answering Yes per cohort/ })).toBeVisible();
   await expectAccessible(page, "the history page");
+
+  // What lay behind the answers: the tutor's own cohort shows every reason, as plain text.
+  const behind = page.getByRole("region", { name: "Reasons, factors and groups" });
+  await behind.getByText(older).click();
+  const given = behind.getByRole("listitem").filter({ hasText: "blur the line" });
+  await expect(given).toHaveText(`${reason} (not moderated)`);
+  await expect(given.locator("b")).toHaveCount(0);
+  await expect(behind.getByText("Reasons with Yes")).toBeVisible();
+  await expectAccessible(page, "the history page with a seminar's reasons open");
 
   const csvDownload = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download CSV" }).click();

@@ -60,7 +60,10 @@ export async function verifyTutorPassword(email: string, password: string, clien
 // ---------------------------------------------------------------------------------------------
 // Single sign-on
 
-/** Why a single sign-on was refused: the sign-in page shows a message for each. */
+/**
+ * Why a single sign-on was refused: written to the server's log for the administrator; the
+ * sign-in page says only what a wrong password says.
+ */
 export type SsoRefusal = "SsoNoEmail" | "SsoUnverifiedEmail" | "SsoLinkDisabled" | "SsoAdminLink" | "SsoDisabled";
 
 export interface SsoIdentity {
@@ -105,6 +108,12 @@ export async function tutorForSso(identity: SsoIdentity, options: { linkByEmail:
 
 function refuse(reason: SsoRefusal) {
   return { refused: reason };
+}
+
+/** Where a refused single sign-on goes: the sign-in page, with no reason in the address. */
+function refused(reason: SsoRefusal): string {
+  console.warn(`Single sign-on refused: ${reason}`);
+  return "/signin?error=SignInFailed";
 }
 
 const ssoProfileSchema = z.object({
@@ -181,7 +190,7 @@ export function authOptions(): NextAuthOptions {
       async signIn({ user, account, profile }) {
         if (account?.provider !== "oidc") return true;
         const claims = ssoProfileSchema.safeParse(profile);
-        if (!claims.success) return "/signin?error=SsoNoEmail";
+        if (!claims.success) return refused("SsoNoEmail");
         const result = await tutorForSso(
           {
             issuer: oidcIssuer()!,
@@ -192,7 +201,7 @@ export function authOptions(): NextAuthOptions {
           },
           { linkByEmail: env().OIDC_LINK_BY_EMAIL },
         );
-        if ("refused" in result) return `/signin?error=${result.refused}`;
+        if ("refused" in result) return refused(result.refused);
         user.id = result.tutor.id;
         (user as { sessionVersion?: number }).sessionVersion = result.tutor.sessionVersion;
         return true;

@@ -120,6 +120,31 @@ describe("export files", () => {
     expect(new Set(rows.map((r) => r.participant_id))).toEqual(new Set(w.b.phones));
     const hashes = await getPrisma().participant.findMany({ where: { seminarId: w.b.seminar.id }, select: { tokenHash: true } });
     for (const { tokenHash } of hashes) expect(csv).not.toContain(tokenHash);
+    // Per phone and round: the same answers as stored, round 1 then round 2.
+    const answersOf = (phone: string) => rows.filter((r) => r.participant_id === phone).map((r) => `${r.round}:${r.answer}`);
+    expect(answersOf(w.b.phones[1]!)).toEqual(["1:No", "2:Yes"]);
+
+    // The XLSX has the same rows on its one sheet, and no token hash in any cell.
+    const chunks: Buffer[] = [];
+    for await (const c of xlsxStream(await exportSheets(w.tutor.id, { scope: "cohort", id: w.y2026.id }, "responses"))) chunks.push(c as Buffer);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    expect(book.worksheets.map((s) => s.name)).toEqual(["Responses"]);
+    const sheet = book.getWorksheet("Responses")!;
+    const cells: string[][] = [];
+    sheet.eachRow((row) => cells.push((row.values as unknown[]).slice(1).map(String)));
+    expect(cells[0]).toEqual(["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "participant_id", "answer"]);
+    expect(cells.slice(1).map((c) => [c[5], c[4], c[6]]).sort()).toEqual(rows.map((r) => [r.participant_id, r.round, r.answer]).sort());
+    const everything = cells.flat().join("\n");
+    for (const { tokenHash } of hashes) expect(everything).not.toContain(tokenHash);
+
+    // A comparison's per-response file: every cohort's seminars that met the minimum, 2025's too.
+    const compared = parse(
+      (await text(csvStream((await exportSheets(w.tutor.id, { scope: "comparison", packSlug: FIRST_PACK, scenarioId: w.scenarioId, cohortIds: [] }, "responses"))[0]!))).slice(1),
+      { columns: true },
+    ) as Record<string, string>[];
+    expect(new Set(compared.map((r) => r.seminar_id))).toEqual(new Set([w.a.seminar.id, w.b.seminar.id]));
+    expect(compared).toHaveLength(20);
   });
 
   it("XLSX: a comparison sheet and a seminars sheet with the same numbers", async () => {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { SignInForm } from "@/components/SignInForm";
 import { currentTutor } from "@/lib/auth.server";
 import { env } from "@/lib/env.server";
+import { SIGN_IN_FAILED } from "@/lib/sign-in-failure";
 
 export const metadata: Metadata = { title: "Tutor sign-in" };
 export const dynamic = "force-dynamic";
@@ -20,24 +21,17 @@ const NOTICES = {
   "account-created": "Your account is ready. Sign in with your e-mail address and the password you chose.",
 } as const;
 
-/** Why a sign-in came back here (next-auth's error codes and ours from lib/auth.server.ts). */
-const ERRORS: Record<string, string> = {
-  SsoUnverifiedEmail:
-    "Your sign-in provider has not verified your e-mail address, and an account with that address already exists here. Verify the address with your provider, or ask the administrator.",
-  SsoLinkDisabled:
-    "An account with your e-mail address already exists here, with a password. Sign in with the password; single sign-on cannot take over that account on this installation.",
-  SsoAdminLink:
-    "An administrator account with your e-mail address exists here. It cannot be reached through single sign-on: sign in with its password.",
-  SsoNoEmail: "Your sign-in provider did not send an e-mail address. Ask the administrator.",
-  SsoDisabled: "This account is disabled. Ask the administrator.",
-};
-const FALLBACK_ERROR = "Sign-in did not work. Try again, or ask the administrator.";
-
+/**
+ * A sign-in that came back here with an error (next-auth's codes, and "SignInFailed" for a
+ * refused single sign-on) says what a wrong password says: which accounts exist, are disabled or
+ * may use single sign-on is nobody's business at this door. The administrator reads the reason
+ * in the server's log.
+ */
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const parsed = searchSchema.safeParse(await searchParams);
   const callbackUrl = (parsed.success && parsed.data.callbackUrl) || "/dashboard";
   const errorCode = parsed.success ? parsed.data.error : undefined;
-  const error = errorCode ? (Object.hasOwn(ERRORS, errorCode) ? ERRORS[errorCode] : FALLBACK_ERROR) : null;
+  const error = errorCode ? SIGN_IN_FAILED : null;
   if (await currentTutor()) redirect(callbackUrl);
   const e = env();
   return (

@@ -241,7 +241,9 @@ describe("what lay behind the answers", () => {
     ]);
     const reasons = await prisma.response.findMany({ where: { roundId: round.id, reason: { not: null } } });
     const idOf = (text: string) => reasons.find((r) => r.reason!.startsWith(text))!.id;
-    await moderateReasons(seminar.id, tutor.id, { action: "approve", ids: [idOf("Shown")] });
+    // The tutor approves what their screen showed: every revision so far.
+    const seen = Math.max(...reasons.map((r) => Number(r.reasonRevision)));
+    await moderateReasons(seminar.id, tutor.id, { action: "approve", ids: [idOf("Shown")], seen });
     await moderateReasons(seminar.id, tutor.id, { action: "hide", ids: [idOf("Hidden")] });
     await command("close");
     await command("end");
@@ -250,7 +252,8 @@ describe("what lay behind the answers", () => {
       { segment: 0, answer: "YES", factors: [3], reason: "Too few to show" },
       { segment: 0, answer: "NO", factors: [3] },
     ]);
-    await moderateReasons(small.seminar.id, tutor.id, { action: "approve-all", roundId: small.round.id });
+    const smallSeen = Math.max(...(await prisma.response.findMany({ where: { roundId: small.round.id } })).map((r) => Number(r.reasonRevision)));
+    await moderateReasons(small.seminar.id, tutor.id, { action: "approve-all", roundId: small.round.id, seen: smallSeen });
     await small.command("end");
 
     const behind = async (tutorId: string) => {

@@ -197,10 +197,9 @@ async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
   // "factors" / "reason" NULL in the input: left as they are. A reason that changes waits for
   // the tutor again, with a new revision (the one the sequence gave the proposed row), so an
   // approval sent for the text before is not applied to it; one that stays keeps its approval
-  // and revision even when the answer changes.
-  const mine = `(SELECT i.%s FROM input i WHERE i."roundId" = EXCLUDED."roundId" AND i."participantId" = EXCLUDED."participantId")`;
-  const inputReason = mine.replace("%s", `"reason"`);
-  const reasonKept = `${inputReason} IS NULL OR NULLIF(${inputReason}, '') IS NOT DISTINCT FROM "Response"."reason"`;
+  // and revision even when the answer changes. The row's input is looked up once for all five
+  // columns (one sub-SELECT): each lookup scans the batch's input.
+  const reasonKept = `i."reason" IS NULL OR NULLIF(i."reason", '') IS NOT DISTINCT FROM "Response"."reason"`;
   const result = await getPrisma().$queryRawUnsafe<{ roundId: string; participantId: string }[]>(
     `WITH input ("id", "seminarId", "roundId", "answer", "voteId", "participantId", "factors", "reason", "flagged", "seq") AS (VALUES ${values.join(", ")})
      INSERT INTO "Response" ("id", "roundId", "participantId", "answer", "voteId", "factors", "reason", "reasonFlagged", "seq", "updatedAt")
@@ -212,11 +211,13 @@ async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
      JOIN "Participant" p ON p."id" = input."participantId" AND p."seminarId" = input."seminarId"
      ON CONFLICT ("roundId", "participantId") DO UPDATE
        SET "answer" = EXCLUDED."answer", "voteId" = EXCLUDED."voteId", "seq" = EXCLUDED."seq", "updatedAt" = now(),
-           "factors" = COALESCE(${mine.replace("%s", `"factors"`)}, "Response"."factors"),
-           "reason" = CASE WHEN ${inputReason} IS NULL THEN "Response"."reason" ELSE NULLIF(${inputReason}, '') END,
-           "reasonFlagged" = CASE WHEN ${inputReason} IS NULL THEN "Response"."reasonFlagged" ELSE EXCLUDED."reasonFlagged" END,
-           "reasonStatus" = CASE WHEN ${reasonKept} THEN "Response"."reasonStatus" ELSE 'PENDING'::"ReasonStatus" END,
-           "reasonRevision" = CASE WHEN ${reasonKept} THEN "Response"."reasonRevision" ELSE EXCLUDED."reasonRevision" END
+           ("factors", "reason", "reasonFlagged", "reasonStatus", "reasonRevision") = (
+             SELECT COALESCE(i."factors", "Response"."factors"),
+                    CASE WHEN i."reason" IS NULL THEN "Response"."reason" ELSE NULLIF(i."reason", '') END,
+                    CASE WHEN i."reason" IS NULL THEN "Response"."reasonFlagged" ELSE EXCLUDED."reasonFlagged" END,
+                    CASE WHEN ${reasonKept} THEN "Response"."reasonStatus" ELSE 'PENDING'::"ReasonStatus" END,
+                    CASE WHEN ${reasonKept} THEN "Response"."reasonRevision" ELSE EXCLUDED."reasonRevision" END
+             FROM input i WHERE i."roundId" = EXCLUDED."roundId" AND i."participantId" = EXCLUDED."participantId")
        WHERE "Response"."voteId" IS DISTINCT FROM EXCLUDED."voteId"
          AND ("Response"."seq" IS NULL OR EXCLUDED."seq" IS NULL OR EXCLUDED."seq" > "Response"."seq")
      RETURNING "roundId", "participantId"`,

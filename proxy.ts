@@ -2,10 +2,30 @@
 // security headers of lib/security-headers.ts. A nonce makes every page render on request
 // (app/layout.tsx), which the live pages do anyway.
 import { NextResponse, type NextRequest } from "next/server";
+import { actionEnvelopeProblem } from "@/lib/action-request";
 import { env } from "@/lib/env.server";
 import { HSTS, PERMISSIONS_POLICY, contentSecurityPolicy, platformOriginFor, wantsHsts } from "@/lib/security-headers";
 
-export function proxy(request: NextRequest) {
+/**
+ * Why a posted form or server action request is malformed (see lib/action-request.ts), or null.
+ * Next.js takes any multipart post to a page for a form's action and fails with a server error on
+ * a body it cannot read: such a body is refused here with a 400.
+ */
+async function malformedPost(request: NextRequest): Promise<string | null> {
+  if (request.method !== "POST") return null;
+  const multipart = (request.headers.get("content-type") ?? "").includes("multipart/form-data");
+  const action = request.headers.has("next-action");
+  if (!multipart && !action) return null;
+  const copy = request.clone();
+  if (multipart) {
+    const form = await copy.formData().catch(() => null);
+    if (!form) return "the form cannot be read";
+    return action ? actionEnvelopeProblem(form) : null;
+  }
+  return actionEnvelopeProblem(await copy.text());
+}
+
+export async function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const policy = contentSecurityPolicy({
     nonce,
@@ -17,7 +37,10 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", policy);
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  const problem = await malformedPost(request);
+  const response = problem
+    ? new NextResponse(`Bad request: ${problem}.\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } })
+    : NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", policy);
   response.headers.set("permissions-policy", PERMISSIONS_POLICY);
   if (wantsHsts(request.headers.get("x-forwarded-proto"), [env().PUBLIC_URL, env().NEXTAUTH_URL])) {

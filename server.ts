@@ -7,7 +7,6 @@
 // after a restart the phones' live channel is back without waiting for the pages.
 import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { getPrisma } from "@/lib/db/client.server";
 import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
@@ -24,6 +23,7 @@ import { startRetentionJob } from "@/lib/retention.server";
 import { startTallyJob } from "@/lib/round-tallies.server";
 import { retentionSetting } from "@/lib/settings.server";
 import { withStaticBrotli } from "@/lib/static-brotli.server";
+import { refuseMalformedPaths } from "@/lib/well-formed-url.server";
 
 async function main() {
   const env = parseEnv();
@@ -155,7 +155,8 @@ async function prepareNext(dev: boolean, hostname: string, port: number): Promis
   const nextHandler = app.getRequestHandler();
   await app.prepare();
   // Next.js compresses pages and files with gzip; the build's scripts go out in Brotli (smaller).
-  return dev ? (req: IncomingMessage, res: ServerResponse) => void nextHandler(req, res) : withStaticBrotli(".next", (req, res) => void nextHandler(req, res));
+  const handle = refuseMalformedPaths((req, res) => void nextHandler(req, res));
+  return dev ? handle : withStaticBrotli(".next", handle);
 }
 
 /** A session secret generated once and kept with the data, so sign-ins survive restarts. */

@@ -17,6 +17,7 @@ const PAGE_TESTS = [
   "tests/auth.integration.test.ts",
   "tests/cohort-permissions.integration.test.ts",
   "tests/database-failures.integration.test.ts",
+  "tests/http-fuzz.integration.test.ts",
   "tests/security-headers.integration.test.ts",
   "tests/tutor-access.integration.test.ts",
 ];

@@ -228,3 +228,51 @@ test("the phone stays usable with reduced motion, forced colours and text at 200
   await expectAccessible(page, "the phone at 200% text with forced colours");
   await context.close();
 });
+
+test("the packs pages, the pack editor with its errors, and the delete confirmations have no WCAG 2.2 A/AA violation", async ({ tutor }) => {
+  test.setTimeout(180_000);
+  const page = tutor.page;
+
+  // The packs page, refusing a file that is not a pack and a pack file with problems.
+  await page.goto("/packs");
+  const importFile = async (name: string, text: string) => {
+    await page.getByLabel("YAML file").setInputFiles({ name, mimeType: "application/octet-stream", buffer: Buffer.from(text) });
+    await page.getByRole("button", { name: "Import" }).click();
+  };
+  await importFile("notes.txt", "not a pack");
+  await expect(page.getByText("Choose a .yaml or .yml file.")).toBeVisible();
+  await expectAccessible(page, "the packs page refusing a file");
+  await importFile("broken.yaml", "title: [unclosed\nscenarios: 3\n");
+  await expect(page.locator("#import-error")).toBeVisible();
+  await expectAccessible(page, "the packs page listing a pack file's problems");
+
+  // A copy of the installation's pack, in the editor: as it is, then with a problem.
+  await page.getByRole("button", { name: /^Duplicate to edit: / }).first().click();
+  await expect(page).toHaveURL(/\/packs\/[^/]+\/edit/);
+  await expectAccessible(page, "the pack editor with a pack");
+  const prompt = page.getByTestId("scenario-1").getByLabel("Prompt (the situation)");
+  await prompt.fill("");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(prompt).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("alert").filter({ hasText: "The pack has problems" })).toBeVisible();
+  await expectAccessible(page, "the pack editor refusing to save a pack with a problem");
+
+  // The pack's page: its preview and its list of versions.
+  await page.goto(page.url().replace(/\/edit.*$/, ""));
+  await expect(page.getByTestId("versions")).toBeVisible();
+  await expect(page.getByTestId("version-1")).toBeVisible();
+  await expectAccessible(page, "the pack page with its preview and versions");
+
+  // The delete confirmations of a seminar and of its cohort. (The administrator's page that
+  // confirms a tutor's removal is checked in accounts.spec.ts.)
+  await page.goto("/dashboard");
+  const seminar = await tutor.startSeminar();
+  await page.goto(`/seminars/${seminar.id}/delete`);
+  await expect(page.getByRole("heading", { name: "Delete this seminar?" })).toBeVisible();
+  await expectAccessible(page, "the page confirming a seminar's deletion");
+  await page.getByRole("link", { name: "Keep it" }).click();
+  await expect(page).toHaveURL(/\/cohorts\/[^/]+$/);
+  await page.goto(`${page.url()}/delete`);
+  await expect(page.getByRole("heading", { name: /^Delete “.+”\?$/ })).toBeVisible();
+  await expectAccessible(page, "the page confirming a cohort's deletion");
+});

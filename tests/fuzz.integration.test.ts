@@ -4,24 +4,17 @@
 // error, the server must keep serving, no log line may grow with the input, and the stored data
 // must not change: row counts and a checksum of every table are the same before and after.
 //
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import fc from "fast-check";
-import pg from "pg";
 import { io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
-import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
-import { applyMigrations } from "@/lib/db/migrate.server";
-import { createScratchDatabase } from "@/lib/db/schema-engine.server";
 import { COMMANDS } from "@/lib/seminar-flow";
 import { ensureBuilt, startApp, tutorCookie, waitFor, type AppProcess, type Client } from "./helpers/app-server";
+import { controlChars, expectUnchangedBy, junk, oddKey, withKey } from "./helpers/bad-input";
 import { seminarWithOpenRound } from "./helpers/seminars";
+import { ownDatabase } from "./helpers/stored-data";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
-/** Longest log line the server may write, whatever it was sent. */
-const MAX_LOG_LINE = 1000;
 /** Longest error a client may be told. */
 const MAX_ERROR = 2000;
 
@@ -35,19 +28,9 @@ beforeAll(async () => {
   ensureBuilt();
   // A database of its own: other test files write to the shared one at the same time, and this
   // file checks that nothing at all changed.
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    const scratch = await createScratchDatabase(serverUrl, "weighin_fuzz_");
-    cleanups.push(scratch.drop);
-    databaseUrl = scratch.url;
-  } else {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), "weighin-fuzz-pglite-"));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const db = await startEmbeddedDatabase({ dataDir });
-    cleanups.push(db.stop);
-    databaseUrl = db.url;
-  }
-  await applyMigrations(databaseUrl);
+  const db = await ownDatabase("weighin_fuzz");
+  cleanups.push(db.drop);
+  databaseUrl = db.url;
   process.env.DATABASE_URL = databaseUrl; // this file's domain calls (test data) go there too
   fixture = await seminarWithOpenRound("fuzz");
   cookie = await tutorCookie(fixture.tutor.id);
@@ -59,87 +42,6 @@ afterAll(async () => {
   await getPrisma().$disconnect();
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
 });
-
-// ---------------------------------------------------------------------------------------------
-// What must not change
-
-async function snapshot(): Promise<Record<string, string>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const tables = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
-    const out: Record<string, string> = {};
-    for (const { tablename } of tables.rows) {
-      // Every column but a phone's "last seen" time, which any reconnection updates (a phone whose
-      // connection a huge payload closed comes back): what a payload could corrupt is the rest.
-      const { rows } = await client.query<{ n: number; sum: string }>(
-        `SELECT count(*)::int AS n, md5(coalesce(string_agg(r, E'\\n' ORDER BY r), '')) AS sum
-         FROM (SELECT (to_jsonb(t) - 'lastSeenAt')::text AS r FROM "${tablename}" t) rows`,
-      );
-      out[tablename] = `${rows[0]!.n} rows, md5 ${rows[0]!.sum}`;
-    }
-    return out;
-  } finally {
-    await client.end();
-  }
-}
-
-/** Runs `attack`, then checks: the server still answers, nothing stored changed, no long log line. */
-async function unchangedBy(attack: () => Promise<void>): Promise<void> {
-  const before = await snapshot();
-  const logFrom = app.output().length;
-  await attack();
-  const health = await fetch(`${app.url}/api/health`);
-  expect(health.status, "the server still serves").toBe(200);
-  expect(await snapshot(), "stored data (row counts and checksums)").toEqual(before);
-  const lines = app.output().slice(logFrom).split("\n");
-  const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), "");
-  expect(longest.length, `longest log line: ${longest.slice(0, 200)}…`).toBeLessThanOrEqual(MAX_LOG_LINE);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Bad values
-
-const controlChars = fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 });
-const oddUnicode = fc.constantFrom(
-  "\u0000",
-  "\ud800", // a lone surrogate
-  "\udfff",
-  "\u202e\u2066evil", // right-to-left override, isolates
-  "\u200b\u200d\ufeff", // zero width, byte-order mark
-  "e\u0301\u0301\u0301\u0301", // stacked combining marks
-  "\u{1f469}\u200d\u{1f469}\u200d\u{1f467}",
-  "\uffff\ufffe",
-  "%00%0a<script>",
-  "'; DROP TABLE \"Seminar\"; --",
-  "../../etc/passwd",
-);
-const hugeString = fc.integer({ min: 5_000, max: 80_000 }).map((n) => "x".repeat(n));
-const weirdString = fc.oneof(fc.constant(""), fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 40 }), controlChars, oddUnicode, hugeString);
-const protoObject = fc.constantFrom(
-  JSON.parse('{"__proto__": {"ok": true, "polluted": true}}') as unknown,
-  { constructor: { prototype: { polluted: true } } },
-  JSON.parse('{"prototype": {"polluted": true}}') as unknown,
-);
-const junk: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constant(undefined),
-  fc.constant(null),
-  fc.boolean(),
-  fc.integer(),
-  fc.double(),
-  weirdString,
-  fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
-  fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 4 }),
-  protoObject,
-);
-const oddKey = fc.oneof(fc.constantFrom("__proto__", "constructor", "prototype", "toString", "then"), fc.string({ minLength: 1, maxLength: 30 }), controlChars);
-
-/** `base` with an own property `key` (also for "__proto__", which a plain assignment would not make). */
-function withKey(base: object, key: string, value: unknown): object {
-  const copy = { ...base };
-  Object.defineProperty(copy, key, { value, enumerable: true, configurable: true, writable: true });
-  return copy;
-}
 
 /**
  * Payloads that can never be accepted: a wrong type for the whole payload, one field with a value
@@ -277,7 +179,7 @@ describe("socket events", () => {
     // Joining made a participant and touched the seminar's last activity: settle before the snapshot.
     await new Promise((r) => setTimeout(r, 500));
 
-    await unchangedBy(async () => {
+    await expectUnchangedBy(app, databaseUrl, async () => {
       for (const { event, as, template, refused, required } of events) {
         await fc.assert(
           fc.asyncProperty(invalidPayloads(template, refused, required), async (payload) => {
@@ -317,7 +219,7 @@ describe("socket events", () => {
   });
 
   it("close a connection that sends malformed or binary frames, and keep serving everyone else", { timeout: 300_000 }, async () => {
-    await unchangedBy(async () => {
+    await expectUnchangedBy(app, databaseUrl, async () => {
       const frames: fc.Arbitrary<string | Uint8Array> = fc.oneof(
         fc.string({ maxLength: 60 }).map((s) => `4${s}`), // a socket.io packet that is not one
         fc.constantFrom('42["participant:join"', "42[]", "42{}", '42[1,2]', "43", "49", '42/nope,["x"]', '42["__proto__",{}]', "451-[\"x\"]"),

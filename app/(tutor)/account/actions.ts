@@ -3,6 +3,7 @@
 // (this one too: they sign in again with the new password).
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { formFields } from "@/lib/form-input";
 import { AccountError, changeOwnPassword } from "@/lib/accounts.server";
 import { requireTutor } from "@/lib/auth.server";
 
@@ -12,9 +13,9 @@ const form = z.object({
   repeat: z.string().max(1024),
 });
 
-export async function changePasswordAction(data: FormData): Promise<void> {
+export async function changePasswordAction(data: unknown): Promise<void> {
   const tutor = await requireTutor("/account");
-  const parsed = form.safeParse(Object.fromEntries(data));
+  const parsed = form.safeParse(formFields(data));
   const back = (message: string) => redirect(`/account?error=${encodeURIComponent(message)}`);
   if (!parsed.success) return back("Fill in all three fields.");
   if (parsed.data.password !== parsed.data.repeat) return back("The new password and its repetition differ.");

@@ -4,6 +4,7 @@
 // nothing.
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { formFields } from "@/lib/form-input";
 import { AccountError, createInvite, INVITE_DAYS, removeTutor, setTutorDisabled, withdrawInvite } from "@/lib/accounts.server";
 import { requireAdmin } from "@/lib/auth.server";
 import { publicBaseUrl } from "@/lib/public-url.server";
@@ -29,9 +30,9 @@ const inviteForm = z.object({
 });
 
 /** Makes an invitation and hands its link back to the form, the only time it is shown. */
-export async function inviteTutorAction(_state: InviteState, form: FormData): Promise<InviteState> {
+export async function inviteTutorAction(_state: InviteState, form: unknown): Promise<InviteState> {
   const admin = await requireAdmin("/admin");
-  const parsed = inviteForm.safeParse(Object.fromEntries(form));
+  const parsed = inviteForm.safeParse(formFields(form));
   if (!parsed.success) return { error: parsed.error.issues[0]!.message };
   try {
     const invite = await createInvite(admin.id, parsed.data);
@@ -43,42 +44,42 @@ export async function inviteTutorAction(_state: InviteState, form: FormData): Pr
   }
 }
 
-export async function withdrawInviteAction(form: FormData): Promise<void> {
+export async function withdrawInviteAction(form: unknown): Promise<void> {
   const admin = await requireAdmin("/admin");
-  const parsed = z.object({ inviteId: id }).safeParse(Object.fromEntries(form));
+  const parsed = z.object({ inviteId: id }).safeParse(formFields(form));
   if (!parsed.success) return redirect("/admin");
   await withdrawInvite(admin.id, parsed.data.inviteId).catch(fail);
   redirect("/admin?done=withdrawn");
 }
 
-export async function setDisabledAction(form: FormData): Promise<void> {
+export async function setDisabledAction(form: unknown): Promise<void> {
   const admin = await requireAdmin("/admin");
-  const parsed = z.object({ tutorId: id, disabled: z.enum(["true", "false"]) }).safeParse(Object.fromEntries(form));
+  const parsed = z.object({ tutorId: id, disabled: z.enum(["true", "false"]) }).safeParse(formFields(form));
   if (!parsed.success) return redirect("/admin");
   const disabled = parsed.data.disabled === "true";
   await setTutorDisabled(admin.id, parsed.data.tutorId, disabled).catch(fail);
   redirect(`/admin?done=${disabled ? "disabled" : "enabled"}`);
 }
 
-export async function removeTutorAction(form: FormData): Promise<void> {
+export async function removeTutorAction(form: unknown): Promise<void> {
   const admin = await requireAdmin("/admin");
-  const parsed = z.object({ tutorId: id, confirm: z.literal("on") }).safeParse(Object.fromEntries(form));
+  const parsed = z.object({ tutorId: id, confirm: z.literal("on") }).safeParse(formFields(form));
   if (!parsed.success) {
-    const tutorId = id.safeParse(form.get("tutorId"));
+    const tutorId = id.safeParse(formFields(form)?.tutorId);
     return redirect(tutorId.success ? `/admin/tutors/${tutorId.data}/remove?error=confirm` : "/admin");
   }
   await removeTutor(admin.id, parsed.data.tutorId).catch(fail);
   redirect("/admin?done=removed");
 }
 
-export async function setRetentionAction(form: FormData): Promise<void> {
+export async function setRetentionAction(form: unknown): Promise<void> {
   await requireAdmin("/admin");
   const parsed = z
     .object({
       mode: z.enum(["keep", "days"]),
       days: z.string().optional(),
     })
-    .safeParse(Object.fromEntries(form));
+    .safeParse(formFields(form));
   if (!parsed.success) return redirect("/admin");
   let days: number | null = null;
   if (parsed.data.mode === "days") {

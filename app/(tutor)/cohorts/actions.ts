@@ -3,6 +3,7 @@
 // (lib/cohorts.server.ts), so replaying a form with another tutor's cookie changes nothing.
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { formFields } from "@/lib/form-input";
 import { requireTutor } from "@/lib/auth.server";
 import {
   CohortError,
@@ -22,9 +23,9 @@ function fail(cohortId: string, error: unknown): never {
   throw error;
 }
 
-export async function renameCohortAction(form: FormData): Promise<void> {
+export async function renameCohortAction(form: unknown): Promise<void> {
   const tutor = await requireTutor("/cohorts");
-  const parsed = cohortForm.extend({ name: z.string().trim().min(2).max(120) }).safeParse(Object.fromEntries(form));
+  const parsed = cohortForm.extend({ name: z.string().trim().min(2).max(120) }).safeParse(formFields(form));
   if (!parsed.success) return redirect("/cohorts?error=invalid");
   try {
     await renameCohort(tutor.id, parsed.data.cohortId, parsed.data.name);
@@ -34,9 +35,9 @@ export async function renameCohortAction(form: FormData): Promise<void> {
   redirect(`/cohorts/${parsed.data.cohortId}?done=renamed`);
 }
 
-export async function archiveCohortAction(form: FormData): Promise<void> {
+export async function archiveCohortAction(form: unknown): Promise<void> {
   const tutor = await requireTutor("/cohorts");
-  const parsed = cohortForm.extend({ archived: z.enum(["true", "false"]) }).safeParse(Object.fromEntries(form));
+  const parsed = cohortForm.extend({ archived: z.enum(["true", "false"]) }).safeParse(formFields(form));
   if (!parsed.success) return redirect("/cohorts?error=invalid");
   try {
     await setCohortArchived(tutor.id, parsed.data.cohortId, parsed.data.archived === "true");
@@ -46,11 +47,11 @@ export async function archiveCohortAction(form: FormData): Promise<void> {
   redirect(`/cohorts/${parsed.data.cohortId}?done=${parsed.data.archived === "true" ? "archived" : "restored"}`);
 }
 
-export async function shareCohortAction(form: FormData): Promise<void> {
+export async function shareCohortAction(form: unknown): Promise<void> {
   const tutor = await requireTutor("/cohorts");
-  const parsed = cohortForm.extend({ email: z.email().max(320) }).safeParse(Object.fromEntries(form));
+  const parsed = cohortForm.extend({ email: z.email().max(320) }).safeParse(formFields(form));
   if (!parsed.success) {
-    const cohortId = id.safeParse(form.get("cohortId"));
+    const cohortId = id.safeParse(formFields(form)?.cohortId);
     return redirect(cohortId.success ? `/cohorts/${cohortId.data}?error=${encodeURIComponent("Enter an e-mail address.")}` : "/cohorts");
   }
   try {
@@ -61,9 +62,9 @@ export async function shareCohortAction(form: FormData): Promise<void> {
   redirect(`/cohorts/${parsed.data.cohortId}?done=shared`);
 }
 
-export async function unshareCohortAction(form: FormData): Promise<void> {
+export async function unshareCohortAction(form: unknown): Promise<void> {
   const tutor = await requireTutor("/cohorts");
-  const parsed = cohortForm.extend({ tutorId: id }).safeParse(Object.fromEntries(form));
+  const parsed = cohortForm.extend({ tutorId: id }).safeParse(formFields(form));
   if (!parsed.success) return redirect("/cohorts?error=invalid");
   try {
     await unshareCohort(tutor.id, parsed.data.cohortId, parsed.data.tutorId);
@@ -73,9 +74,9 @@ export async function unshareCohortAction(form: FormData): Promise<void> {
   redirect(`/cohorts/${parsed.data.cohortId}?done=unshared`);
 }
 
-export async function deleteCohortAction(form: FormData): Promise<void> {
+export async function deleteCohortAction(form: unknown): Promise<void> {
   const tutor = await requireTutor("/cohorts");
-  const parsed = cohortForm.safeParse(Object.fromEntries(form));
+  const parsed = cohortForm.safeParse(formFields(form));
   if (!parsed.success) return redirect("/cohorts?error=invalid");
   try {
     await deleteCohort(tutor.id, parsed.data.cohortId);
@@ -85,9 +86,9 @@ export async function deleteCohortAction(form: FormData): Promise<void> {
   redirect("/cohorts?done=deleted");
 }
 
-export async function deleteSeminarAction(form: FormData): Promise<void> {
+export async function deleteSeminarAction(form: unknown): Promise<void> {
   const tutor = await requireTutor("/cohorts");
-  const parsed = z.object({ seminarId: id, cohortId: id }).safeParse(Object.fromEntries(form));
+  const parsed = z.object({ seminarId: id, cohortId: id }).safeParse(formFields(form));
   if (!parsed.success) return redirect("/cohorts?error=invalid");
   try {
     await deleteSeminar(tutor.id, parsed.data.seminarId);

@@ -1,6 +1,7 @@
 "use server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { formFields } from "@/lib/form-input";
 import { requireTutor } from "@/lib/auth.server";
 import { CohortError, createCohort } from "@/lib/cohorts.server";
 import { SeminarError, startSeminar } from "@/lib/seminars.server";
@@ -20,9 +21,9 @@ export interface ActionState {
   error?: string;
 }
 
-export async function startSeminarAction(_: ActionState, form: FormData): Promise<ActionState> {
+export async function startSeminarAction(_: ActionState, form: unknown): Promise<ActionState> {
   const tutor = await requireTutor("/dashboard");
-  const parsed = startSchema.safeParse(Object.fromEntries(form));
+  const parsed = startSchema.safeParse(formFields(form));
   if (!parsed.success) return { error: "Choose a cohort and a pack." };
   const { segmentQuestion, segmentOptions, ...rest } = parsed.data;
   const options = segmentOptions.split(/\r?\n/).map((o) => o.trim()).filter(Boolean);
@@ -44,9 +45,9 @@ export async function startSeminarAction(_: ActionState, form: FormData): Promis
 
 const cohortSchema = z.object({ name: z.string().trim().min(2, "Give the cohort a name.").max(120) });
 
-export async function createCohortAction(_: ActionState, form: FormData): Promise<ActionState> {
+export async function createCohortAction(_: ActionState, form: unknown): Promise<ActionState> {
   const tutor = await requireTutor("/dashboard");
-  const parsed = cohortSchema.safeParse(Object.fromEntries(form));
+  const parsed = cohortSchema.safeParse(formFields(form));
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid name." };
   try {
     await createCohort(tutor.id, parsed.data.name);

@@ -2,6 +2,7 @@
 import { Readable } from "node:stream";
 import { z } from "zod";
 import { currentTutor } from "@/lib/auth.server";
+import { recordId } from "@/lib/form-input";
 import { ExportError, csvStream, exportSheets, xlsxStream, type ExportScope } from "@/lib/exports.server";
 import { HistoryError } from "@/lib/history.server";
 import { historySearchSchema } from "@/lib/history-query";
@@ -13,8 +14,8 @@ const common = {
   rows: z.enum(["aggregate", "responses", "reasons", "factors", "segments"]).default("aggregate"),
 };
 const querySchema = z.discriminatedUnion("scope", [
-  z.object({ scope: z.literal("seminar"), id: z.string().min(1).max(64), ...common }),
-  z.object({ scope: z.literal("cohort"), id: z.string().min(1).max(64), ...common }),
+  z.object({ scope: z.literal("seminar"), id: recordId, ...common }),
+  z.object({ scope: z.literal("cohort"), id: recordId, ...common }),
   z.object({ scope: z.literal("comparison"), ...historySearchSchema.shape, ...common }),
 ]);
 

@@ -4,6 +4,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { formFields, recordId } from "@/lib/form-input";
 import { requireTutor } from "@/lib/auth.server";
 import {
   createPack,
@@ -22,7 +23,7 @@ export interface PackActionState {
   saved?: { version: number; created: boolean; at: number };
 }
 
-const id = z.string().min(1).max(64);
+const id = recordId;
 const MAX_PACK_CHARS = 200_000;
 
 function failure(error: unknown): PackActionState {
@@ -52,9 +53,9 @@ export async function savePackAction(packId: string | null, content: unknown): P
 
 const duplicateSchema = z.union([z.object({ slug: z.string().min(1).max(100) }), z.object({ packId: id })]);
 
-export async function duplicatePackAction(_: PackActionState, form: FormData): Promise<PackActionState> {
+export async function duplicatePackAction(_: PackActionState, form: unknown): Promise<PackActionState> {
   const tutor = await requireTutor("/packs");
-  const parsed = duplicateSchema.safeParse(Object.fromEntries(form));
+  const parsed = duplicateSchema.safeParse(formFields(form));
   if (!parsed.success) return { error: "Unknown pack." };
   let copyId: string;
   try {
@@ -71,9 +72,9 @@ const shareSchema = z.object({
   level: z.enum(["read", "edit"]),
 });
 
-export async function sharePackAction(_: PackActionState, form: FormData): Promise<PackActionState> {
+export async function sharePackAction(_: PackActionState, form: unknown): Promise<PackActionState> {
   const tutor = await requireTutor("/packs");
-  const parsed = shareSchema.safeParse(Object.fromEntries(form));
+  const parsed = shareSchema.safeParse(formFields(form));
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid input." };
   try {
     await sharePack(tutor.id, parsed.data.packId, parsed.data.email, parsed.data.level === "edit");
@@ -86,9 +87,9 @@ export async function sharePackAction(_: PackActionState, form: FormData): Promi
 
 const unshareSchema = z.object({ packId: id, tutorId: id });
 
-export async function unsharePackAction(_: PackActionState, form: FormData): Promise<PackActionState> {
+export async function unsharePackAction(_: PackActionState, form: unknown): Promise<PackActionState> {
   const tutor = await requireTutor("/packs");
-  const parsed = unshareSchema.safeParse(Object.fromEntries(form));
+  const parsed = unshareSchema.safeParse(formFields(form));
   if (!parsed.success) return { error: "Invalid input." };
   try {
     await unsharePack(tutor.id, parsed.data.packId, parsed.data.tutorId);
@@ -108,9 +109,9 @@ const importSchema = z.object({
     .refine((f) => /\.ya?ml$/i.test(f.name), "Choose a .yaml or .yml file."),
 });
 
-export async function importPackAction(_: PackActionState, form: FormData): Promise<PackActionState> {
+export async function importPackAction(_: PackActionState, form: unknown): Promise<PackActionState> {
   const tutor = await requireTutor("/packs");
-  const parsed = importSchema.safeParse({ file: form.get("file") });
+  const parsed = importSchema.safeParse({ file: formFields(form)?.file });
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Choose a YAML file." };
   const { file } = parsed.data;
   const name = file.name.replace(/[^\w.-]/g, "_").slice(0, 100);

@@ -3,6 +3,7 @@
 // (lib/accounts.server.ts), so a link works once.
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { formFields } from "@/lib/form-input";
 import { AccountError, acceptInvite, inviteTokenSchema } from "@/lib/accounts.server";
 
 const form = z.object({
@@ -12,8 +13,8 @@ const form = z.object({
   repeat: z.string().max(1024),
 });
 
-export async function acceptInviteAction(data: FormData): Promise<void> {
-  const parsed = form.safeParse(Object.fromEntries(data));
+export async function acceptInviteAction(data: unknown): Promise<void> {
+  const parsed = form.safeParse(formFields(data));
   if (!parsed.success) return redirect("/signin");
   const { token, name, password, repeat } = parsed.data;
   const back = (message: string) => redirect(`/invite/${token}?error=${encodeURIComponent(message)}`);

@@ -3,14 +3,15 @@
 // checks that the signed-in tutor owns the course's cohort.
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { formFields } from "@/lib/form-input";
 import { requireTutor } from "@/lib/auth.server";
 import { GradesError, setGrades } from "@/lib/lti-grades.server";
 
 const gradesForm = z.object({ cohortId: z.string().min(1).max(64), on: z.enum(["true", "false"]) });
 
-export async function setGradesAction(form: FormData): Promise<void> {
+export async function setGradesAction(form: unknown): Promise<void> {
   const tutor = await requireTutor("/cohorts");
-  const parsed = gradesForm.safeParse(Object.fromEntries(form));
+  const parsed = gradesForm.safeParse(formFields(form));
   if (!parsed.success) return redirect("/cohorts?error=invalid");
   const page = `/cohorts/${encodeURIComponent(parsed.data.cohortId)}`;
   try {

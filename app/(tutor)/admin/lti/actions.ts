@@ -3,6 +3,7 @@
 // the signed-in tutor itself, so a replayed form with a tutor's cookie changes nothing.
 import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
+import { formFields } from "@/lib/form-input";
 import { requireTutor } from "@/lib/auth.server";
 import { createRegistrationInvite } from "@/lib/lti-registration.server";
 import { LtiRegistrationError, addDeployment, registerPlatform, removeDeployment, removePlatform, rotateKeys } from "@/lib/lti.server";
@@ -25,7 +26,7 @@ const optional = z
   .trim()
   .transform((v) => (v === "" ? undefined : v));
 
-export async function registerPlatformAction(form: FormData): Promise<void> {
+export async function registerPlatformAction(form: unknown): Promise<void> {
   await requireAdmin();
   const fields = z
     .object({
@@ -37,7 +38,7 @@ export async function registerPlatformAction(form: FormData): Promise<void> {
       jwksUrl: z.string(),
       deploymentIds: z.string().max(10_000),
     })
-    .safeParse(Object.fromEntries(form));
+    .safeParse(formFields(form));
   if (!fields.success) redirect(`${PAGE}?error=${encodeURIComponent("Fill in every required field.")}`);
   try {
     await registerPlatform({
@@ -52,9 +53,9 @@ export async function registerPlatformAction(form: FormData): Promise<void> {
 
 const platformForm = z.object({ platformId: z.string().min(1).max(64) });
 
-export async function addDeploymentAction(form: FormData): Promise<void> {
+export async function addDeploymentAction(form: unknown): Promise<void> {
   await requireAdmin();
-  const parsed = platformForm.extend({ deploymentId: z.string() }).safeParse(Object.fromEntries(form));
+  const parsed = platformForm.extend({ deploymentId: z.string() }).safeParse(formFields(form));
   if (!parsed.success) redirect(`${PAGE}?error=invalid`);
   try {
     await addDeployment(parsed.data.platformId, parsed.data.deploymentId);
@@ -64,17 +65,17 @@ export async function addDeploymentAction(form: FormData): Promise<void> {
   redirect(`${PAGE}?done=deployment-added`);
 }
 
-export async function removeDeploymentAction(form: FormData): Promise<void> {
+export async function removeDeploymentAction(form: unknown): Promise<void> {
   await requireAdmin();
-  const parsed = platformForm.extend({ deploymentId: z.string().min(1).max(255) }).safeParse(Object.fromEntries(form));
+  const parsed = platformForm.extend({ deploymentId: z.string().min(1).max(255) }).safeParse(formFields(form));
   if (!parsed.success) redirect(`${PAGE}?error=invalid`);
   await removeDeployment(parsed.data.platformId, parsed.data.deploymentId);
   redirect(`${PAGE}?done=deployment-removed`);
 }
 
-export async function removePlatformAction(form: FormData): Promise<void> {
+export async function removePlatformAction(form: unknown): Promise<void> {
   await requireAdmin();
-  const parsed = platformForm.safeParse(Object.fromEntries(form));
+  const parsed = platformForm.safeParse(formFields(form));
   if (!parsed.success) redirect(`${PAGE}?error=invalid`);
   await removePlatform(parsed.data.platformId);
   redirect(`${PAGE}?done=removed`);

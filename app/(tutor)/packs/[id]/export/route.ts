@@ -1,5 +1,5 @@
 // Downloads a pack as a YAML file in the format of content/.
-import { z } from "zod";
+import { recordId } from "@/lib/form-input";
 import { currentTutor } from "@/lib/auth.server";
 import { exportPack, PackLibraryError } from "@/lib/pack-library.server";
 
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export async function GET(_: Request, { params }: { params: Promise<{ id: string }> }) {
   const tutor = await currentTutor();
   if (!tutor) return new Response("Sign in first.", { status: 401 });
-  const id = z.string().min(1).max(64).safeParse((await params).id);
+  const id = recordId.safeParse((await params).id);
   if (!id.success) return new Response("Pack not found.", { status: 404 });
   try {
     const { fileName, yaml } = await exportPack(tutor.id, id.data);

@@ -4,7 +4,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { actionEnvelopeProblem } from "@/lib/action-request";
 import { env } from "@/lib/env.server";
-import { HSTS, PERMISSIONS_POLICY, contentSecurityPolicy, platformOriginFor, wantsHsts } from "@/lib/security-headers";
+import { platformFrameOrigins } from "@/lib/lti-frame-origins.server";
+import { HSTS, PERMISSIONS_POLICY, contentSecurityPolicy, isLaunchPath, platformOriginFor, wantsHsts } from "@/lib/security-headers";
 
 /**
  * Why a posted form or server action request is malformed (see lib/action-request.ts), or null.
@@ -32,6 +33,8 @@ export async function proxy(request: NextRequest) {
     host: request.headers.get("host"),
     dev: env().NODE_ENV !== "production",
     platformOrigin: platformOriginFor(request.nextUrl.pathname, request.nextUrl.searchParams),
+    // A course page may show a launch in a frame: the registered platforms may frame its pages.
+    launchFrameOrigins: isLaunchPath(request.nextUrl.pathname) ? await platformFrameOrigins() : undefined,
   });
   // Next.js reads the nonce for its own scripts from the request's policy header.
   const requestHeaders = new Headers(request.headers);

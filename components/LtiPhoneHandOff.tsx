@@ -18,10 +18,11 @@ export function LtiPhoneHandOff() {
     const normalized = normalizeJoinCode(code);
     try {
       window.localStorage.setItem(tokenKey(normalized), token);
+      window.location.replace(`/j/${encodeURIComponent(normalized)}`);
     } catch {
-      // Storage blocked (a strict embedded frame): the phone view joins as a new participant.
+      // Storage denied (a frame of another site): the phone view takes the token from the fragment.
+      window.location.replace(`/j/${encodeURIComponent(normalized)}#${new URLSearchParams({ token })}`);
     }
-    window.location.replace(`/j/${encodeURIComponent(normalized)}`);
   }, []);
   return <p role="status">Opening the seminar…</p>;
 }

@@ -3,8 +3,12 @@
 // it can read: an administrator registers the platform in the app, an instructor launches and
 // lands on the course's cohort, five students launch into the running seminar and vote without
 // a join code, and the database holds nothing about who they are. Tampered launches are refused.
+// A course page on another site embeds the launch in a frame, in a browser that blocks
+// third-party cookies: the platform's storage carries the launch, the student votes in the
+// frame, the teacher continues in a new window, and participation marks reach the platform.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +23,13 @@ import { startTestPlatform, type LaunchSpec, type Tamper, type TestPlatform } fr
 import { expect, expectAccessible, SEED_PACK, test } from "./fixtures";
 
 test.skip(!!process.env.E2E_BASE_URL, "starts an app and a test platform of its own");
+// Third-party cookies blocked, as browsers do more and more (the frame on the course page gets none).
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined),
+    args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--test-third-party-cookie-phaseout"],
+  },
+});
 test.describe.configure({ mode: "serial" });
 
 const e2ePort = Number(process.env.E2E_PORT ?? 3100);
@@ -43,6 +54,8 @@ const students: LaunchSpec[] = Array.from({ length: 5 }, (_, i) => ({
 let platform: TestPlatform;
 /** A second platform, registered by Dynamic Registration. */
 let dynamicPlatform: TestPlatform;
+/** A third, on another site (localhost, where the app is 127.0.0.1), whose course page embeds launches. */
+let embedPlatform: TestPlatform;
 let app: ChildProcess | undefined;
 let appLog = "";
 let databaseUrl = "";
@@ -88,6 +101,15 @@ test.beforeAll(async () => {
   cleanups.push(() => platform.close());
   dynamicPlatform = await startTestPlatform({ toolUrl: APP_URL, port: e2ePort + 3 });
   cleanups.push(() => dynamicPlatform.close());
+  embedPlatform = await startTestPlatform({ toolUrl: APP_URL, port: e2ePort + 4, urlHost: "localhost" });
+  cleanups.push(() => embedPlatform.close());
+  // Registered before the app starts (its list of platforms that may frame launches is cached).
+  const e = embedPlatform.registration;
+  const embedId = randomUUID();
+  await sql(`INSERT INTO "LtiPlatform" (id, name, issuer, "clientId", "authUrl", "tokenUrl", "jwksUrl") VALUES ($1, 'Embedding platform', $2, $3, $4, $5, $6)`, [
+    embedId, e.issuer, e.clientId, e.authUrl, e.tokenUrl, e.jwksUrl,
+  ]);
+  await sql(`INSERT INTO "LtiDeployment" (id, "platformId", "deploymentId") VALUES ($1, $2, $3)`, [randomUUID(), embedId, e.deploymentIds[0]]);
 
   buildIfStale();
   app = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
@@ -308,4 +330,77 @@ test("every tampered launch is refused with a page that says why, and a replayed
   await expect(phone.page.getByRole("heading", { name: "Launch refused" })).toBeVisible();
   await expect(phone.page.getByRole("main").getByRole("alert")).toHaveText(/already used or has timed out/);
   await phone.context.close();
+});
+
+test("in a course page's frame on another site, with third-party cookies blocked: the platform's storage carries the launch, the teacher continues in a new window, a student votes in a narrow frame and gets a participation mark", async ({ page, browser }) => {
+  const context = { id: "course-embedded", title: "Embedded Ethics" };
+  const teacher: LaunchSpec = { role: "Instructor", user: "embed-teacher", email: "e.teacher@uni.example", name: "Emb Teacher", context, storageTarget: "_parent" };
+
+  // The teacher's launch in the frame: signed in only in a new window, where the cookie is first-party.
+  await page.goto(embedPlatform.courseFrameUrl(teacher, 800));
+  const teacherFrame = page.frameLocator('iframe[title="Weigh In"]');
+  await expect(teacherFrame.getByRole("heading", { name: "Weigh In opens in a new window" })).toBeVisible();
+  const [tutor] = await Promise.all([page.waitForEvent("popup"), teacherFrame.getByRole("button", { name: "Open Weigh In in a new window" }).click()]);
+  await expect(tutor).toHaveURL(/\/cohorts\/[^/]+$/);
+  await expect(tutor.getByRole("heading", { level: 1 })).toHaveText(context.title);
+
+  // Grades are off until the teacher turns them on, for this course's cohort.
+  const grades = tutor.getByRole("region", { name: "Grades in the course" });
+  await expect(grades).toContainText("Grades are off.");
+  await expectAccessible(tutor, "cohort of a course, with its grades");
+  await grades.getByRole("button", { name: "Turn grades on" }).click();
+  await expect(grades).toContainText("Grades are on.");
+
+  await tutor.goto("/dashboard");
+  await tutor.getByLabel("Cohort", { exact: true }).selectOption({ label: context.title });
+  await tutor.getByLabel("Pack", { exact: true }).selectOption(SEED_PACK);
+  await tutor.getByRole("button", { name: "Start seminar" }).click();
+  const projector = tutor.getByTestId("projector");
+  await expect(projector).toHaveAttribute("data-phase", "WAITING");
+  await tutor.keyboard.press("Space");
+  await expect(projector).toHaveAttribute("data-phase", "VOTING");
+
+  // Two students in the course page's frame, 320 pixels wide: one votes, one does not.
+  const voter: LaunchSpec = { role: "Learner", user: `embed-student-${randomUUID().slice(0, 8)}`, context, storageTarget: "_parent" };
+  const quiet: LaunchSpec = { role: "Learner", user: `embed-quiet-${randomUUID().slice(0, 8)}`, context, storageTarget: "_parent" };
+  const student = await browser.newContext();
+  const coursePage = await student.newPage();
+  await coursePage.goto(embedPlatform.courseFrameUrl(voter, 320));
+  const frame = coursePage.frameLocator('iframe[title="Weigh In"]');
+  await expect(frame.getByText("Your answer is anonymous.")).toBeVisible();
+  await frame.getByRole("button", { name: "Yes", exact: true }).click();
+  await expect(frame.getByTestId("my-answer")).toHaveText(/Your answer: Yes/);
+  // The phone layout fits the narrow frame: nothing to scroll sideways.
+  const phoneFrame = coursePage.frames().find((f) => /\/j\/[A-Z2-9]{6}$/.test(f.url()))!;
+  expect(await phoneFrame.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  // The state went through the platform's storage; the browser kept no cookie of the launch.
+  const stored = await coursePage.evaluate(() => Object.keys((window as unknown as { ltiStorage: Record<string, string> }).ltiStorage));
+  expect(stored.some((k) => k.startsWith(`${APP_URL} state_`))).toBe(true);
+  expect((await student.cookies()).map((c) => c.name)).not.toContain("weighin-lti-state");
+  const quietPage = await student.newPage();
+  await quietPage.goto(embedPlatform.courseFrameUrl(quiet, 320));
+  await expect(quietPage.frameLocator('iframe[title="Weigh In"]').getByText("Your answer is anonymous.")).toBeVisible();
+
+  // Without the platform's storage, the frame offers a new window instead.
+  await coursePage.goto(embedPlatform.courseFrameUrl({ ...voter, storageTarget: undefined }, 320));
+  await expect(frame.getByRole("heading", { name: "Weigh In opens in a new window" })).toBeVisible();
+  await expect(frame.getByRole("button", { name: "Open Weigh In in a new window" })).toBeVisible();
+  await expectAccessible(coursePage, "LTI: open in a new window, in the course page's frame");
+
+  // Launch pages may be framed by exactly the registered platforms; other pages by nobody.
+  const framers = async (path: string) =>
+    ((await page.request.get(path)).headers()["content-security-policy"] ?? "").match(/frame-ancestors ([^;]*)/)?.[1]?.split(" ").sort();
+  // (The app reads the list of platforms at most every 30 seconds.)
+  await expect.poll(() => framers("/lti/no-seminar"), { timeout: 45_000 }).toEqual([platform.url, embedPlatform.url, dynamicPlatform.url].sort());
+  expect(await framers("/dashboard")).toEqual(["'none'"]);
+
+  // The teacher ends the seminar: the platform gets one mark per student, 1 for the voter and 0 for the other.
+  await tutor.goto(tutor.url().replace(/\/present$/, "/control"));
+  await tutor.getByRole("button", { name: "End seminar…" }).click();
+  await tutor.getByRole("button", { name: "Yes, end the seminar" }).click();
+  await expect(tutor.getByRole("link", { name: "Its results" })).toBeVisible();
+  // The server sends marks once a minute.
+  await expect.poll(() => embedPlatform.scores.length, { timeout: 100_000 }).toBe(2);
+  expect(Object.fromEntries(embedPlatform.scores.map((s) => [s.score.userId, s.score.scoreGiven]))).toEqual({ [voter.user]: 1, [quiet.user]: 0 });
+  await student.close();
 });

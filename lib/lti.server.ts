@@ -5,7 +5,7 @@
 // an anonymous phone in its running seminar) is decided here too; the route handlers in
 // app/api/lti/ only carry requests and cookies. The flow is described in docs/lti.md.
 import { createHmac, randomBytes } from "node:crypto";
-import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from "jose";
+import { createRemoteJWKSet, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload } from "jose";
 import { z } from "zod";
 import { tutorForSso } from "@/lib/auth.server";
 import { getPrisma } from "@/lib/db/client.server";
@@ -173,6 +173,8 @@ export const loginSchema = z.object({
   lti_message_hint: z.string().max(4000).optional(),
   client_id: z.string().min(1).max(255).optional(),
   lti_deployment_id: z.string().min(1).max(255).optional(),
+  // The platform's storage frame (LTI Client Side postMessages): "_parent" or a frame's name.
+  lti_storage_target: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/).optional(),
 });
 
 /**
@@ -180,7 +182,11 @@ export const loginSchema = z.object({
  * minutes) and returns the platform's authorisation URL to send the browser to. `launchUrl` is
  * where the platform posts the id_token (registered with the platform as the redirect URI).
  */
-export async function startLogin(params: unknown, launchUrl: string, now = new Date()): Promise<{ redirect: string; state: string }> {
+export async function startLogin(
+  params: unknown,
+  launchUrl: string,
+  now = new Date(),
+): Promise<{ redirect: string; state: string; storage?: { target: string; origin: string } }> {
   const parsed = loginSchema.safeParse(params);
   if (!parsed.success) throw new LtiError("bad-request", parsed.error.issues.map((i) => i.path.join(".")).join(", "));
   const login = parsed.data;
@@ -195,7 +201,10 @@ export async function startLogin(params: unknown, launchUrl: string, now = new D
   const nonce = randomBytes(24).toString("base64url");
   // Expired logins are cleared as new ones come in.
   await prisma.ltiLogin.deleteMany({ where: { expiresAt: { lt: now } } });
-  await prisma.ltiLogin.create({ data: { state, nonce, platformId: platform.id, expiresAt: new Date(now.getTime() + LOGIN_LIFETIME_MS) } });
+  const storageTarget = login.lti_storage_target ?? null;
+  await prisma.ltiLogin.create({
+    data: { state, nonce, platformId: platform.id, expiresAt: new Date(now.getTime() + LOGIN_LIFETIME_MS), storageTarget },
+  });
   const auth = new URL(platform.authUrl);
   const query: Record<string, string> = {
     scope: "openid",
@@ -210,7 +219,9 @@ export async function startLogin(params: unknown, launchUrl: string, now = new D
   };
   if (login.lti_message_hint) query.lti_message_hint = login.lti_message_hint;
   for (const [k, v] of Object.entries(query)) auth.searchParams.set(k, v);
-  return { redirect: auth.toString(), state };
+  // With platform storage, the browser keeps the state in the platform's frame (the messages go
+  // to the origin of its authorisation endpoint) instead of, or as well as, a cookie.
+  return { redirect: auth.toString(), state, ...(storageTarget ? { storage: { target: storageTarget, origin: auth.origin } } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -293,7 +304,7 @@ function refusalFor(error: unknown): LtiError {
  * login's nonce, a registered deployment id, a known message type and LTI 1.3.0.
  */
 export async function validateLaunch(
-  input: { idToken: string; state: string; browserState: string | undefined },
+  input: { idToken: string; state: string; browserState: string | undefined; storageChecked?: boolean },
   now = new Date(),
 ): Promise<ValidLaunch> {
   const prisma = getPrisma();
@@ -303,7 +314,9 @@ export async function validateLaunch(
   const login = await prisma.ltiLogin.findUnique({ where: { state: fields.data.state }, include: { platform: true } });
   const consumed = login ? await prisma.ltiLogin.deleteMany({ where: { state: login.state } }) : { count: 0 };
   if (!login || consumed.count !== 1 || login.expiresAt < now) throw new LtiError("replayed");
-  if (input.browserState !== login.state) throw new LtiError("bad-state");
+  // The browser is the one that started the login: its cookie holds the state, or, for a login
+  // that used the platform's storage, our own page read the state back from it (storageChecked).
+  if (input.browserState !== login.state && !(input.storageChecked && login.storageTarget)) throw new LtiError("bad-state");
   const platform = login.platform;
 
   let payload: JWTPayload;
@@ -354,6 +367,21 @@ export async function validateLaunch(
     ags: c[AGS_CLAIM],
   };
 }
+
+/**
+ * A launch whose browser sent no state cookie, after a login that kept the state in the
+ * platform's storage: the storage frame and origin our page asks to confirm the state with
+ * before the launch is checked (nothing is used up yet). Null when the launch needs no such step.
+ */
+export async function pendingStorageCheck(state: string, browserState: string | undefined): Promise<{ target: string; origin: string } | null> {
+  if (!state || state.length > 255 || browserState === state) return null;
+  const login = await getPrisma().ltiLogin.findUnique({ where: { state }, include: { platform: { select: { authUrl: true } } } });
+  if (!login?.storageTarget) return null;
+  return { target: login.storageTarget, origin: new URL(login.platform.authUrl).origin };
+}
+
+/** The key under which the login's state is kept in the platform's storage. */
+export const storageKey = (state: string) => `state_${state}`;
 
 // ---------------------------------------------------------------------------------------------
 // What a launch leads to
@@ -482,5 +510,31 @@ export async function instructorSeminarForPack(launch: ValidLaunch, tutorId: str
   } catch (error) {
     if (error instanceof SeminarError) return null;
     throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A teacher's launch inside a frame
+
+function continueKey(secret: string): Uint8Array {
+  return createHmac("sha256", secret).update("weigh-in lti continue in a new window").digest();
+}
+
+/**
+ * A teacher's launch shown in a platform's frame, where the session cookie would not be kept:
+ * a token (two minutes, signed with a key derived from the session secret) that signs that
+ * teacher in when the page posts it from a new window, and the page to land on there.
+ */
+export async function continueToken(secret: string, tutorId: string, target: string): Promise<string> {
+  return new SignJWT({ tutorId, target }).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime("2m").sign(continueKey(secret));
+}
+
+export async function readContinueToken(secret: string, token: string): Promise<{ tutorId: string; target: string } | null> {
+  try {
+    const { payload } = await jwtVerify(token, continueKey(secret), { algorithms: ["HS256"] });
+    const parsed = z.object({ tutorId: z.string().min(1).max(64), target: z.string().regex(/^\/[A-Za-z0-9/_-]{0,300}$/) }).safeParse(payload);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 }

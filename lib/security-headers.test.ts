@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, platformOriginFor } from "./security-headers";
+import { contentSecurityPolicy, isLaunchPath, platformOriginFor } from "./security-headers";
 
 describe("who may frame a page and receive its forms", () => {
   it("is nobody, except the platform that opens an LTI registration or deep linking page", () => {
@@ -17,5 +17,25 @@ describe("who may frame a page and receive its forms", () => {
     expect(policy()).toContain("form-action 'self';");
     expect(policy("https://moodle.example.ac.uk")).toContain("frame-ancestors https://moodle.example.ac.uk;");
     expect(policy("https://moodle.example.ac.uk")).toContain("form-action 'self' https://moodle.example.ac.uk;");
+  });
+});
+
+describe("who may frame the pages of a launch", () => {
+  it("is the registered platforms, on the launch's pages only", () => {
+    for (const path of ["/api/lti/login", "/api/lti/launch", "/api/lti/continue", "/lti/phone", "/lti/refused", "/lti/no-seminar", "/j/ABC234"]) {
+      expect(isLaunchPath(path), path).toBe(true);
+    }
+    for (const path of ["/", "/dashboard", "/join", "/j/ABC234/extra", "/seminars/x/present", "/cohorts/x", "/admin/lti", "/api/lti/jwks"]) {
+      expect(isLaunchPath(path), path).toBe(false);
+    }
+    const policy = (launchFrameOrigins?: string[]) => contentSecurityPolicy({ nonce: "n", host: "weighin.example", dev: false, launchFrameOrigins });
+    expect(policy(["https://moodle.example.ac.uk", "https://canvas.example.edu"])).toContain(
+      "frame-ancestors https://moodle.example.ac.uk https://canvas.example.edu;",
+    );
+    // Forms still go to Weigh In only.
+    expect(policy(["https://moodle.example.ac.uk"])).toContain("form-action 'self';");
+    expect(policy([])).toContain("frame-ancestors 'none'");
+    // Anything that is not a plain origin is left out.
+    expect(policy(["https://evil.example; script-src *", "https://ok.example/path"])).toContain("frame-ancestors 'none'");
   });
 });

@@ -44,6 +44,11 @@ export interface PolicyInput {
    * and the page may post a form to it. Absent: nobody may frame the page, forms go to us only.
    */
   platformOrigin?: string;
+  /**
+   * For the pages a launch passes through (see isLaunchPath): the registered platforms' origins,
+   * which may frame them (a course page that shows Weigh In inside it).
+   */
+  launchFrameOrigins?: string[];
 }
 
 function originOf(address: string | null): string | undefined {
@@ -69,15 +74,33 @@ export function platformOriginFor(pathname: string, params: URLSearchParams): st
 }
 
 /**
+ * The pages and routes a launch from a course page passes through, which a platform may show in
+ * a frame: the login and launch routes, the learner's pages after a launch, and the phone view.
+ */
+export function isLaunchPath(pathname: string): boolean {
+  return (
+    pathname === "/api/lti/login" ||
+    pathname === "/api/lti/launch" ||
+    pathname === "/api/lti/continue" ||
+    pathname === "/lti/phone" ||
+    pathname === "/lti/refused" ||
+    pathname === "/lti/no-seminar" ||
+    /^\/j\/[A-Za-z0-9-]{1,20}$/.test(pathname)
+  );
+}
+
+/**
  * Scripts: only those carrying this response's nonce, and what they load ('strict-dynamic'):
  * Next.js puts the nonce on its own scripts when it finds it in the request's policy header.
  * Styles: the app's stylesheet and inline style attributes (React's `style={…}` for bar widths),
  * which a nonce cannot cover; CSS cannot run code. Connections: same origin, and the same host
  * over ws:/wss: for socket.io. Nobody may frame a page (the projector, the sign-in), except the
- * learning platform that opens an LTI registration or deep linking page.
+ * learning platform that opens an LTI registration or deep linking page, and the registered
+ * platforms for the pages of a launch.
  */
-export function contentSecurityPolicy({ nonce, host, dev, platformOrigin }: PolicyInput): string {
+export function contentSecurityPolicy({ nonce, host, dev, platformOrigin, launchFrameOrigins }: PolicyInput): string {
   const sameHost = cspHost(host);
+  const framers = platformOrigin ? [platformOrigin] : (launchFrameOrigins ?? []).filter((o) => originOf(o) === o);
   const sockets = sameHost ? ` ws://${sameHost} wss://${sameHost}` : "";
   return [
     "default-src 'self'",
@@ -89,7 +112,7 @@ export function contentSecurityPolicy({ nonce, host, dev, platformOrigin }: Poli
     "object-src 'none'",
     "base-uri 'self'",
     `form-action 'self'${platformOrigin ? ` ${platformOrigin}` : ""}`,
-    `frame-ancestors ${platformOrigin ?? "'none'"}`,
+    `frame-ancestors ${framers.length ? framers.join(" ") : "'none'"}`,
     "frame-src 'none'",
     "worker-src 'self'",
     "manifest-src 'self'",

@@ -32,6 +32,8 @@ export interface LaunchSpec {
   custom?: Record<string, string>;
   /** Leave out the grades claim (AGS), as a platform with grades off for the tool does. */
   noGrades?: boolean;
+  /** Offer the platform's storage (`lti_storage_target`) in the login initiation. */
+  storageTarget?: string;
 }
 
 export interface LineItem {
@@ -57,6 +59,11 @@ export interface TestPlatform {
   registration: { name: string; issuer: string; clientId: string; authUrl: string; jwksUrl: string; tokenUrl: string; deploymentIds: string[] };
   /** The course page's link for a launch: opening it starts the tool's login. */
   launchUrl(spec: LaunchSpec): string;
+  /**
+   * A course page that shows a launch inside a frame (`width` pixels wide) and offers the LTI
+   * platform storage (lti.capabilities, lti.put_data, lti.get_data) to it when the launch asks for it.
+   */
+  courseFrameUrl(spec: LaunchSpec, width?: number): string;
   /** Posts the last launch again, as an attacker who captured it would. */
   replayUrl: string;
   /** The tool's login initiation URL for a launch (what the launch link redirects to). */
@@ -103,6 +110,8 @@ export async function startTestPlatform(options: {
   toolUrl: string;
   port?: number;
   host?: string;
+  /** The host name in the platform's own URL, when it differs from the one it listens on (another site for the browser). */
+  urlHost?: string;
   /** The tool's public key set (default: read from the tool's key set URL). */
   toolKeySet?: () => Promise<{ keys: JWK[] }>;
 }): Promise<TestPlatform> {
@@ -186,6 +195,7 @@ export async function startTestPlatform(options: {
     login.searchParams.set("client_id", clientId);
     login.searchParams.set("lti_deployment_id", deploymentId);
     login.searchParams.set("lti_message_hint", randomUUID());
+    if (spec.storageTarget) login.searchParams.set("lti_storage_target", spec.storageTarget);
     return login.toString();
   }
 
@@ -296,6 +306,25 @@ export async function startTestPlatform(options: {
           lastForm = { action: answer.action!, fields: answer.fields! };
           res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(autoPostForm(answer.action!, answer.fields!));
         }
+      } else if (path === "/course-frame") {
+        // A course page embedding the tool, with the platform's storage for its frames.
+        const spec = requestUrl.searchParams.get("spec") ?? "";
+        const width = Number(requestUrl.searchParams.get("width") ?? "360");
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(
+          `<!doctype html><html lang="en"><head><title>Test platform: course page</title></head><body><main><h1>Course page</h1>` +
+            `<iframe name="weighin" title="Weigh In" src="${escape(`${url}/launch?spec=${spec}`)}" width="${width}" height="720" style="border:1px solid #888"></iframe></main>` +
+            `<script>` +
+            `window.ltiStorage = {};` +
+            `addEventListener("message", (e) => {` +
+            `  const d = e.data; if (!d || typeof d !== "object") return;` +
+            `  const reply = (m) => e.source.postMessage({ ...m, message_id: d.message_id }, e.origin);` +
+            `  if (d.subject === "lti.capabilities") reply({ subject: "lti.capabilities.response", supported_messages: [{ subject: "lti.capabilities" }, { subject: "lti.put_data" }, { subject: "lti.get_data" }] });` +
+            `  else if (d.subject === "lti.put_data") { window.ltiStorage[e.origin + " " + d.key] = d.value; reply({ subject: "lti.put_data.response", key: d.key, value: d.value }); }` +
+            `  else if (d.subject === "lti.get_data") { const v = window.ltiStorage[e.origin + " " + d.key];` +
+            `    reply(v === undefined ? { subject: "lti.get_data.response", key: d.key, error: { code: "bad_request", message: "no such key" } } : { subject: "lti.get_data.response", key: d.key, value: v }); }` +
+            `});` +
+            `</script></body></html>`,
+        );
       } else if (path === "/replay" && lastForm) {
         // An attacker who captured a launch posts it again.
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(autoPostForm(lastForm.action, lastForm.fields));
@@ -351,7 +380,7 @@ export async function startTestPlatform(options: {
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const address = server.address();
-  url = `http://${host}:${typeof address === "object" && address ? address.port : options.port}`;
+  url = `http://${options.urlHost ?? host}:${typeof address === "object" && address ? address.port : options.port}`;
 
   return {
     url,
@@ -369,6 +398,7 @@ export async function startTestPlatform(options: {
     },
     replayUrl: `${url}/replay`,
     launchUrl: (spec) => `${url}/launch?spec=${encodeSpec(spec)}`,
+    courseFrameUrl: (spec, width = 360) => `${url}/course-frame?${new URLSearchParams({ spec: encodeSpec(spec), width: String(width) })}`,
     loginInitiationUrl,
     async authorize(authorizationUrl) {
       const answer = await authorizationResponse(new URL(authorizationUrl).searchParams);

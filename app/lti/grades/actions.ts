@@ -1,6 +1,7 @@
 "use server";
 // The switch for a course's participation marks, on its cohort's page. lib/lti-grades.server.ts
 // checks that the signed-in tutor owns the course's cohort.
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { formFields } from "@/lib/form-input";
@@ -20,5 +21,7 @@ export async function setGradesAction(form: unknown): Promise<void> {
     if (error instanceof GradesError) redirect(`${page}?error=${encodeURIComponent(error.message)}`);
     throw error;
   }
-  redirect(`${page}#grades-heading`);
+  // The same page again, rendered anew with the switch's new state.
+  revalidatePath(page);
+  redirect(page);
 }

@@ -1,0 +1,24 @@
+// A teacher's launch that arrived in a platform's frame continues here, in a new window: the
+// page posted the short-lived token the launch made (lib/lti.server.ts, continueToken); the
+// teacher is signed in here, where the session cookie is first-party, and lands where the
+// launch would have gone.
+import { NextResponse } from "next/server";
+import { sessionCookieFor } from "@/lib/auth.server";
+import { getPrisma } from "@/lib/db/client.server";
+import { env } from "@/lib/env.server";
+import { readContinueToken } from "@/lib/lti.server";
+import { fromOurPage, requestParams, toolUrls } from "../request";
+
+export const dynamic = "force-dynamic";
+
+export async function POST(request: Request) {
+  const urls = await toolUrls();
+  const params = await requestParams(request);
+  const read = fromOurPage(request, urls.base) ? await readContinueToken(env().NEXTAUTH_SECRET!, params.token ?? "") : null;
+  const tutor = read ? await getPrisma().tutor.findUnique({ where: { id: read.tutorId } }) : null;
+  if (!read || !tutor) return NextResponse.redirect(`${urls.base}/lti/refused?reason=replayed`, 303);
+  const cookie = await sessionCookieFor(tutor, urls.secure);
+  const response = NextResponse.redirect(`${urls.base}${read.target}`, 303);
+  response.cookies.set(cookie.name, cookie.value, cookie.options);
+  return response;
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "LtiLogin" ADD COLUMN     "storageTarget" TEXT;

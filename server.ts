@@ -7,6 +7,7 @@
 // after a restart the phones' live channel is back without waiting for the pages.
 import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { getPrisma } from "@/lib/db/client.server";
 import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
@@ -19,6 +20,7 @@ import { ensureToolKey } from "@/lib/lti-keys.server";
 import { listPacks } from "@/lib/packs.server";
 import { leaveCluster } from "@/lib/realtime/hub.server";
 import { createHttpServer, type RequestHandler } from "@/lib/realtime/http-server.server";
+import { withPhonePageCache } from "@/lib/phone-page-cache.server";
 import { startRetentionJob } from "@/lib/retention.server";
 import { startTallyJob } from "@/lib/round-tallies.server";
 import { retentionSetting } from "@/lib/settings.server";
@@ -34,7 +36,9 @@ async function main() {
   const stops: (() => Promise<void>)[] = [];
 
   // Nothing of ours runs while Next.js prepares (its config reads no setting of ours).
-  const nextReady: Promise<RequestHandler> | undefined = env.PAGES ? prepareNext(dev, env.HOST, env.PORT) : undefined;
+  // Where this process listens, once it does (the phone page's renders are requests to it).
+  let listening: AddressInfo | null = null;
+  const nextReady: Promise<RequestHandler> | undefined = env.PAGES ? prepareNext(dev, env.HOST, env.PORT, () => listening) : undefined;
   // Awaited below; until then a failure must not end the process as an unhandled rejection.
   nextReady?.catch(() => {});
 
@@ -124,6 +128,7 @@ async function main() {
     httpServer.once("error", reject);
     httpServer.listen(env.PORT, env.HOST, resolve);
   });
+  listening = httpServer.address() as AddressInfo;
   const shown = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   if (nextReady) {
     console.log(`Live channel listening on http://${shown}:${env.PORT}; pages once Next.js is prepared`);
@@ -149,14 +154,15 @@ async function main() {
 }
 
 /** Next.js, prepared: the handler for every request that is not the live channel. */
-async function prepareNext(dev: boolean, hostname: string, port: number): Promise<RequestHandler> {
+async function prepareNext(dev: boolean, hostname: string, port: number, address: () => AddressInfo | null): Promise<RequestHandler> {
   const { default: next } = await import("next");
   const app = next({ dev, hostname, port });
   const nextHandler = app.getRequestHandler();
   await app.prepare();
   // Next.js compresses pages and files with gzip; the build's scripts go out in Brotli (smaller).
   const handle = refuseMalformedPaths((req, res) => void nextHandler(req, res));
-  return dev ? handle : withStaticBrotli(".next", handle);
+  // The phone page, rendered at most once a second per address, each response with its own nonce.
+  return dev ? handle : withStaticBrotli(".next", withPhonePageCache(handle, address));
 }
 
 /** A session secret generated once and kept with the data, so sign-ins survive restarts. */

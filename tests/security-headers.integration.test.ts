@@ -80,3 +80,66 @@ describe("security headers", () => {
     }
   });
 });
+
+describe("the phone page in a join storm", () => {
+  function nonceOf(response: Response): string {
+    const scriptSrc = directives(response.headers.get("content-security-policy") ?? "").get("script-src") ?? [];
+    const nonce = scriptSrc.find((v) => v.startsWith("'nonce-"))?.slice(7, -1);
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    return nonce!;
+  }
+
+  it("gives every phone its own nonce, on every script of its page and in its own policy only", async () => {
+    const { seminar } = await seminarWithOpenRound("storm");
+    // A hall at once (one render shared), then one more a moment later (the same render kept).
+    const responses = await Promise.all(Array.from({ length: 12 }, () => get(`/j/${seminar.code}`, { "accept-encoding": "gzip" })));
+    responses.push(await get(`/j/${seminar.code}`, { "accept-encoding": "gzip" }));
+    const pages = await Promise.all(
+      responses.map(async (response) => {
+        expect(response.status).toBe(200);
+        // Compressed as before (fetch decompresses it here).
+        expect(response.headers.get("content-encoding")).toBe("gzip");
+        expect(response.headers.get("permissions-policy")).toMatch(/(^|, )camera=\(\)/);
+        expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+        return { nonce: nonceOf(response), html: await response.text(), headers: [...response.headers].map(([, v]) => v).join("\n") };
+      }),
+    );
+    expect(new Set(pages.map((p) => p.nonce)).size).toBe(pages.length);
+    for (const page of pages) {
+      const scripts = page.html.match(/<script\b[^>]*>/g) ?? [];
+      expect(scripts.length).toBeGreaterThan(0);
+      expect(scripts.filter((tag) => !tag.includes(`nonce="${page.nonce}"`))).toEqual([]);
+      expect(page.html).toContain(seminar.code);
+      for (const other of pages) {
+        if (other === page) continue;
+        expect(page.html.includes(other.nonce), "another phone's nonce in the page").toBe(false);
+        expect(page.headers.includes(other.nonce), "another phone's nonce in the headers").toBe(false);
+      }
+    }
+    // The page of another seminar is that seminar's.
+    const { seminar: other } = await seminarWithOpenRound("storm-other");
+    const otherPage = await (await get(`/j/${other.code}`)).text();
+    expect(otherPage).toContain(other.code);
+    expect(otherPage).not.toContain(seminar.code);
+  }, 60_000);
+
+  it("answers HEAD, conditional and uncompressed requests as a page, and a bad code as before", async () => {
+    const { seminar } = await seminarWithOpenRound("storm-head");
+    const head = await fetch(`${app().url}/j/${seminar.code}`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
+    const plain = await get(`/j/${seminar.code}`, { "accept-encoding": "identity" });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    const html = await plain.text();
+    expect(html).toContain(`nonce="${nonceOf(plain)}"`);
+    const conditional = await get(`/j/${seminar.code}`, { "if-none-match": '"x"' });
+    expect(conditional.status).toBe(200);
+    expect(await conditional.text()).toContain(`nonce="${nonceOf(conditional)}"`);
+    // Pinned over HTTPS only, whichever came first.
+    expect((await get(`/j/${seminar.code}`, { "x-forwarded-proto": "https" })).headers.get("strict-transport-security")).toBe("max-age=31536000");
+    expect((await get(`/j/${seminar.code}`, { "x-forwarded-proto": "http" })).headers.get("strict-transport-security")).toBeNull();
+    const bad = await get("/j/not-a-code");
+    expect(bad.status).toBe(307);
+    expect(bad.headers.get("location")).toBe("/join?error=not-found");
+  });
+});

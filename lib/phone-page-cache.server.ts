@@ -1,0 +1,186 @@
+// The phone page (/j/<code>) without a render per phone. A whole lecture hall scans the QR code
+// within seconds; rendering the page costs about 10 ms of server CPU, so 1,000 phones were about
+// 10 s of one core. The page's HTML depends on its address only (the seminar's state reaches the
+// phone over the live channel, not in the HTML), but every response needs its own script nonce
+// (proxy.ts). So the page is rendered at most once per second per address, by a request of this
+// process to itself that carries no cookie and asks for no compression, and every phone gets that
+// HTML with the render's nonce replaced by a fresh one, in the body and in the
+// Content-Security-Policy header alike; the render's own nonce is sent to nobody. Phones asking
+// while a render is under way wait for it (one render for all of them).
+// Left to Next.js as before: anything but a plain GET of /j/<code> without a query, requests with
+// cookies or credentials, conditional and range requests, Next.js's own navigation requests, and
+// any render that is not a 200 HTML page without cookies.
+import { randomBytes } from "node:crypto";
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
+import { gzip as gzipCallback } from "node:zlib";
+import { getBotType } from "next/dist/shared/lib/router/utils/is-bot";
+import { isJoinCode } from "@/lib/join-code";
+
+const gzip = promisify(gzipCallback);
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** How long one render serves: a hall's storm lasts seconds; a new build means a new process. */
+export const PHONE_PAGE_TTL_MS = 1_000;
+/** Addresses kept at once (one per seminar and host): bounded whatever the requests. */
+const MAX_ENTRIES = 200;
+/** A render that takes longer is given up: the phones waiting for it are rendered one by one. */
+const RENDER_TIMEOUT_MS = 15_000;
+/** Next.js compresses HTML from this size on (its default), with gzip. */
+const GZIP_THRESHOLD = 1024;
+
+/** Headers that make a response depend on who asks, or that Next.js answers in its own way. */
+const BYPASS_HEADERS = [
+  "cookie",
+  "authorization",
+  "if-none-match",
+  "if-modified-since",
+  "if-match",
+  "if-unmodified-since",
+  "if-range",
+  "range",
+  "rsc",
+  "next-action",
+  "next-router-state-tree",
+  "next-router-prefetch",
+  "next-router-segment-prefetch",
+  "next-url",
+];
+
+/** Response headers not copied: recomputed for each response, or about the connection. */
+const DROPPED = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date"]);
+
+interface Rendered {
+  /** The HTML split at the render's nonce: joined with a fresh one per response. */
+  parts: string[];
+  /** Header names as Next.js wrote them, with their values split the same way. */
+  headers: [string, string[]][];
+}
+
+interface Entry {
+  rendered: Promise<Rendered | null>;
+  expires: number;
+}
+
+/** True when Accept-Encoding allows gzip (and does not refuse it with q=0). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(",") : (header ?? "");
+  return value.split(",").some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    if (name !== "gzip" && name !== "*") return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+function freshNonce(): string {
+  return randomBytes(16).toString("base64");
+}
+
+/**
+ * Wraps the pages' handler. `address` is where this process listens (unset until it does): the
+ * renders are requests to it, so they pass through everything a phone's request passes through.
+ */
+export function withPhonePageCache(next: Handler, address: () => AddressInfo | null): Handler {
+  // Marks this process's own render requests; unguessable, so nobody else can claim to be one.
+  const token = randomBytes(16).toString("base64url");
+  const entries = new Map<string, Entry>();
+
+  const render = (pathname: string, req: IncomingMessage, at: AddressInfo): Promise<Rendered | null> =>
+    new Promise((resolve) => {
+      const host = at.address === "0.0.0.0" || at.address === "::" ? "127.0.0.1" : at.address;
+      const headers: Record<string, string> = { "x-weighin-render": token, "accept-encoding": "identity" };
+      // What the page may depend on (and the key holds): its host and scheme (the policy's
+      // socket address, HTTPS pinning) and whether the asker is a bot (Next.js writes a page's
+      // metadata differently for some).
+      for (const name of ["host", "x-forwarded-proto", "user-agent"]) {
+        const value = req.headers[name];
+        if (typeof value === "string") headers[name] = value;
+      }
+      const outgoing = httpRequest({ host, port: at.port, family: at.family === "IPv6" ? 6 : 4, path: pathname, method: "GET", headers, timeout: RENDER_TIMEOUT_MS }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("error", () => resolve(null));
+        response.on("end", () => resolve(cacheable(response, Buffer.concat(chunks))));
+      });
+      outgoing.on("timeout", () => outgoing.destroy());
+      outgoing.on("error", () => resolve(null));
+      outgoing.end();
+    });
+
+  const serve = async (rendered: Rendered, req: IncomingMessage, res: ServerResponse) => {
+    const nonce = freshNonce();
+    const html = Buffer.from(rendered.parts.join(nonce));
+    const headers: string[] = [];
+    for (const [name, parts] of rendered.headers) headers.push(name, parts.join(nonce));
+    let body = html;
+    if (html.length >= GZIP_THRESHOLD && acceptsGzip(req.headers["accept-encoding"])) {
+      body = await gzip(html);
+      headers.push("Content-Encoding", "gzip");
+    }
+    headers.push("Content-Length", String(body.length));
+    res.writeHead(200, headers);
+    res.end(body);
+  };
+
+  return (req, res) => {
+    if (req.headers["x-weighin-render"] === token) {
+      delete req.headers["x-weighin-render"];
+      return next(req, res);
+    }
+    if (req.method !== "GET") return next(req, res);
+    const url = req.url ?? "";
+    if (url.includes("?") || !url.startsWith("/j/")) return next(req, res);
+    const code = url.slice(3);
+    if (code.includes("/") || !isJoinCode(code)) return next(req, res);
+    if (BYPASS_HEADERS.some((name) => req.headers[name] !== undefined)) return next(req, res);
+    const at = address();
+    if (!at) return next(req, res);
+
+    const userAgent = req.headers["user-agent"] ?? "";
+    const key = [url, req.headers.host ?? "", req.headers["x-forwarded-proto"] ?? "", getBotType(userAgent) ?? ""].join("\n");
+    const now = Date.now();
+    let entry = entries.get(key);
+    if (!entry || entry.expires <= now) {
+      if (entry) entries.delete(key);
+      while (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+      const fresh: Entry = { rendered: render(url, req, at), expires: Infinity };
+      // The lifetime counts from the render's end; a render that cannot be shared is not kept.
+      void fresh.rendered.then((rendered) => {
+        if (rendered) fresh.expires = Date.now() + PHONE_PAGE_TTL_MS;
+        else if (entries.get(key) === fresh) entries.delete(key);
+      });
+      entries.set(key, fresh);
+      entry = fresh;
+    }
+    void entry.rendered.then((rendered) => {
+      if (!rendered || res.destroyed) return rendered ? undefined : next(req, res);
+      return serve(rendered, req, res).catch(() => {
+        if (!res.headersSent) next(req, res);
+        else res.destroy();
+      });
+    });
+  };
+}
+
+/** The render, ready to be served again with other nonces; null when it must not be shared. */
+function cacheable(response: IncomingMessage, body: Buffer): Rendered | null {
+  if (response.statusCode !== 200 || !response.complete) return null;
+  if (response.headers["set-cookie"] !== undefined) return null;
+  if (!String(response.headers["content-type"] ?? "").startsWith("text/html")) return null;
+  const encoding = response.headers["content-encoding"];
+  if (encoding !== undefined && encoding !== "identity") return null;
+  const policy = String(response.headers["content-security-policy"] ?? "");
+  const nonces = [...policy.matchAll(/'nonce-([A-Za-z0-9+/=]+)'/g)].map((m) => m[1]!);
+  // One nonce, long enough that it cannot occur in the page by chance.
+  if (nonces.length !== 1 || nonces[0]!.length < 16) return null;
+  const nonce = nonces[0]!;
+  const headers: [string, string[]][] = [];
+  for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) {
+    const name = response.rawHeaders[i]!;
+    if (!DROPPED.has(name.toLowerCase())) headers.push([name, response.rawHeaders[i + 1]!.split(nonce)]);
+  }
+  return { parts: body.toString("utf8").split(nonce), headers };
+}

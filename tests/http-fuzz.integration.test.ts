@@ -64,8 +64,10 @@ async function send(r: Sent, signedIn: boolean): Promise<Response> {
     response = await fetch(`${app.url}${r.path}`, { method: r.method, headers, body: r.body as BodyInit | undefined, redirect: "manual" });
   } catch (error) {
     // Node.js refuses a request head over 16 KiB (431) and closes the connection, which may cut
-    // off a body still being sent.
-    expect(r.path.length, `${describeRequest(r)}: connection closed (${String(error)})`).toBeGreaterThan(16_000);
+    // off a body still being sent. And this client (Node's fetch) reads no response head over
+    // 16 KiB: a redirect of a long address names it twice (Location and Refresh).
+    const overflow = (error as { cause?: { code?: string } }).cause?.code === "UND_ERR_HEADERS_OVERFLOW";
+    expect(r.path.length, `${describeRequest(r)}: connection closed (${String(error)})`).toBeGreaterThan(overflow ? 8_000 : 16_000);
     return new Response(null, { status: 431 });
   }
   const text = await response.text();
@@ -197,12 +199,10 @@ function actions(): Action[] {
 
 /** Field names the actions read: real names with values no schema accepts, next to odd ones. */
 const FIELDS = ["cohortId", "seminarId", "packId", "packSlug", "tutorId", "inviteId", "platformId", "deploymentId", "name", "email", "level", "slug", "file", "confirm", "archived", "disabled", "mode", "days", "request", "token", "password", "current", "next", "summaryToPhones", "minResponses"];
-/** Values no field accepts: empty, longer than any field allows, or with a NUL (which no database text may hold). */
-const refusedValue = fc.oneof(
-  fc.constant(""),
-  hugeString.map((s) => s.slice(0, 12_000)).filter((s) => s.length > 10_000),
-  fc.tuple(fc.oneof(weirdString.filter((s) => s.length < 100), controlChars), fc.nat(100)).map(([s, at]) => `${s.slice(0, at)}\u0000${s.slice(at)}`),
-);
+/** Values no field accepts: empty, or longer than any field allows. */
+const emptyOrTooLong = fc.oneof(fc.constant(""), hugeString.map((s) => s.slice(0, 12_000)).filter((s) => s.length > 10_000));
+/** Text with a NUL, which no database text may hold (one makes the whole form no form). */
+const withNul = fc.tuple(fc.oneof(weirdString.filter((s) => s.length < 100), controlChars), fc.nat(100)).map(([s, at]) => `${s.slice(0, at)}\u0000${s.slice(at)}`);
 
 function formOf(fields: [string, string | Blob][], prefix = ""): FormData {
   const form = new FormData();
@@ -212,16 +212,25 @@ function formOf(fields: [string, string | Blob][], prefix = ""): FormData {
 
 /**
  * Action bodies: the multipart body of a form posted with JavaScript (`0` holds the arguments,
- * `$K1` the form's fields under the prefix `1_`), the arguments as a plain body (anything at all,
+ * `$K1` the form's fields under the prefix `_1_`), the arguments as a plain body (anything at all,
  * where a form belongs), a form posted without JavaScript (`$ACTION_ID_…`), and junk of any kind.
  */
 function actionBodies(action: Action): fc.Arbitrary<Sent> {
   const field: fc.Arbitrary<[string, string | Blob]> = fc.oneof(
-    fc.tuple(fc.constantFrom(...FIELDS), refusedValue),
+    fc.tuple(fc.constantFrom(...FIELDS), fc.oneof(emptyOrTooLong, withNul)),
     fc.tuple(oddKey.filter((k) => !FIELDS.includes(k)), fc.oneof(weirdString, oddUnicode, controlChars)),
     fc.tuple(fc.constant("file"), fc.constantFrom(new Blob([]), new Blob(["x"]), new Blob(["\u0000\u0001"], { type: "application/x-yaml" }))),
   );
-  const fields = fc.array(field, { maxLength: 6 });
+  // Every field name the actions read, each with a value no field accepts (or some of them), so
+  // that each action meets its own fields; or odd fields alone.
+  const knownFields = fc.oneof(
+    fc.tuple(...FIELDS.map((name) => emptyOrTooLong.map((v): [string, string] => [name, v]))),
+    fc.subarray(FIELDS, { minLength: 1 }).chain((names) => fc.tuple(...names.map((name) => emptyOrTooLong.map((v): [string, string] => [name, v])))),
+  );
+  const fields: fc.Arbitrary<[string, string | Blob][]> = fc.oneof(
+    fc.tuple(knownFields, fc.array(field, { maxLength: 2 })).map(([known, odd]) => [...known, ...odd]),
+    fc.array(field, { maxLength: 6 }),
+  );
   const withJs = (body: string | FormData, type?: string): Sent => ({
     method: "POST",
     path: action.page,
@@ -230,12 +239,15 @@ function actionBodies(action: Action): fc.Arbitrary<Sent> {
   });
   const args = fc.array(junk, { maxLength: 3 }).map((a) => JSON.stringify(a.map((v) => v ?? null)));
   return fc.oneof(
-    // As React posts a form: the arguments in `0`, the form's fields in `1_…`.
-    fc.tuple(fc.constantFrom('["$K1"]', '[{},"$K1"]', '[null,"$K1"]', '["$K1","$K1"]'), fields).map(([a, f]) => {
-      const form = formOf(f, "1_");
-      form.append("0", a);
-      return withJs(form);
-    }),
+    // As React posts a form: the arguments in `0`, the form's fields in `_1_…` (most often).
+    {
+      weight: 5,
+      arbitrary: fc.tuple(fc.constantFrom('["$K1"]', '[{},"$K1"]', '[null,"$K1"]', '["$K1","$K1"]'), fields).map(([a, f]) => {
+        const form = formOf(f, "_1_");
+        form.append("0", a);
+        return withJs(form);
+      }),
+    },
     // The arguments as a plain body: JSON of anything, where a form belongs.
     args.map((a) => withJs(a, "text/plain;charset=UTF-8")),
     fc.oneof(weirdString, fc.constantFrom("[", "{}", "null", '"$K1"', '["$K9"]', '["$@0"]', '["$Q1"]', '["$T"]', '["$B0"]', '["$n"]')).map((b) => withJs(b, "text/plain;charset=UTF-8")),
@@ -294,3 +306,5 @@ describe("administrators' actions", () => {
     });
   });
 });
+
+

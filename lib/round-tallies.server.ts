@@ -1,7 +1,8 @@
 // Each round's counts (and round 2's switches), stored in RoundTally once its answers are final,
 // so a history over thousands of seminars reads one row per round instead of every answer (see
-// docs/performance.md): when its seminar ends, and for a closed round of a seminar still running
-// once no vote sent before the close can still be on its way. Rounds without stored counts (open,
+// docs/performance.md): when its seminar ends (and once more when no vote written at that moment
+// can still land), and for a closed round of a seminar still running once no vote sent before the
+// close can still be on its way. Rounds without stored counts (open,
 // or closed only moments ago) are counted from their answers.
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getPrisma } from "@/lib/db/client.server";
@@ -10,9 +11,17 @@ import { COUNT_ROUNDS, UPSERT } from "@/lib/round-tally-sql";
 
 type Db = Pick<Prisma.TransactionClient, "$executeRawUnsafe">;
 
-/** Stores the counts of every round of an ended seminar (inside the transaction that ends it). */
+/**
+ * Stores the counts of every round of an ended seminar (inside the transaction that ends it),
+ * marked unsettled: a vote whose write began before the end can still commit after this count,
+ * so the settling job counts these rounds once more when no such write can be left.
+ */
 export async function storeSeminarTallies(db: Db, seminarId: string): Promise<void> {
   await db.$executeRawUnsafe(`${COUNT_ROUNDS} WHERE r."seminarId" = $1 ${UPSERT}`, seminarId);
+  await db.$executeRawUnsafe(
+    `UPDATE "RoundTally" SET settled = false WHERE "roundId" IN (SELECT id FROM "Round" WHERE "seminarId" = $1)`,
+    seminarId,
+  );
 }
 
 /**
@@ -40,8 +49,8 @@ const SETTLE_BATCH = 500;
 
 /**
  * Stores the counts of rounds closed before `closedBefore` (default: settleMs() ago) that have
- * none yet, in seminars still running (round 2 only once round 1 is closed that long too, for
- * its switches). Each round is locked while counted, so a tutor reopening it at that moment
+ * none yet (seminars still running) or only unsettled ones (counted as their seminar ended);
+ * round 2 only once round 1 is closed that long too, for its switches. Each round is locked while counted, so a tutor reopening it at that moment
  * waits, then finds the counts and forgets them. Returns how many rounds were stored.
  */
 export async function storeSettledTallies(closedBefore = new Date(Date.now() - settleMs())): Promise<number> {
@@ -53,7 +62,7 @@ export async function storeSettledTallies(closedBefore = new Date(Date.now() - s
          SELECT c.id FROM "Round" c
          LEFT JOIN "Round" c1 ON c1."seminarId" = c."seminarId" AND c1."scenarioId" = c."scenarioId" AND c1.number = 1
          WHERE c."closedAt" < $1 AND (c.number = 1 OR c1."closedAt" < $1)
-           AND NOT EXISTS (SELECT 1 FROM "RoundTally" t WHERE t."roundId" = c.id)
+           AND NOT EXISTS (SELECT 1 FROM "RoundTally" t WHERE t."roundId" = c.id AND t.settled)
          LIMIT ${SETTLE_BATCH}
          FOR SHARE OF c)
        ${UPSERT}`,

@@ -22,4 +22,5 @@ export const COUNT_ROUNDS = `
 
 export const UPSERT = `
   ON CONFLICT ("roundId") DO UPDATE
-  SET yes = EXCLUDED.yes, no = EXCLUDED.no, "yesToNo" = EXCLUDED."yesToNo", "noToYes" = EXCLUDED."noToYes"`;
+  SET yes = EXCLUDED.yes, no = EXCLUDED.no, "yesToNo" = EXCLUDED."yesToNo", "noToYes" = EXCLUDED."noToYes",
+      settled = EXCLUDED.settled`;

@@ -204,6 +204,32 @@ describe("a seminar still running", () => {
   });
 });
 
+describe("a seminar that ends while votes are being written", () => {
+  it("counts its rounds once more when no vote written at the moment it ended can still land", async () => {
+    const prisma = getPrisma();
+    const tutor = await prisma.tutor.create({ data: { email: `end-${randomUUID()}@example.org`, name: "End" } });
+    const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: "Ending cohort" } });
+    const seminar = await startSeminar({ tutorId: tutor.id, cohortId: cohort.id, packSlug: FIRST_PACK, minResponses: 3 });
+    const command = (c: Parameters<typeof runCommand>[2]) => runCommand(seminar.id, tutor.id, c);
+    const phones = await Promise.all([0, 1, 2, 3].map(async () => (await joinSeminar(seminar.id)).participant.id));
+    await command("open");
+    const round = await prisma.round.findFirstOrThrow({ where: { seminarId: seminar.id } });
+    await Promise.all(
+      (["YES", "YES", "NO"] as const).map((answer, i) => recordResponse({ seminarId: seminar.id, participantId: phones[i]!, roundId: round.id, answer, voteId: randomUUID() })),
+    );
+    await command("end");
+    const stored = () => prisma.roundTally.findUniqueOrThrow({ where: { roundId: round.id } });
+    expect(await stored()).toMatchObject({ yes: 2, no: 1 });
+
+    // The fourth phone's vote passed the open-round check before the end and commits after it.
+    await prisma.response.create({ data: { roundId: round.id, participantId: phones[3]!, answer: "NO" } });
+    await storeSettledTallies();
+    expect(await stored()).toMatchObject({ yes: 2, no: 1 });
+    await storeSettledTallies(new Date(Date.now() + 60_000));
+    expect(await stored()).toMatchObject({ yes: 2, no: 2, settled: true });
+  });
+});
+
 describe("what lay behind the answers", () => {
   const SEGMENTS = { question: "Where is your placement?", options: ["Children", "Adults", "Community"] };
 

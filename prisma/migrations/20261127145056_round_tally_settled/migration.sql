@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RoundTally" ADD COLUMN     "settled" BOOLEAN NOT NULL DEFAULT true;

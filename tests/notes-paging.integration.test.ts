@@ -70,4 +70,29 @@ describe("the projector's notes pages", () => {
     expect(projector.heard).toHaveLength(before);
     for (const s of [projector, controls, late]) s.socket.disconnect();
   }, 60_000);
+
+  it("are forgotten when the last projector closes, so the controls' Next moves on", async () => {
+    const { seminar, tutor } = await seminarWithOpenRound("notes-closed");
+    const cookie = await tutorCookie(tutor.id);
+    const first = await screen(cookie, seminar.id, "projector");
+    const second = await screen(cookie, seminar.id, "projector");
+    const controls = await screen(cookie, seminar.id, "controls");
+    const key = "0/1/DISCUSSION";
+    expect(await send(first.socket, { seminarId: seminar.id, key, page: 1, pages: 3 })).toMatchObject({ ok: true });
+    await waitFor(() => controls.heard.length === 1, 5000, "controls hear the page");
+
+    // One of two projectors closes: the other still shows page 2, nothing changes.
+    first.socket.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(controls.heard).toHaveLength(1);
+
+    // The last one closes: the controls hear there is no page left to turn.
+    second.socket.disconnect();
+    await waitFor(() => controls.heard.length === 2, 5000, "controls hear the projector is gone");
+    expect(controls.heard[1]).toEqual({ seminarId: seminar.id, key, page: 0, pages: 1 });
+    const late = await screen(cookie, seminar.id, "controls");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(late.heard).toHaveLength(0);
+    for (const s of [controls, late]) s.socket.disconnect();
+  }, 60_000);
 });

@@ -293,6 +293,23 @@ export function announceNotesPaging(paging: NotesPaging, from: string): void {
   hub.io?.to([rooms.projector(seminarId), rooms.controls(seminarId), rooms.look(seminarId)]).except(from).emit("projector:notes", paging);
 }
 
+/**
+ * A projector left: when no projector of the seminar is left (on any process), its notes page is
+ * forgotten and the controls hear that there is nothing to turn, so Next moves on at once instead
+ * of turning pages nobody sees. A projector opened again reports its own page.
+ */
+export async function projectorLeft(seminarId: string): Promise<void> {
+  const paging = notesPages.get(seminarId);
+  if (!paging || !hub.io) return;
+  const left = await hub.io
+    .in(rooms.projector(seminarId))
+    .fetchSockets()
+    .catch(() => null);
+  if (left === null || left.length > 0 || notesPages.get(seminarId) !== paging) return;
+  notesPages.delete(seminarId);
+  hub.io.to([rooms.controls(seminarId), rooms.look(seminarId)]).emit("projector:notes", { ...paging, page: 0, pages: 1 });
+}
+
 export function announceNotice(notice: PresenterNotice): void {
   const { seminarId } = notice;
   hub.io?.to([rooms.projector(seminarId), rooms.controls(seminarId), rooms.look(seminarId)]).emit("presenter:notice", notice);

@@ -27,6 +27,7 @@ import {
   announceNotice,
   announceProgress,
   notesPagingOf,
+  projectorLeft,
   phoneViewFor,
   withPresence,
   setRealtimeServer,
@@ -70,6 +71,8 @@ interface SocketData {
   participant?: { id: string; seminarId: string };
   /** Which tutor screen this socket is: a command's reply carries that screen's view, no more. */
   presenterView?: "projector" | "controls";
+  /** The seminars this socket shows as a projector: when the last projector leaves, its notes page is forgotten. */
+  projecting?: string[];
   /** The controls' private look at the live split is on. */
   look?: boolean;
 }
@@ -162,6 +165,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       await requireSeminar(socket, payload.seminarId);
       await socket.join(payload.view === "projector" ? rooms.projector(payload.seminarId) : rooms.controls(payload.seminarId));
       socket.data.presenterView = payload.view;
+      if (payload.view === "projector") socket.data.projecting = [...new Set([...(socket.data.projecting ?? []), payload.seminarId])].slice(-8);
       const paging = notesPagingOf(payload.seminarId);
       if (paging) socket.emit("projector:notes", paging);
       const snapshot = await loadSnapshot(payload.seminarId);
@@ -224,6 +228,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     socket.on("disconnect", () => {
       const seminarId = socket.data.participant?.seminarId;
       if (seminarId) announceProgress(seminarId);
+      for (const projected of socket.data.projecting ?? []) void projectorLeft(projected);
     });
   });
 

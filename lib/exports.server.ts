@@ -134,10 +134,12 @@ export async function exportSheets(tutorId: string, scope: ExportScope, rows: Ex
       }
     }
   }
-  const occurrences = async () => {
-    const out: { scenarioId: string; o: Occurrence }[] = [];
-    for await (const { s, o } of eachOccurrence()) out.push({ scenarioId: s.scenarioId, o });
-    return out;
+  // Whose reasons come with their status: the owner's cohorts. A comparison may mix the tutor's
+  // own cohorts with ones shared with them.
+  const owned = new Set(histories.flatMap((h) => h.cohorts.filter((c) => c.ownerId === tutorId).map((c) => c.id)));
+  const ownsCohort = (cohortId: string) => (scope.scope === "comparison" ? owned.has(cohortId) : owner === true);
+  const breakdownOccurrences = async function* () {
+    for await (const { s, o } of eachOccurrence()) yield { scenarioId: s.scenarioId, o };
   };
 
   if (rows === "responses") {
@@ -153,10 +155,9 @@ export async function exportSheets(tutorId: string, scope: ExportScope, rows: Ex
   }
 
   if (rows !== "aggregate") {
-    // One breakdown of a seminar or cohort on its own (the CSV of it): reasons, factors or segments.
-    if (scope.scope === "comparison") throw new ExportError("Reasons, factors and segments are exported per seminar or cohort.");
+    // One breakdown of a seminar, cohort or comparison on its own (the CSV of it): reasons, factors or segments.
     const wanted = { reasons: "Reasons", factors: "Factors", segments: "Segments" }[rows];
-    return breakdownSheets(occurrences, owner === true).filter((sheet) => sheet.name === wanted);
+    return breakdownSheets(breakdownOccurrences, ownsCohort).filter((sheet) => sheet.name === wanted);
   }
 
   const seminarsSheet: Sheet = {
@@ -166,7 +167,7 @@ export async function exportSheets(tutorId: string, scope: ExportScope, rows: Ex
       for await (const { h, s, o } of eachOccurrence()) yield occurrenceRow(h, s, o);
     },
   };
-  if (scope.scope !== "comparison") return [seminarsSheet, ...breakdownSheets(occurrences, owner === true)];
+  if (scope.scope !== "comparison") return [seminarsSheet, ...breakdownSheets(breakdownOccurrences, ownsCohort)];
   const comparisonSheet: Sheet = {
     name: "Comparison",
     header: COMPARISON_HEADER,
@@ -197,7 +198,7 @@ export async function exportSheets(tutorId: string, scope: ExportScope, rows: Ex
       }
     },
   };
-  return [comparisonSheet, seminarsSheet];
+  return [comparisonSheet, seminarsSheet, ...breakdownSheets(breakdownOccurrences, ownsCohort)];
 }
 
 const BATCH = 5000;
@@ -270,49 +271,56 @@ const REASON_HEADER = ["seminar_id", "seminar_date", "cohort", "scenario_id", "r
 const FACTOR_HEADER = ["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "factor", "ticked_with_yes", "ticked_with_no"];
 const SEGMENT_HEADER = ["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "question", "group", "answers", "yes", "no"];
 
+/** Seminars whose breakdowns are read at a time: a file holds no more of them in memory. */
+const BREAKDOWN_BATCH = 50;
+
 /**
  * Reasons (approved ones; every one, with its status, for the tutor who owns the cohort), factor
  * counts and the split by segment, of the rounds that met their minimum. Segments below the
- * minimum are merged into "Other" as on the screens.
+ * minimum are merged into "Other" as on the screens. Read a batch of seminars at a time.
  */
-function breakdownSheets(occurrences: () => Promise<{ scenarioId: string; o: Occurrence }[]>, owner: boolean): Sheet[] {
-  let read: Promise<RoundBreakdown[]> | undefined;
-  const breakdowns = () => (read ??= occurrences().then((list) => roundBreakdowns(list, () => owner)));
-  const occurrenceOf = async () => new Map((await occurrences()).map(({ o }) => [o.seminarId, o]));
+function breakdownSheets(
+  occurrences: () => AsyncIterable<{ scenarioId: string; o: Occurrence }>,
+  ownsCohort: (cohortId: string) => boolean,
+): Sheet[] {
   const lead = (o: Occurrence, b: RoundBreakdown): Cell[] => [o.seminarId, o.startedAt.toISOString().slice(0, 10), o.cohortName, b.scenarioId, b.round];
+  async function* inBatches(rowsOf: (o: Occurrence, b: RoundBreakdown) => Cell[][]): AsyncIterable<Cell[]> {
+    let batch: { scenarioId: string; o: Occurrence }[] = [];
+    async function* flush() {
+      const seminars = new Map(batch.map(({ o }) => [o.seminarId, o]));
+      for (const b of await roundBreakdowns(batch, ownsCohort)) yield* rowsOf(seminars.get(b.seminarId)!, b);
+      batch = [];
+    }
+    for await (const item of occurrences()) {
+      batch.push(item);
+      if (batch.length >= BREAKDOWN_BATCH) yield* flush();
+    }
+    if (batch.length > 0) yield* flush();
+  }
   return [
     {
       name: "Reasons",
       header: REASON_HEADER,
-      rows: async function* () {
-        const seminars = await occurrenceOf();
-        for (const b of await breakdowns()) {
-          for (const r of b.reasons) {
-            yield [...lead(seminars.get(b.seminarId)!, b), r.answer === "YES" ? "Yes" : "No", r.text, r.status.toLowerCase(), r.flagged ? "yes" : "no"];
-          }
-        }
-      },
+      rows: () =>
+        inBatches((o, b) =>
+          b.reasons.map((r) => [...lead(o, b), r.answer === "YES" ? "Yes" : "No", r.text, r.status.toLowerCase(), r.flagged ? "yes" : "no"]),
+        ),
     },
     {
       name: "Factors",
       header: FACTOR_HEADER,
-      rows: async function* () {
-        const seminars = await occurrenceOf();
-        for (const b of await breakdowns()) for (const f of b.factors ?? []) yield [...lead(seminars.get(b.seminarId)!, b), f.label, f.yes, f.no];
-      },
+      rows: () => inBatches((o, b) => (b.factors ?? []).map((f) => [...lead(o, b), f.label, f.yes, f.no])),
     },
     {
       name: "Segments",
       header: SEGMENT_HEADER,
-      rows: async function* () {
-        const seminars = await occurrenceOf();
-        for (const b of await breakdowns()) {
+      rows: () =>
+        inBatches((o, b) => {
           const split = b.segments;
-          if (!split) continue;
+          if (!split) return [];
           const groups = [...split.groups, ...(split.other ? [{ label: OTHER_GROUP, tally: split.other }] : [])];
-          for (const g of groups) yield [...lead(seminars.get(b.seminarId)!, b), split.question, g.label, g.tally.total, g.tally.yes, g.tally.no];
-        }
-      },
+          return groups.map((g) => [...lead(o, b), split.question, g.label, g.tally.total, g.tally.yes, g.tally.no]);
+        }),
     },
   ];
 }

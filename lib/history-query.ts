@@ -30,7 +30,7 @@ export const historySearchSchema = z.object({
 
 export type HistorySearch = z.infer<typeof historySearchSchema>;
 
-export function exportQueryString(query: HistorySearch, format: "csv" | "xlsx", rows: "aggregate" | "responses" = "aggregate"): string {
+export function exportQueryString(query: HistorySearch, format: "csv" | "xlsx", rows: "aggregate" | "responses" | "reasons" | "factors" | "segments" = "aggregate"): string {
   const params = new URLSearchParams({ scope: "comparison", format, rows });
   if (query.scenario) params.set("scenario", query.scenario.scenarioId ? `${query.scenario.packSlug}/${query.scenario.scenarioId}` : query.scenario.packSlug);
   for (const c of query.cohort) params.append("cohort", c);

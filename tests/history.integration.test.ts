@@ -147,14 +147,14 @@ describe("export files", () => {
     expect(compared).toHaveLength(20);
   });
 
-  it("XLSX: a comparison sheet and a seminars sheet with the same numbers", async () => {
+  it("XLSX: a comparison sheet and a seminars sheet with the same numbers, then reasons, factors and segments", async () => {
     const w = await world();
     const sheets = await exportSheets(w.tutor.id, { scope: "comparison", packSlug: FIRST_PACK, scenarioId: null, cohortIds: [w.y2025.id, w.y2026.id] }, "aggregate");
     const chunks: Buffer[] = [];
     for await (const c of xlsxStream(sheets)) chunks.push(c as Buffer);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
-    expect(book.worksheets.map((s) => s.name)).toEqual(["Comparison", "Seminars"]);
+    expect(book.worksheets.map((s) => s.name)).toEqual(["Comparison", "Seminars", "Reasons", "Factors", "Segments"]);
     const comparison = book.getWorksheet("Comparison")!;
     expect(comparison.getRow(1).getCell(4).value).toBe("cohort");
     expect(comparison.getRow(3).getCell(4).value).toBe("2026 intake");
@@ -319,5 +319,42 @@ describe("what lay behind the answers", () => {
     expect(shared!.reasons.map((r) => r.text)).toEqual(["Shown <script>alert(1)</script>"]);
     expect(shared!.factors).toEqual(own!.factors);
     expect(shared!.segments).toEqual(own!.segments);
+
+    // The comparison's files carry the same, by the same rules: the owner's reasons with their
+    // status, the shared reader's approved ones only, nothing of the round under the minimum.
+    const comparison = { scope: "comparison" as const, packSlug: FIRST_PACK, scenarioId: round.scenarioId, cohortIds: [cohort.id] };
+    const file = async (tutorId: string, rows: "reasons" | "factors" | "segments") =>
+      parse((await text(csvStream((await exportSheets(tutorId, comparison, rows))[0]!))).slice(1), { columns: false }) as string[][];
+    const startedOn = (await prisma.seminar.findUniqueOrThrow({ where: { id: seminar.id } })).createdAt.toISOString().slice(0, 10);
+    const lead = [seminar.id, startedOn, "Behind cohort", round.scenarioId, "1"];
+    const ownReasons = await file(tutor.id, "reasons");
+    expect(ownReasons[0]).toEqual(["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "answer", "reason", "status", "flagged"]);
+    expect(ownReasons.slice(1).sort()).toEqual([
+      [...lead, "No", "Hidden by the tutor", "hidden", "no"],
+      [...lead, "No", "Never moderated", "pending", "no"],
+      [...lead, "No", "Shown <script>alert(1)</script>", "approved", "no"],
+    ]);
+    expect(await file(reader.id, "reasons")).toEqual([ownReasons[0], [...lead, "No", "Shown <script>alert(1)</script>", "approved", "no"]]);
+    const factors = await file(tutor.id, "factors");
+    expect(factors[0]).toEqual(["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "factor", "ticked_with_yes", "ticked_with_no"]);
+    expect(factors.slice(1, 3)).toEqual([
+      [...lead, "Power and seniority", "0", "3"],
+      [...lead, "Trust", "2", "1"],
+    ]);
+    expect(factors.slice(1).every((r) => r[0] === seminar.id)).toBe(true);
+    expect(await file(tutor.id, "segments")).toEqual([
+      ["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "question", "group", "answers", "yes", "no"],
+      [...lead, SEGMENTS.question, "Adults", "3", "3", "0"],
+      [...lead, SEGMENTS.question, "Other or not said", "5", "1", "4"],
+    ]);
+    // The comparison's XLSX has the same three sheets.
+    const chunks: Buffer[] = [];
+    for await (const c of xlsxStream(await exportSheets(reader.id, comparison, "aggregate"))) chunks.push(c as Buffer);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
+    expect(book.worksheets.map((ws) => ws.name)).toEqual(["Comparison", "Seminars", "Reasons", "Factors", "Segments"]);
+    const sheetRows = (name: string) => (book.getWorksheet(name)!.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1));
+    expect(sheetRows("Reasons").slice(1)).toEqual([[seminar.id, startedOn, "Behind cohort", round.scenarioId, 1, "No", "Shown <script>alert(1)</script>", "approved", "no"]]);
+    expect(sheetRows("Segments")).toHaveLength(3);
   });
 });

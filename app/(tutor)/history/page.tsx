@@ -130,6 +130,15 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
               <Link className="button secondary small" href={`/exports?${exportQueryString(query, "xlsx")}`}>
                 Download Excel (XLSX)
               </Link>
+              <Link className="button secondary small" href={`/exports?${exportQueryString(query, "csv", "reasons")}`}>
+                Reasons (CSV)
+              </Link>
+              <Link className="button secondary small" href={`/exports?${exportQueryString(query, "csv", "factors")}`}>
+                Factors (CSV)
+              </Link>
+              <Link className="button secondary small" href={`/exports?${exportQueryString(query, "csv", "segments")}`}>
+                Groups (CSV)
+              </Link>
             </p>
             {result.scenarios.length === 0 && <p className="muted">None of these cohorts has answered it yet.</p>}
             {result.scenarios.map((s) => {

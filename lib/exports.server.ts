@@ -271,7 +271,7 @@ const REASON_HEADER = ["seminar_id", "seminar_date", "cohort", "scenario_id", "r
 const FACTOR_HEADER = ["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "factor", "ticked_with_yes", "ticked_with_no"];
 const SEGMENT_HEADER = ["seminar_id", "seminar_date", "cohort", "scenario_id", "round", "question", "group", "answers", "yes", "no"];
 
-/** Seminars whose breakdowns are read at a time: a file holds no more of them in memory. */
+/** Seminars' scenarios whose breakdowns are read at a time: a file holds no more of them in memory. */
 const BREAKDOWN_BATCH = 50;
 
 /**

@@ -42,6 +42,7 @@ const { defaultBrowserType: _, ...PHONE } = devices["Pixel 7"];
 const ADMIN = { email: "lti.admin@example.org", password: randomBytes(12).toString("base64url") };
 const TUTOR = { email: "plain.tutor@example.org", password: randomBytes(12).toString("base64url") };
 const COURSE = { id: "course-ethics-101", title: "Ethics in Social Work 101" };
+const COURSE_SITE = "https://school.instructure.example";
 const TEACHER: LaunchSpec = { role: "Instructor", user: "moodle-user-7", email: "r.teacher@uni.example", name: "Robin Teacher", context: COURSE };
 const students: LaunchSpec[] = Array.from({ length: 5 }, (_, i) => ({
   role: "Learner",
@@ -174,9 +175,24 @@ test("an administrator registers the platform; an ordinary tutor cannot reach th
   await form.getByLabel("Authentication request URL").fill(r.authUrl);
   await form.getByLabel("Public keyset URL").fill(r.jwksUrl);
   await form.getByLabel(/Deployment ids/).fill(r.deploymentIds.join(", "));
+  // A course site address with a path is refused, and nothing is registered.
+  await form.getByLabel(/Course site addresses/).fill("https://school.instructure.example/courses/12");
+  await form.getByRole("button", { name: "Register platform" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    'Course site address "https://school.instructure.example/courses/12" is not an https origin such as https://school.instructure.com (no path, no wildcard)',
+  );
+  await expect(page.getByRole("heading", { name: "Test Moodle" })).toHaveCount(0);
+  await form.getByLabel("Name (for you)").fill("Test Moodle");
+  await form.getByLabel("Issuer (platform id)").fill(r.issuer);
+  await form.getByLabel("Client id").fill(r.clientId);
+  await form.getByLabel("Authentication request URL").fill(r.authUrl);
+  await form.getByLabel("Public keyset URL").fill(r.jwksUrl);
+  await form.getByLabel(/Deployment ids/).fill(r.deploymentIds.join(", "));
+  await form.getByLabel(/Course site addresses/).fill(COURSE_SITE);
   await form.getByRole("button", { name: "Register platform" }).click();
   await expect(page.getByRole("status")).toHaveText("The platform is registered.");
   const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Test Moodle" }) });
+  await expect(card).toContainText(`Course sites: ${COURSE_SITE}`);
   await expect(card).toContainText(r.clientId);
   await expect(card).toContainText(r.deploymentIds[0]!);
   await expectAccessible(page, "LTI administration with a platform");
@@ -391,7 +407,8 @@ test("in a course page's frame on another site, with third-party cookies blocked
   const framers = async (path: string) =>
     ((await page.request.get(path)).headers()["content-security-policy"] ?? "").match(/frame-ancestors ([^;]*)/)?.[1]?.split(" ").sort();
   // (The app reads the list of platforms at most every 30 seconds.)
-  await expect.poll(() => framers("/lti/no-seminar"), { timeout: 45_000 }).toEqual([platform.url, embedPlatform.url, dynamicPlatform.url].sort());
+  await expect.poll(() => framers("/lti/no-seminar"), { timeout: 45_000 }).toEqual([platform.url, embedPlatform.url, dynamicPlatform.url, COURSE_SITE].sort());
+  expect(await framers("/lti/phone")).toContain(COURSE_SITE);
   expect(await framers("/dashboard")).toEqual(["'none'"]);
 
   // The teacher ends the seminar: the platform gets one mark per student, 1 for the voter and 0 for the other.

@@ -1,5 +1,5 @@
 // Who may frame a launch: the origins of the registered LTI platforms (their issuer and
-// authorisation endpoint), read for proxy.ts's Content-Security-Policy. Kept for 30 seconds per
+// authorisation endpoint, and the course sites an administrator added), read for proxy.ts's Content-Security-Policy. Kept for 30 seconds per
 // process, so a page costs no query; a platform registered or removed counts within that time.
 import { getPrisma } from "@/lib/db/client.server";
 
@@ -8,10 +8,10 @@ let cached: { origins: string[]; at: number } | undefined;
 
 /** The origins of the registered platforms, sorted. */
 export async function readPlatformFrameOrigins(): Promise<string[]> {
-  const platforms = await getPrisma().ltiPlatform.findMany({ select: { issuer: true, authUrl: true } });
+  const platforms = await getPrisma().ltiPlatform.findMany({ select: { issuer: true, authUrl: true, courseOrigins: true } });
   const origins = new Set<string>();
   for (const p of platforms) {
-    for (const address of [p.issuer, p.authUrl]) {
+    for (const address of [p.issuer, p.authUrl, ...p.courseOrigins]) {
       try {
         const u = new URL(address);
         if (u.protocol === "https:" || u.protocol === "http:") origins.add(u.origin);

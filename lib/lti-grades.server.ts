@@ -169,13 +169,13 @@ async function call(fetchImpl: Fetch, url: string, init: RequestInit, what: stri
 }
 
 /** An access token by the client-credentials grant, authenticated by a JWT signed with Weigh In's key. */
-async function accessToken(fetchImpl: Fetch, platform: { clientId: string; tokenUrl: string }, scopes: string[]): Promise<string> {
+async function accessToken(fetchImpl: Fetch, platform: { clientId: string; tokenUrl: string; tokenAudience: string | null }, scopes: string[]): Promise<string> {
   const key = await ensureToolKey();
   const assertion = await new SignJWT({ jti: randomUUID() })
     .setProtectedHeader({ alg: "RS256", kid: key.id, typ: "JWT" })
     .setIssuer(platform.clientId)
     .setSubject(platform.clientId)
-    .setAudience(platform.tokenUrl)
+    .setAudience(platform.tokenAudience ?? platform.tokenUrl)
     .setIssuedAt()
     .setExpirationTime("5m")
     .sign(await importJWK(key.privateJwk as JWK, "RS256"));
@@ -258,7 +258,7 @@ export async function sendDueGrades(secret: string, options: { now?: Date; fetch
   const due = await prisma.ltiGrade.findMany({
     where: { nextAttemptAt: { lte: now }, context: { gradesOn: true }, participant: { seminar: { endedAt: { not: null } } } },
     include: {
-      context: { include: { platform: { select: { clientId: true, tokenUrl: true } } } },
+      context: { include: { platform: { select: { clientId: true, tokenUrl: true, tokenAudience: true } } } },
       participant: { select: { seminarId: true, seminar: { select: { id: true, packSlug: true, createdAt: true } }, _count: { select: { responses: true } } } },
     },
     orderBy: { createdAt: "asc" },
@@ -281,7 +281,7 @@ export async function sendDueGrades(secret: string, options: { now?: Date; fetch
       if (!platform.tokenUrl) throw new PlatformError("The platform has no access token URL (set it on /admin/lti)");
       const scopes = row.lineItemUrl ? [AGS_SCOPES.score] : [AGS_SCOPES.lineItem, AGS_SCOPES.score];
       const tokenKey = `${row.context.platformId} ${scopes.join(" ")}`;
-      if (!tokens.has(tokenKey)) tokens.set(tokenKey, accessToken(fetchImpl, { clientId: platform.clientId, tokenUrl: platform.tokenUrl }, scopes));
+      if (!tokens.has(tokenKey)) tokens.set(tokenKey, accessToken(fetchImpl, { clientId: platform.clientId, tokenUrl: platform.tokenUrl, tokenAudience: platform.tokenAudience }, scopes));
       const token = await tokens.get(tokenKey)!;
       let lineItem = row.lineItemUrl;
       if (!lineItem) {

@@ -28,6 +28,8 @@ const platformConfigurationSchema = z.object({
   issuer: z.string().min(1).max(2000),
   authorization_endpoint: z.url(),
   token_endpoint: z.url().optional(),
+  /** The audience of a token request's assertion, where it differs from the token endpoint (Brightspace). */
+  authorization_server: z.string().min(1).max(2000).optional(),
   jwks_uri: z.url(),
   registration_endpoint: z.url(),
   "https://purl.imsglobal.org/spec/lti-platform-configuration": z
@@ -120,6 +122,7 @@ export async function registerDynamically(invite: string, params: unknown, base:
     clientId: answer.data.client_id,
     authUrl: config.data.authorization_endpoint,
     tokenUrl: config.data.token_endpoint,
+    tokenAudience: config.data.authorization_server,
     jwksUrl: config.data.jwks_uri,
     deploymentIds: deploymentId ? [deploymentId] : [],
   });

@@ -92,14 +92,37 @@ export class LtiError extends Error {
 // Registration
 
 const url = z.url({ protocol: /^https?$/ }).max(2000);
+
+/** An https origin (scheme, host and port only): a page of a course site that may frame a launch. */
+export const courseOriginSchema = z
+  .string()
+  .trim()
+  .max(300)
+  .refine(
+    (value) => {
+      if (value.includes("*")) return false;
+      try {
+        const u = new URL(value);
+        return u.protocol === "https:" && u.origin === value.replace(/\/$/, "");
+      } catch {
+        return false;
+      }
+    },
+    { error: (issue) => `Course site address "${String(issue.input).slice(0, 100)}" is not an https origin such as https://school.instructure.com (no path, no wildcard)` },
+  )
+  .transform((value) => new URL(value).origin);
+
 export const platformSchema = z.object({
   name: z.string().trim().min(1).max(120),
   issuer: z.string().trim().min(1).max(2000),
   clientId: z.string().trim().min(1).max(255),
   authUrl: url,
   tokenUrl: url.optional(),
+  /** The platform's `authorization_server`: the audience of the token request's assertion when set. */
+  tokenAudience: z.string().trim().min(1).max(2000).optional(),
   jwksUrl: url,
   deploymentIds: z.array(z.string().trim().min(1).max(255)).max(50),
+  courseOrigins: z.array(courseOriginSchema).max(20).optional(),
 });
 export type PlatformInput = z.input<typeof platformSchema>;
 
@@ -113,16 +136,18 @@ export class LtiRegistrationError extends Error {
 /** Registers a platform (or updates the one with this issuer and client id) and its deployments. */
 export async function registerPlatform(input: PlatformInput) {
   const parsed = platformSchema.safeParse(input);
-  if (!parsed.success) throw new LtiRegistrationError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  if (!parsed.success) throw new LtiRegistrationError(parsed.error.issues.map((i) => (i.path[0] === "courseOrigins" ? i.message : `${i.path.join(".")}: ${i.message}`)).join("; "));
   const { deploymentIds, ...fields } = parsed.data;
+  const courseOrigins = [...new Set(fields.courseOrigins ?? [])];
   const prisma = getPrisma();
   // The key set the platform will read must hold a key from now on.
   await ensureToolKey();
   return prisma.$transaction(async (tx) => {
     const platform = await tx.ltiPlatform.upsert({
       where: { issuer_clientId: { issuer: fields.issuer, clientId: fields.clientId } },
-      create: { ...fields, tokenUrl: fields.tokenUrl ?? null },
-      update: { ...fields, tokenUrl: fields.tokenUrl ?? null },
+      create: { ...fields, tokenUrl: fields.tokenUrl ?? null, tokenAudience: fields.tokenAudience ?? null, courseOrigins },
+      // Course sites are typed by hand: a dynamic registration (which has none) keeps them.
+      update: { ...fields, tokenUrl: fields.tokenUrl ?? null, tokenAudience: fields.tokenAudience ?? null, courseOrigins: fields.courseOrigins && courseOrigins },
     });
     for (const deploymentId of new Set(deploymentIds)) {
       await tx.ltiDeployment.upsert({

@@ -46,6 +46,23 @@ describe("LTI Dynamic Registration", () => {
     await expect(validateLaunch({ idToken: form.fields.id_token!, state, browserState: state })).resolves.toMatchObject({ instructor: false });
   });
 
+  it("keeps the authorization server a platform declares, as the audience of its token requests", async () => {
+    const brightspace = await startTestPlatform({ toolUrl: TOOL, authorizationServer: "https://api.brightspace.example/auth/token" });
+    try {
+      const { invite } = await createRegistrationInvite();
+      const params = Object.fromEntries(
+        Array.from(new URL(brightspace.dynamicRegistrationUrl(`${TOOL}/lti/register/x`)).searchParams),
+      ) as Record<string, string>;
+      await registerDynamically(invite, params, TOOL);
+      const stored = await getPrisma().ltiPlatform.findUniqueOrThrow({
+        where: { issuer_clientId: { issuer: brightspace.issuer, clientId: brightspace.clientId } },
+      });
+      expect(stored.tokenAudience).toBe("https://api.brightspace.example/auth/token");
+    } finally {
+      await brightspace.close();
+    }
+  });
+
   it("works once, and not after an hour", async () => {
     const { invite } = await createRegistrationInvite();
     await registerDynamically(invite, platformParams(), TOOL);

@@ -36,6 +36,8 @@ import {
   type LtiRefusal,
   type ValidLaunch,
 } from "@/lib/lti.server";
+import { readPlatformFrameOrigins } from "@/lib/lti-frame-origins.server";
+import { contentSecurityPolicy, isLaunchPath } from "@/lib/security-headers";
 import { GradesError, MAX_ATTEMPTS, gradesStatus, retryDelayMs, sendDueGrades, setGrades } from "@/lib/lti-grades.server";
 import { hashToken } from "@/lib/participants.server";
 import { recordResponse } from "@/lib/responses.server";
@@ -369,6 +371,29 @@ describe("LTI participation marks", () => {
     expect(scoresFor(c.seminarId)).toHaveLength(3);
   });
 
+  it("reach a platform whose token endpoint wants its authorization server as the assertion's audience (Brightspace)", async () => {
+    const usual = platform;
+    const brightspace = await startTestPlatform({
+      toolUrl: TOOL,
+      toolKeySet: () => toolKeySet(),
+      authorizationServer: "https://api.brightspace.example/auth/token",
+    });
+    try {
+      platform = brightspace;
+      await registerPlatform(brightspace.registration);
+      const c = await gradedCourse();
+      await setGrades(c.tutorId, c.cohortId, true);
+      const voter = `s-${randomUUID()}`;
+      await student(c, voter, true);
+      await runCommand(c.seminarId, c.tutorId, "end");
+      expect(await sendDueGrades(SECRET)).toMatchObject({ sent: 1, failed: 0, retrying: 0 });
+      expect(scoresFor(c.seminarId).map((s) => [s.score.userId, s.score.scoreGiven])).toEqual([[voter, 1]]);
+    } finally {
+      platform = usual;
+      await brightspace.close();
+    }
+  });
+
   it("turned off again, forget the learners waiting for a mark", async () => {
     const c = await gradedCourse();
     await setGrades(c.tutorId, c.cohortId, true);
@@ -421,6 +446,36 @@ describe("LTI participation marks", () => {
     } finally {
       platform.gradesDown = false;
     }
+  });
+});
+
+describe("course sites that may frame a launch", () => {
+  const csp = (path: string, origins: string[]) =>
+    contentSecurityPolicy({ nonce: "n", host: "weighin.example", dev: false, launchFrameOrigins: isLaunchPath(path) ? origins : undefined }).match(
+      /frame-ancestors ([^;]*)/,
+    )?.[1];
+
+  it("a registered course site may frame the launch pages and the phone view, and no other page", async () => {
+    const canvas = "https://school.instructure.com";
+    await registerPlatform({ ...platform.registration, courseOrigins: [canvas, "https://other.instructure.com:8443/"] });
+    const origins = await readPlatformFrameOrigins();
+    expect(origins).toContain(canvas);
+    expect(origins).toContain("https://other.instructure.com:8443");
+    for (const path of ["/api/lti/launch", "/lti/phone", "/lti/no-seminar", "/j/ABC123"]) expect(csp(path, origins)?.split(" "), path).toContain(canvas);
+    for (const path of ["/dashboard", "/admin/lti", "/"]) expect(csp(path, origins), path).toBe("'none'");
+    // Registering again without it takes it away.
+    await registerPlatform({ ...platform.registration, courseOrigins: [] });
+    expect(await readPlatformFrameOrigins()).not.toContain(canvas);
+  });
+
+  it("refuses an address that is not a plain https origin, with a clear error, and changes nothing", async () => {
+    await registerPlatform({ ...platform.registration, courseOrigins: ["https://kept.instructure.com"] });
+    for (const bad of ["http://school.instructure.com", "https://*.instructure.com", "https://school.instructure.com/courses/1", "school.instructure.com", "https://x.example?a=1"]) {
+      await expect(registerPlatform({ ...platform.registration, courseOrigins: [bad] }), bad).rejects.toThrow(/^Course site address "[^"]+" is not an https origin such as https:\/\/school\.instructure\.com/);
+    }
+    const stored = await getPrisma().ltiPlatform.findUniqueOrThrow({ where: { issuer_clientId: { issuer: platform.issuer, clientId: platform.clientId } } });
+    expect(stored.courseOrigins).toEqual(["https://kept.instructure.com"]);
+    await registerPlatform({ ...platform.registration, courseOrigins: [] });
   });
 });
 

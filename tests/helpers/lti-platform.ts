@@ -56,7 +56,16 @@ export interface TestPlatform {
   clientId: string;
   deploymentId: string;
   /** What an administrator types into Weigh In's registration form. */
-  registration: { name: string; issuer: string; clientId: string; authUrl: string; jwksUrl: string; tokenUrl: string; deploymentIds: string[] };
+  registration: {
+    name: string;
+    issuer: string;
+    clientId: string;
+    authUrl: string;
+    jwksUrl: string;
+    tokenUrl: string;
+    tokenAudience?: string;
+    deploymentIds: string[];
+  };
   /** The course page's link for a launch: opening it starts the tool's login. */
   launchUrl(spec: LaunchSpec): string;
   /**
@@ -114,6 +123,11 @@ export async function startTestPlatform(options: {
   urlHost?: string;
   /** The tool's public key set (default: read from the tool's key set URL). */
   toolKeySet?: () => Promise<{ keys: JWK[] }>;
+  /**
+   * The platform's `authorization_server` (as Brightspace's): published in its configuration, and
+   * the only audience its token endpoint accepts for the tool's assertion (default: the token URL).
+   */
+  authorizationServer?: string;
 }): Promise<TestPlatform> {
   const host = options.host ?? "127.0.0.1";
   const keys = await generateKeyPair("RS256", { extractable: true });
@@ -249,7 +263,7 @@ export async function startTestPlatform(options: {
       const { payload } = await jwtVerify(form.get("client_assertion") ?? "", createLocalJWKSet(await toolKeys()), {
         issuer: clientId,
         subject: clientId,
-        audience: `${url}/token`,
+        audience: options.authorizationServer ?? `${url}/token`,
       });
       if (!payload.jti) return refuse("invalid_client");
     } catch {
@@ -351,6 +365,7 @@ export async function startTestPlatform(options: {
             issuer: url,
             authorization_endpoint: `${url}/auth`,
             token_endpoint: `${url}/token`,
+            ...(options.authorizationServer ? { authorization_server: options.authorizationServer } : {}),
             jwks_uri: `${url}/jwks`,
             registration_endpoint: `${url}/register`,
             scopes_supported: ["openid"],
@@ -394,6 +409,7 @@ export async function startTestPlatform(options: {
       authUrl: `${url}/auth`,
       jwksUrl: `${url}/jwks`,
       tokenUrl: `${url}/token`,
+      ...(options.authorizationServer ? { tokenAudience: options.authorizationServer } : {}),
       deploymentIds: [deploymentId],
     },
     replayUrl: `${url}/replay`,

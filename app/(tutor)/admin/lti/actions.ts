@@ -35,8 +35,10 @@ export async function registerPlatformAction(form: unknown): Promise<void> {
       clientId: z.string(),
       authUrl: z.string(),
       tokenUrl: optional,
+      tokenAudience: optional,
       jwksUrl: z.string(),
       deploymentIds: z.string().max(10_000),
+      courseOrigins: z.string().max(10_000).default(""),
     })
     .safeParse(formFields(form));
   if (!fields.success) redirect(`${PAGE}?error=${encodeURIComponent("Fill in every required field.")}`);
@@ -44,6 +46,7 @@ export async function registerPlatformAction(form: unknown): Promise<void> {
     await registerPlatform({
       ...fields.data,
       deploymentIds: fields.data.deploymentIds.split(/[\s,]+/).filter(Boolean),
+      courseOrigins: fields.data.courseOrigins.split(/[\s,]+/).filter(Boolean),
     });
   } catch (error) {
     failed(error);

@@ -90,6 +90,8 @@ export default async function LtiAdminPage({ searchParams }: { searchParams: Pro
                   <ul className="facts">
                     <li>Issuer: {p.issuer}</li>
                     <li>Client id: {p.clientId}</li>
+                    {p.tokenAudience && <li>Token audience: {p.tokenAudience}</li>}
+                    {p.courseOrigins.length > 0 && <li>Course sites: {p.courseOrigins.join(", ")}</li>}
                     <li>
                       {p._count.contexts} course{p._count.contexts === 1 ? "" : "s"}
                     </li>
@@ -158,7 +160,8 @@ export default async function LtiAdminPage({ searchParams }: { searchParams: Pro
           <h2 id="register-heading">Register a platform by hand</h2>
           <p className="muted">
             Copy these from the platform&apos;s tool registration (Moodle: the tool&apos;s “View configuration details”; Canvas:
-            the developer key and the app&apos;s deployment id).
+            the developer key and the app&apos;s deployment id). Registering again with the same issuer and client id
+            updates that platform.
           </p>
           {(
             [
@@ -168,6 +171,7 @@ export default async function LtiAdminPage({ searchParams }: { searchParams: Pro
               ["authUrl", "Authentication request URL", "https://moodle.example.ac.uk/mod/lti/auth.php", true],
               ["jwksUrl", "Public keyset URL", "https://moodle.example.ac.uk/mod/lti/certs.php", true],
               ["tokenUrl", "Access token URL (optional, for grades)", "https://moodle.example.ac.uk/mod/lti/token.php", false],
+              ["tokenAudience", "Token audience (optional: Brightspace's https://api.brightspace.com/auth/token)", "", false],
             ] as const
           ).map(([name, label, placeholder, required]) => (
             <div key={name} className="field">
@@ -178,6 +182,13 @@ export default async function LtiAdminPage({ searchParams }: { searchParams: Pro
           <div className="field">
             <label htmlFor="register-deploymentIds">Deployment ids (separated by spaces or commas)</label>
             <input id="register-deploymentIds" name="deploymentIds" maxLength={10000} />
+          </div>
+          <div className="field">
+            <label htmlFor="register-courseOrigins">
+              Course site addresses that may show Weigh In in a frame (optional, https origins separated by spaces, e.g.
+              https://school.instructure.com)
+            </label>
+            <input id="register-courseOrigins" name="courseOrigins" maxLength={10000} />
           </div>
           <button type="submit">Register platform</button>
         </form>

@@ -7,51 +7,14 @@
 import type { Socket } from "socket.io-client";
 import type { AnswerValue, ClientToServerEvents, ErrorReply, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { supersedes } from "@/lib/view-version";
-import { initialPhoneState } from "@/lib/phone-state";
+import { initialPhoneState, type AnswerExtras, type PendingVote, type PhoneState } from "@/lib/phone-state";
 
 export type PhoneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Where the token and an unsent answer survive a reload: localStorage in the browser. */
 export type PhoneStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
-export interface PendingVote {
-  roundId: string;
-  answer: AnswerValue;
-  voteId: string;
-  /** This phone's count of its answers: the server applies a vote only over an older one. */
-  seq?: number;
-  /** The factors ticked (indices), when the scenario offers them. */
-  factors?: number[];
-  /** The reason written, when the scenario asks for one ("" for none). */
-  reason?: string;
-}
-
-/** What goes with an answer besides Yes or No. */
-export interface AnswerExtras {
-  factors: number[];
-  reason: string;
-}
-
-export interface PhoneState {
-  view: SeminarView | null;
-  /** This participant's stored answers, by round. */
-  answers: Record<string, AnswerValue>;
-  /** The factors and reason stored with this participant's answers, by round. */
-  extras: Record<string, AnswerExtras>;
-  /** This participant's answer to the context question (an option's index); null: none given. */
-  segment: number | null;
-  /** Whether the context question was answered or skipped on this phone (it is asked once). */
-  segmentAsked: boolean;
-  /** Tapped but not yet acknowledged as stored. */
-  pending: PendingVote | null;
-  connected: boolean;
-  /** Joined on the current connection: only then does the server accept votes from it. */
-  joined: boolean;
-  /** The last refusal or problem, for the student to read; "" when all is well. */
-  message: string;
-  /** Joining was refused for good (wrong or expired code). */
-  fatal: string;
-}
+export type { AnswerExtras, PendingVote, PhoneState };
 
 export type PhoneEvent =
   | { type: "joined"; rejoined: boolean }

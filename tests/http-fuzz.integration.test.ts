@@ -136,7 +136,9 @@ function requests(path: fc.Arbitrary<string>, methods: string[], queryKeys: stri
 describe("route handlers", () => {
   it("answer every malformed request with a client error or a redirect, never a server error, and change nothing", { timeout: 600_000 }, async () => {
     const nextAuthActions = ["signin", "signout", "callback", "session", "csrf", "providers", "error", "_log", "verify-request"];
-    const routes: { name: string; path: fc.Arbitrary<string>; methods: string[]; query: string[] }[] = [
+    // A NUL character in a parameter once reached the database from the LTI routes (a server error).
+    const nulParam = (path: string, key: string): Sent => ({ method: "POST", path: `${path}?${key}=%00`, headers: { "content-type": "text/plain;charset=UTF-8" }, body: "%" });
+    const routes: { name: string; path: fc.Arbitrary<string>; methods: string[]; query: string[]; examples?: Sent[] }[] = [
       {
         name: "sign-in (next-auth)",
         path: fc.oneof(
@@ -149,8 +151,9 @@ describe("route handlers", () => {
       },
       { name: "health", path: fc.constant("/api/health"), methods: METHODS, query: ["ready"] },
       { name: "LTI keys", path: fc.constant("/api/lti/jwks"), methods: METHODS, query: ["kid"] },
-      { name: "LTI login", path: fc.constant("/api/lti/login"), methods: METHODS, query: ["iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id", "lti_deployment_id"] },
-      { name: "LTI launch", path: fc.constant("/api/lti/launch"), methods: METHODS, query: ["id_token", "state"] },
+      { name: "LTI login", path: fc.constant("/api/lti/login"), methods: METHODS, query: ["iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id", "lti_deployment_id"], examples: [nulParam("/api/lti/login", "iss")] },
+      { name: "LTI launch", path: fc.constant("/api/lti/launch"), methods: METHODS, query: ["id_token", "state", "lti_storage_checked"], examples: [nulParam("/api/lti/launch", "state")] },
+      { name: "LTI continue", path: fc.constant("/api/lti/continue"), methods: METHODS, query: ["token"], examples: [nulParam("/api/lti/continue", "token")] },
       { name: "exports", path: fc.constant("/exports"), methods: METHODS, query: ["scope", "id", "format", "rows", "scenario", "cohort", "pack", "from", "to"] },
       { name: "pack export", path: segment.map((s) => `/packs/${s}/export`), methods: METHODS, query: ["format"] },
     ];
@@ -161,7 +164,7 @@ describe("route handlers", () => {
             fc.asyncProperty(requests(route.path, route.methods, route.query), async (r) => {
               await send(r, signedIn);
             }),
-            { numRuns: RUNS },
+            { numRuns: RUNS, examples: (route.examples ?? []).map((r) => [r] as [Sent]) },
           );
         }
       }

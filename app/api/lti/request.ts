@@ -1,6 +1,7 @@
 // What the LTI route handlers share: the tool's own addresses, the login's state cookie, and
 // the way a refused launch is shown (a page that says why, see app/lti/refused).
 import { NextResponse } from "next/server";
+import { z } from "zod";
 import { LtiError } from "@/lib/lti.server";
 import { publicBaseUrl } from "@/lib/public-url.server";
 
@@ -12,7 +13,18 @@ export async function toolUrls() {
   return { base, launch: `${base}/api/lti/launch`, secure: base.startsWith("https://") };
 }
 
-/** The request's parameters: the query string for GET, the form body for POST. */
+// A signed id_token is a few kilobytes; nothing an LTI request carries comes near 64 KB. PostgreSQL
+// stores no NUL character in text, so a parameter with one is no parameter.
+const paramText = z
+  .string()
+  .max(65_536)
+  .refine((s) => !s.includes("\u0000"));
+const paramsSchema = z.record(paramText, paramText);
+
+/**
+ * The request's parameters: the query string, and for POST the form body. Malformed ones (a NUL
+ * character, an oversized value) are refused as an incomplete launch before anything reads them.
+ */
 export async function requestParams(request: Request): Promise<Record<string, string>> {
   const params = new URL(request.url).searchParams;
   const out: Record<string, string> = Object.fromEntries(params);
@@ -23,7 +35,9 @@ export async function requestParams(request: Request): Promise<Record<string, st
       for (const [k, v] of form ?? []) if (typeof v === "string") out[k] = v;
     }
   }
-  return out;
+  const checked = paramsSchema.safeParse(out);
+  if (!checked.success) throw new LtiError("bad-request", "malformed parameters");
+  return checked.data;
 }
 
 export function refused(base: string, error: unknown): NextResponse {

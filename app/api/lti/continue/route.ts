@@ -7,13 +7,18 @@ import { sessionCookieFor } from "@/lib/auth.server";
 import { getPrisma } from "@/lib/db/client.server";
 import { env } from "@/lib/env.server";
 import { readContinueToken } from "@/lib/lti.server";
-import { fromOurPage, requestParams, toolUrls } from "../request";
+import { fromOurPage, refused, requestParams, toolUrls } from "../request";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request) {
   const urls = await toolUrls();
-  const params = await requestParams(request);
+  let params: Record<string, string>;
+  try {
+    params = await requestParams(request);
+  } catch (error) {
+    return refused(urls.base, error);
+  }
   const read = fromOurPage(request, urls.base) ? await readContinueToken(env().NEXTAUTH_SECRET!, params.token ?? "") : null;
   const tutor = read ? await getPrisma().tutor.findUnique({ where: { id: read.tutorId } }) : null;
   if (!read || !tutor) return NextResponse.redirect(`${urls.base}/lti/refused?reason=replayed`, 303);

@@ -64,11 +64,10 @@ export function ControlButtons({ view, display, command, notes, toggleDisplay, o
         <button type="button" className="secondary" onClick={() => command("next")} disabled={!can("next") && !notesPage(1)}>
           {view.scenarioIndex + 1 >= view.scenarioCount ? "Summary →" : "Next →"}
         </button>
-        {paged && paged.pages > 1 && (
-          <span className="muted" data-testid="controls-notes-page">
-            Notes on the projector: page {paged.page + 1} of {paged.pages}
-          </span>
-        )}
+        {/* A live region that is always there: each page turned is read out. */}
+        <span className="muted" role="status" data-testid="controls-notes-page">
+          {paged && paged.pages > 1 ? `Notes on the projector: page ${paged.page + 1} of ${paged.pages}` : ""}
+        </span>
       </div>
       <div className="controls-bar">
         {REVEAL_SWITCHES.map(({ audience, command: toggle, label }) => (

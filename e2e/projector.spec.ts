@@ -129,7 +129,7 @@ test("the controls' Next and Previous turn the pages of long notes on the projec
   await expect(pageLine).toContainText(`Page ${pages} of ${pages}`);
   await next.click();
   await expect(step).toHaveText("Scenario 2 of 3");
-  await expect(controls.getByTestId("controls-notes-page")).toHaveCount(0);
+  await expect(controls.getByTestId("controls-notes-page")).toHaveText("");
   // The projector's own keys still turn the pages, and the controls follow.
   await tutor.press("ArrowLeft");
   await expect(step).toHaveText("Scenario 1 of 3");

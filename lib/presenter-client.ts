@@ -215,9 +215,22 @@ export class PresenterClient {
       if (!reply.ok) return this.emit({ type: "refused", error: reply.error, from: "join" });
       this.update({ display: reply.display });
       this.takeView(reply.view);
+      this.takeJoinedNotes(reply.notes ?? null);
       // A new connection starts without the look: ask for it again if this screen had it on.
       if (this.state.look) this.setLook(true);
     });
+  }
+
+  /**
+   * The notes page the server knows as this screen (re)joins. None: the seminar's last projector
+   * left (this one, if its connection dropped) or the server restarted. A projector then tells it
+   * again the page it still shows; the controls have no page to turn until a projector says one.
+   */
+  private takeJoinedNotes(known: NotesPaging | null): void {
+    const own = this.state.notes;
+    if (known) this.update({ notes: known });
+    else if (own && this.mode === "projector") this.socket.emit("presenter:notes", own, () => {});
+    else if (own) this.update({ notes: null });
   }
 
   private onDisconnect = () => this.update({ connected: false });

@@ -2,7 +2,8 @@
 // projector's page reaches the controls, the page the controls turn to reaches the projector, a
 // screen that joins later learns it, and nobody but the seminar's tutor can send it.
 import { describe, expect, it } from "vitest";
-import type { NotesPaging } from "@/lib/realtime/protocol";
+import { PresenterClient } from "@/lib/presenter-client";
+import { notesKey, type NotesPaging } from "@/lib/realtime/protocol";
 import { appForTests, client, tutorCookie, waitFor, type Client } from "./helpers/app-server";
 import { seminarWithOpenRound } from "./helpers/seminars";
 
@@ -15,7 +16,7 @@ async function screen(cookie: string | undefined, seminarId: string, view: "proj
   socket.on("projector:notes", (paging) => heard.push(paging));
   await waitFor(() => socket.connected, 10_000, "socket connected");
   const joined = await socket.timeout(5000).emitWithAck("presenter:join", { seminarId, view });
-  return { socket, heard, joined: joined.ok };
+  return { socket, heard, joined: joined.ok, notes: joined.ok ? joined.notes : undefined };
 }
 
 const send = (socket: Client, payload: unknown) =>
@@ -42,10 +43,9 @@ describe("the projector's notes pages", () => {
     // A page past the last is taken as the last.
     expect(await send(controls.socket, { seminarId: seminar.id, key, page: 7, pages: 3 })).toMatchObject({ ok: true, paging: { page: 2 } });
 
-    // A second controls screen opened now learns the page at once.
+    // A second controls screen opened now learns the page as it joins.
     const late = await screen(cookie, seminar.id, "controls");
-    await waitFor(() => late.heard.length === 1, 5000, "late screen learns the page");
-    expect(late.heard[0]).toMatchObject({ key, page: 2, pages: 3 });
+    expect(late.notes).toMatchObject({ key, page: 2, pages: 3 });
 
     // Bad payloads are refused with a reason and reach nobody.
     const before = projector.heard.length;
@@ -60,10 +60,19 @@ describe("the projector's notes pages", () => {
       expect(reply.ok, JSON.stringify(bad)).toBe(false);
       expect(reply.error).toMatch(/presenter:notes/);
     }
-    // Another tutor and someone signed out cannot turn this seminar's notes.
-    for (const stranger of [await screen(await tutorCookie(other.id), seminar.id, "controls"), await screen(undefined, seminar.id, "controls")]) {
+    // Another tutor, someone signed out and a phone that joined the seminar cannot turn its notes.
+    const phone = client(app().url);
+    await waitFor(() => phone.connected, 10_000, "phone connected");
+    expect(await phone.timeout(5000).emitWithAck("participant:join", { code: seminar.code })).toMatchObject({ ok: true });
+    for (const stranger of [
+      await screen(await tutorCookie(other.id), seminar.id, "controls"),
+      await screen(undefined, seminar.id, "controls"),
+      { socket: phone, joined: false, notes: undefined },
+    ]) {
       expect(stranger.joined).toBe(false);
-      expect((await send(stranger.socket, { seminarId: seminar.id, key, page: 0, pages: 3 })).ok).toBe(false);
+      const reply = await send(stranger.socket, { seminarId: seminar.id, key, page: 0, pages: 3 });
+      expect(reply.ok).toBe(false);
+      expect(reply.error).toMatch(/Sign in as a tutor|not found/);
       stranger.socket.disconnect();
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -91,8 +100,47 @@ describe("the projector's notes pages", () => {
     await waitFor(() => controls.heard.length === 2, 5000, "controls hear the projector is gone");
     expect(controls.heard[1]).toEqual({ seminarId: seminar.id, key, page: 0, pages: 1 });
     const late = await screen(cookie, seminar.id, "controls");
+    expect(late.notes).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(late.heard).toHaveLength(0);
     for (const s of [controls, late]) s.socket.disconnect();
+  }, 60_000);
+
+  it("a projector that reconnects tells its page again; controls that come back after the last projector left have none to turn", async () => {
+    const { seminar, tutor } = await seminarWithOpenRound("notes-reconnect");
+    const cookie = await tutorCookie(tutor.id);
+    const projector = new PresenterClient(client(app().url, cookie), seminar.id, "projector");
+    const controls = new PresenterClient(client(app().url, cookie), seminar.id, "controls");
+    await waitFor(() => projector.state.view && controls.state.view, 10_000, "both screens joined");
+    for (const command of ["close", "toggleNotes"] as const) expect(await controls.command(command)).toEqual({ ok: true });
+    await waitFor(() => projector.state.view?.phase === "DISCUSSION" && controls.state.view?.phase === "DISCUSSION", 5000, "notes on screen");
+    const key = notesKey(projector.state.view!);
+    projector.reportNotes({ key, page: 1, pages: 3 });
+    await waitFor(() => controls.state.notes?.page === 1, 5000, "controls hear page 2");
+    expect(controls.canTurnNotes(1) && controls.canTurnNotes(-1)).toBe(true);
+
+    // The projector's network drops (it was the only projector): the controls hear there is nothing to turn.
+    projector.socket.disconnect();
+    await waitFor(() => controls.state.notes?.pages === 1, 5000, "controls hear the projector left");
+    // It comes back still showing page 2 of 3, and says so: the controls can turn its pages again.
+    projector.socket.connect();
+    await waitFor(() => controls.state.notes?.pages === 3, 5000, "controls hear the projector's page again");
+    expect(controls.state.notes).toMatchObject({ key, page: 1, pages: 3 });
+    expect(projector.state.notes).toMatchObject({ key, page: 1, pages: 3 });
+
+    // The controls lose their connection, and meanwhile the projector is closed for good.
+    controls.socket.disconnect();
+    projector.stop();
+    projector.socket.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const joinedAgain = new Promise<void>((resolve) => controls.socket.once("connect", () => setTimeout(resolve, 500)));
+    controls.socket.connect();
+    await joinedAgain;
+    // Back, they have no page to turn: Next and Previous move between scenarios.
+    expect(controls.state.connected).toBe(true);
+    expect(controls.canTurnNotes(1)).toBe(false);
+    expect(controls.canTurnNotes(-1)).toBe(false);
+    controls.stop();
+    controls.socket.disconnect();
   }, 60_000);
 });

@@ -178,7 +178,11 @@ export interface ClientToServerEvents {
   ) => void;
   "participant:segment": (payload: z.input<typeof participantSegmentSchema>, ack: Ack<{ segment: number | null }>) => void;
   "presenter:reasons": (payload: z.input<typeof presenterReasonsSchema>, ack: Ack<{ changed: number }>) => void;
-  "presenter:join": (payload: z.input<typeof presenterJoinSchema>, ack: Ack<{ view: SeminarView; display: DisplayState }>) => void;
+  "presenter:join": (
+    payload: z.input<typeof presenterJoinSchema>,
+    /** `notes`: the notes page the seminar's projector shows, null when none has told it (or the last one left). */
+    ack: Ack<{ view: SeminarView; display: DisplayState; notes: NotesPaging | null }>,
+  ) => void;
   "presenter:command": (
     payload: z.input<typeof presenterCommandSchema>,
     ack: Ack<{ view: SeminarView; notice?: string }>,

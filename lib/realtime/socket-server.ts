@@ -166,10 +166,9 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       await socket.join(payload.view === "projector" ? rooms.projector(payload.seminarId) : rooms.controls(payload.seminarId));
       socket.data.presenterView = payload.view;
       if (payload.view === "projector") socket.data.projecting = [...new Set([...(socket.data.projecting ?? []), payload.seminarId])].slice(-8);
-      const paging = notesPagingOf(payload.seminarId);
-      if (paging) socket.emit("projector:notes", paging);
       const snapshot = await loadSnapshot(payload.seminarId);
-      return { view: viewFor(withPresence(snapshot!), payload.view), display: await displayOf(payload.seminarId) };
+      const display = await displayOf(payload.seminarId);
+      return { view: viewFor(withPresence(snapshot!), payload.view), display, notes: notesPagingOf(payload.seminarId) ?? null };
     });
 
     on(socket, "presenter:command", presenterCommandSchema, async (payload) => {

@@ -7,7 +7,7 @@ COPY scripts/prisma-generate.mjs scripts/prisma-generate.mjs
 COPY prisma prisma
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN NODE_ENV=production npx next build
+RUN NODE_ENV=production npx next build && npx tsx scripts/compress-build.ts
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -20,6 +20,7 @@ import { ensureToolKey } from "@/lib/lti-keys.server";
 import { listPacks } from "@/lib/packs.server";
 import { leaveCluster } from "@/lib/realtime/hub.server";
 import { createHttpServer, type RequestHandler } from "@/lib/realtime/http-server.server";
+import { withFixedResponses } from "@/lib/fixed-responses.server";
 import { withPhonePageCache } from "@/lib/phone-page-cache.server";
 import { startRetentionJob } from "@/lib/retention.server";
 import { startTallyJob } from "@/lib/round-tallies.server";
@@ -161,8 +162,9 @@ async function prepareNext(dev: boolean, hostname: string, port: number, address
   await app.prepare();
   // Next.js compresses pages and files with gzip; the build's scripts go out in Brotli (smaller).
   const handle = refuseMalformedPaths((req, res) => void nextHandler(req, res));
-  // The phone page, rendered at most once a second per address, each response with its own nonce.
-  return dev ? handle : withStaticBrotli(".next", withPhonePageCache(handle, address));
+  // The phone page, rendered at most once a second per address, each response with its own nonce;
+  // the app icon that every page names, answered once by Next.js and then from memory.
+  return dev ? handle : withStaticBrotli(".next", withFixedResponses(["/icon.svg"], withPhonePageCache(handle, address), address));
 }
 
 /** A session secret generated once and kept with the data, so sign-ins survive restarts. */

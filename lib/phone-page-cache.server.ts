@@ -11,14 +11,12 @@
 // cookies or credentials, conditional and range requests, Next.js's own navigation requests, and
 // any render that is not a 200 HTML page without cookies.
 import { randomBytes } from "node:crypto";
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { promisify } from "node:util";
-import { gzip as gzipCallback } from "node:zlib";
+import { constants, crc32, deflateRawSync } from "node:zlib";
 import { getBotType } from "next/dist/shared/lib/router/utils/is-bot";
 import { isJoinCode } from "@/lib/join-code";
-
-const gzip = promisify(gzipCallback);
+import { requestOwn } from "@/lib/own-request.server";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -26,8 +24,6 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export const PHONE_PAGE_TTL_MS = 1_000;
 /** Addresses kept at once (one per seminar and host): bounded whatever the requests. */
 const MAX_ENTRIES = 200;
-/** A render that takes longer is given up: the phones waiting for it are rendered one by one. */
-const RENDER_TIMEOUT_MS = 15_000;
 /** Next.js compresses HTML from this size on (its default), with gzip. */
 const GZIP_THRESHOLD = 1024;
 
@@ -55,6 +51,10 @@ const DROPPED = new Set(["content-length", "content-encoding", "transfer-encodin
 interface Rendered {
   /** The HTML split at the render's nonce: joined with a fresh one per response. */
   parts: string[];
+  /** The same parts, each compressed once (see gzipWithNonce). */
+  deflated: Buffer[];
+  /** The parts' bytes, for the checksum of each response. */
+  raw: Buffer[];
   /** Header names as Next.js wrote them, with their values split the same way. */
   headers: [string, string[]][];
 }
@@ -88,38 +88,28 @@ export function withPhonePageCache(next: Handler, address: () => AddressInfo | n
   const token = randomBytes(16).toString("base64url");
   const entries = new Map<string, Entry>();
 
-  const render = (pathname: string, req: IncomingMessage, at: AddressInfo): Promise<Rendered | null> =>
-    new Promise((resolve) => {
-      const host = at.address === "0.0.0.0" || at.address === "::" ? "127.0.0.1" : at.address;
-      const headers: Record<string, string> = { "x-weighin-render": token, "accept-encoding": "identity" };
-      // What the page may depend on (and the key holds): its host and scheme (the policy's
-      // socket address, HTTPS pinning) and whether the asker is a bot (Next.js writes a page's
-      // metadata differently for some).
-      for (const name of ["host", "x-forwarded-proto", "user-agent"]) {
-        const value = req.headers[name];
-        if (typeof value === "string") headers[name] = value;
-      }
-      const outgoing = httpRequest({ host, port: at.port, family: at.family === "IPv6" ? 6 : 4, path: pathname, method: "GET", headers, timeout: RENDER_TIMEOUT_MS }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", () => resolve(null));
-        response.on("end", () => resolve(cacheable(response, Buffer.concat(chunks))));
-      });
-      outgoing.on("timeout", () => outgoing.destroy());
-      outgoing.on("error", () => resolve(null));
-      outgoing.end();
-    });
+  const render = async (pathname: string, req: IncomingMessage, at: AddressInfo): Promise<Rendered | null> => {
+    const headers: Record<string, string> = { "x-weighin-render": token, "accept-encoding": "identity" };
+    // What the page may depend on (and the key holds): its host and scheme (the policy's socket
+    // address, HTTPS pinning) and whether the asker is a bot (Next.js writes a page's metadata
+    // differently for some).
+    for (const name of ["host", "x-forwarded-proto", "user-agent"]) {
+      const value = req.headers[name];
+      if (typeof value === "string") headers[name] = value;
+    }
+    const got = await requestOwn(at, pathname, headers);
+    return got && cacheable(got.response, got.body);
+  };
 
-  const serve = async (rendered: Rendered, req: IncomingMessage, res: ServerResponse) => {
+  const serve = (rendered: Rendered, req: IncomingMessage, res: ServerResponse) => {
     const nonce = freshNonce();
-    const html = Buffer.from(rendered.parts.join(nonce));
     const headers: string[] = [];
     for (const [name, parts] of rendered.headers) headers.push(name, parts.join(nonce));
-    let body = html;
-    if (html.length >= GZIP_THRESHOLD && acceptsGzip(req.headers["accept-encoding"])) {
-      body = await gzip(html);
+    let body: Buffer;
+    if (rendered.raw.reduce((n, part) => n + part.length, 0) >= GZIP_THRESHOLD && acceptsGzip(req.headers["accept-encoding"])) {
+      body = gzipWithNonce(rendered, nonce);
       headers.push("Content-Encoding", "gzip");
-    }
+    } else body = Buffer.from(rendered.parts.join(nonce));
     headers.push("Content-Length", String(body.length));
     res.writeHead(200, headers);
     res.end(body);
@@ -157,10 +147,12 @@ export function withPhonePageCache(next: Handler, address: () => AddressInfo | n
     }
     void entry.rendered.then((rendered) => {
       if (!rendered || res.destroyed) return rendered ? undefined : next(req, res);
-      return serve(rendered, req, res).catch(() => {
+      try {
+        serve(rendered, req, res);
+      } catch {
         if (!res.headersSent) next(req, res);
         else res.destroy();
-      });
+      }
     });
   };
 }
@@ -182,5 +174,48 @@ function cacheable(response: IncomingMessage, body: Buffer): Rendered | null {
     const name = response.rawHeaders[i]!;
     if (!DROPPED.has(name.toLowerCase())) headers.push([name, response.rawHeaders[i + 1]!.split(nonce)]);
   }
-  return { parts: body.toString("utf8").split(nonce), headers };
+  return { ...splitAtNonce(body.toString("utf8"), nonce), headers };
+}
+
+/** The page split at its nonce, each part also compressed once for gzipWithNonce. */
+export function splitAtNonce(html: string, nonce: string): Omit<Rendered, "headers"> {
+  const parts = html.split(nonce);
+  const raw = parts.map((part) => Buffer.from(part));
+  // Each part on its own: no part refers back into another (nor into a nonce), and every one but
+  // the last ends on a byte boundary (a sync flush), so a nonce can go between them as it is.
+  const deflated = raw.map((part, i) => deflateRawSync(part, i < raw.length - 1 ? { finishFlush: constants.Z_SYNC_FLUSH } : {}));
+  return { parts, raw, deflated };
+}
+
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff]);
+
+/**
+ * The page in gzip with this nonce, without compressing it again: the parts compressed once at
+ * the render, with the nonce between them as an uncompressed (stored) deflate block, in a gzip
+ * header and trailer (the checksum and length of the whole page). About the cost of a copy.
+ */
+export function gzipWithNonce(rendered: Pick<Rendered, "raw" | "deflated">, nonce: string): Buffer {
+  const bytes = Buffer.from(nonce, "latin1");
+  const stored = Buffer.alloc(5);
+  stored.writeUInt16LE(bytes.length, 1);
+  stored.writeUInt16LE(~bytes.length & 0xffff, 3);
+  const pieces: Buffer[] = [GZIP_HEADER];
+  let crc = 0;
+  let size = 0;
+  rendered.raw.forEach((part, i) => {
+    if (i > 0) {
+      pieces.push(stored, bytes);
+      crc = crc32(bytes, crc);
+      size += bytes.length;
+    }
+    pieces.push(rendered.deflated[i]!);
+    // Not for an empty part: zlib reads an empty buffer without memory as "start again at 0".
+    if (part.length > 0) crc = crc32(part, crc);
+    size += part.length;
+  });
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE(size >>> 0, 4);
+  pieces.push(trailer);
+  return Buffer.concat(pieces);
 }

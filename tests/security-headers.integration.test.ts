@@ -1,6 +1,8 @@
 // Every page and route answers with the headers that limit what a page may do in a browser:
 // scripts only with this response's nonce, no framing, no camera or microphone, no MIME sniffing,
 // and HTTPS pinning when the site is reached over HTTPS.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { appForTests, tutorCookie } from "./helpers/app-server";
 import { seminarWithOpenRound } from "./helpers/seminars";
@@ -141,5 +143,28 @@ describe("the phone page in a join storm", () => {
     const bad = await get("/j/not-a-code");
     expect(bad.status).toBe(307);
     expect(bad.headers.get("location")).toBe("/join?error=not-found");
+  });
+
+  it("serves the app icon that every page names in Brotli, the same icon with the headers of every file", async () => {
+    const html = await (await get("/join")).text();
+    const icon = /<link rel="icon" href="([^"]+)"/.exec(html)?.[1]?.replaceAll("&amp;", "&");
+    expect(icon).toMatch(/^\/icon\.svg/);
+    const source = readFileSync(path.join(process.cwd(), "app/icon.svg"), "utf8");
+    for (let i = 0; i < 3; i++) {
+      const response = await get(icon!, { "accept-encoding": "gzip, deflate, br" });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-encoding")).toBe("br");
+      expect(response.headers.get("content-type")).toBe("image/svg+xml");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("vary")).toMatch(/Accept-Encoding/i);
+      expect(await response.text()).toBe(source);
+    }
+    const gzip = await get(icon!, { "accept-encoding": "gzip" });
+    expect(gzip.headers.get("content-encoding")).toBe("gzip");
+    expect(await gzip.text()).toBe(source);
+    const plain = await get(icon!, { "accept-encoding": "identity" });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toBe(source);
   });
 });

@@ -74,7 +74,7 @@ export function formatRun(r: RunSummary): string {
     `  server CPU ${r.join.serverCpuMsPerPhone.toFixed(1)} ms per phone, database ${r.join.databaseCpuSeconds.toFixed(1)} s`,
     ...(r.join.page
       ? [
-          `  page load (join page + ${(r.join.page.requestsPerPhone - 1).toFixed(0)} scripts and styles, ${(r.join.page.bytesPerPhone / 1024).toFixed(0)} KiB as sent per phone; static files ${r.join.page.compressed ? "compressed" : "NOT all compressed"}, ${r.join.page.cacheable ? "cacheable" : "NOT all cacheable"}): ${formatDistribution(r.join.page.latency)}`,
+          `  page load (join page + ${(r.join.page.requestsPerPhone - 1).toFixed(0)} files: scripts, styles, icon, ${(r.join.page.bytesPerPhone / 1024).toFixed(0)} KiB as sent per phone; static files ${r.join.page.compressed ? "compressed" : "NOT all compressed"}, ${r.join.page.cacheable ? "cacheable" : "NOT all cacheable"}): ${formatDistribution(r.join.page.latency)}`,
           `  first request → joined: ${formatDistribution(r.join.page.total)}`,
         ]
       : []),

@@ -1,7 +1,7 @@
 "use client";
 // The tutor's buttons on the controls. Which ones work now comes from the server
 // (availableCommands in lib/seminar-flow.ts), so the rules live in one place.
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import type { Command } from "@/lib/seminar-flow";
 import { notesKey, type DisplayState, type NotesPaging, type SeminarView } from "@/lib/realtime/protocol";
 import { Bars, roundCaption } from "@/components/ResultsChart";
@@ -39,31 +39,31 @@ export function ControlButtons({ view, display, command, notes, toggleDisplay, o
       <UndoButton view={view} command={command} />
       <div className="controls-bar">
         {voting ? (
-          <button type="button" onClick={() => command("close")} disabled={!can("close")}>
+          <CommandButton available={can("close")} onPress={() => command("close")}>
             Close voting
-          </button>
+          </CommandButton>
         ) : (
-          <button type="button" onClick={() => command("open")} disabled={!can("open")}>
+          <CommandButton available={can("open")} onPress={() => command("open")}>
             Open voting
-          </button>
+          </CommandButton>
         )}
-        <button type="button" onClick={() => command("reveal")} disabled={!can("reveal")}>
+        <CommandButton available={can("reveal")} onPress={() => command("reveal")}>
           {revealed ? "Reveal to everyone" : "Reveal"}
-        </button>
-        <button type="button" onClick={() => command("toggleNotes")} disabled={!can("toggleNotes")}>
+        </CommandButton>
+        <CommandButton available={can("toggleNotes")} onPress={() => command("toggleNotes")}>
           {view.phase === "DISCUSSION" ? "Hide notes" : "Show notes"}
-        </button>
-        <button type="button" onClick={() => command("round2")} disabled={!can("round2")}>
+        </CommandButton>
+        <CommandButton available={can("round2")} onPress={() => command("round2")}>
           Start round 2
-        </button>
+        </CommandButton>
       </div>
       <div className="controls-bar">
-        <button type="button" className="secondary" onClick={() => command("previous")} disabled={!can("previous") && !notesPage(-1)}>
+        <CommandButton className="secondary" available={can("previous") || notesPage(-1)} onPress={() => command("previous")}>
           ← Previous
-        </button>
-        <button type="button" className="secondary" onClick={() => command("next")} disabled={!can("next") && !notesPage(1)}>
+        </CommandButton>
+        <CommandButton className="secondary" available={can("next") || notesPage(1)} onPress={() => command("next")}>
           {view.scenarioIndex + 1 >= view.scenarioCount ? "Summary →" : "Next →"}
-        </button>
+        </CommandButton>
         {/* A live region that is always there: each page turned is read out. */}
         <span className="muted" role="status" data-testid="controls-notes-page">
           {paged && paged.pages > 1 ? `Notes on the projector: page ${paged.page + 1} of ${paged.pages}` : ""}
@@ -71,16 +71,9 @@ export function ControlButtons({ view, display, command, notes, toggleDisplay, o
       </div>
       <div className="controls-bar">
         {REVEAL_SWITCHES.map(({ audience, command: toggle, label }) => (
-          <button
-            key={toggle}
-            type="button"
-            className="secondary"
-            aria-pressed={view.reveal[audience]}
-            onClick={() => command(toggle)}
-            disabled={!can(toggle)}
-          >
+          <CommandButton key={toggle} className="secondary" pressed={view.reveal[audience]} available={can(toggle)} onPress={() => command(toggle)}>
             {label}
-          </button>
+          </CommandButton>
         ))}
         <button type="button" className="secondary" aria-pressed={display.blank} onClick={() => toggleDisplay("blank")}>
           Blank projector
@@ -118,6 +111,40 @@ export function ControlButtons({ view, display, command, notes, toggleDisplay, o
         )}
       </div>
     </section>
+  );
+}
+
+/**
+ * A command's button. One that does nothing now is marked unavailable (aria-disabled) rather than
+ * disabled, so it keeps the keyboard focus when a press makes it unavailable (← Previous back on
+ * the first page of the first scenario's notes, Start round 2): a keyboard user is not thrown
+ * back to the top of the page, and pressing it again sends nothing.
+ */
+function CommandButton({
+  available,
+  onPress,
+  className,
+  pressed,
+  children,
+}: {
+  available: boolean;
+  onPress: () => void;
+  className?: string;
+  pressed?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      className={className}
+      aria-pressed={pressed}
+      aria-disabled={available ? undefined : true}
+      onClick={() => {
+        if (available) onPress();
+      }}
+    >
+      {children}
+    </button>
   );
 }
 

@@ -276,3 +276,54 @@ test("the packs pages, the pack editor with its errors, and the delete confirmat
   await expect(page.getByRole("heading", { name: /^Delete “.+”\?$/ })).toBeVisible();
   await expectAccessible(page, "the page confirming a cohort's deletion");
 });
+
+test("on the controls, a button that a press makes unavailable keeps the keyboard focus, and pressing it again does nothing", async ({ tutor }) => {
+  test.setTimeout(120_000);
+  await tutor.page.setViewportSize({ width: 1280, height: 720 });
+  const seminar = await tutor.startSeminar({ minResponses: 1 });
+  // Voting opened and closed with no answers, then the notes: in pages on this projector.
+  await tutor.press("Space");
+  await tutor.press("Space");
+  await tutor.press("d");
+  const pageLine = tutor.projector.getByTestId("notes-page");
+  await expect(pageLine).toHaveText(/^Page 1 of [2-9]/);
+  const controls = await tutor.openControls(seminar);
+  const notesPage = controls.getByTestId("controls-notes-page");
+  await expect(notesPage).toHaveText(/^Notes on the projector: page 1 of/);
+  await expect(notesPage).toHaveAttribute("role", "status");
+
+  // Next turns to page 2; ← Previous turns back to page 1, the first scenario's first: there is
+  // nothing before it, and the button says so while keeping the focus.
+  await tabTo(controls, "Next →");
+  await controls.keyboard.press("Enter");
+  await expect(notesPage).toHaveText(/page 2 of/);
+  await controls.keyboard.press("Shift+Tab");
+  const previous = controls.getByRole("button", { name: "← Previous" });
+  await expect(previous).toBeFocused();
+  await controls.keyboard.press("Enter");
+  await expect(pageLine).toHaveText(/^Page 1 of/);
+  await expect(notesPage).toHaveText(/page 1 of/);
+  await expect(previous).toBeDisabled();
+  await expect(previous).toBeFocused();
+  // Pressed again, it sends nothing: no refusal, still the first page of scenario 1.
+  const replies = tutor.traffic.replies();
+  await controls.keyboard.press("Enter");
+  await controls.keyboard.press("Space");
+  await controls.waitForTimeout(500);
+  await expect(controls.locator(".error")).toHaveCount(0);
+  await expect(tutor.projector.getByTestId("step")).toHaveText("Scenario 1 of 3");
+  expect(tutor.traffic.replies()).toBe(replies);
+  // Tab goes on from there.
+  await controls.keyboard.press("Tab");
+  await expect(controls.getByRole("button", { name: "Next →" })).toBeFocused();
+
+  // Start round 2 can be pressed once: afterwards it is unavailable, and still has the focus.
+  await tabTo(controls, "Start round 2");
+  await controls.keyboard.press("Enter");
+  await expect(controls.getByTestId("announcement")).toHaveText("Scenario 1, round 2. Vote again: voting is open");
+  const round2 = controls.getByRole("button", { name: "Start round 2", exact: true });
+  await expect(round2).toBeDisabled();
+  await expect(round2).toBeFocused();
+  await expectAccessible(controls, "the controls with unavailable buttons focused");
+  await controls.close();
+});

@@ -20,6 +20,7 @@ import { ensureToolKey } from "@/lib/lti-keys.server";
 import { listPacks } from "@/lib/packs.server";
 import { leaveCluster } from "@/lib/realtime/hub.server";
 import { createHttpServer, type RequestHandler } from "@/lib/realtime/http-server.server";
+import { stampClientAddress } from "@/lib/client-address.server";
 import { withFixedResponses } from "@/lib/fixed-responses.server";
 import { withPhonePageCache } from "@/lib/phone-page-cache.server";
 import { startRetentionJob } from "@/lib/retention.server";
@@ -39,7 +40,7 @@ async function main() {
   // Nothing of ours runs while Next.js prepares (its config reads no setting of ours).
   // Where this process listens, once it does (the phone page's renders are requests to it).
   let listening: AddressInfo | null = null;
-  const nextReady: Promise<RequestHandler> | undefined = env.PAGES ? prepareNext(dev, env.HOST, env.PORT, () => listening) : undefined;
+  const nextReady: Promise<RequestHandler> | undefined = env.PAGES ? prepareNext(dev, env.HOST, env.PORT, env.TRUST_PROXY ?? false, () => listening) : undefined;
   // Awaited below; until then a failure must not end the process as an unhandled rejection.
   nextReady?.catch(() => {});
 
@@ -119,7 +120,6 @@ async function main() {
 
   const { httpServer, io, close } = await createHttpServer({
     pages,
-    trustProxy: env.TRUST_PROXY ?? false,
     realtimeAdapter: env.REALTIME_ADAPTER,
     databaseUrl,
   });
@@ -155,14 +155,19 @@ async function main() {
 }
 
 /** Next.js, prepared: the handler for every request that is not the live channel. */
-async function prepareNext(dev: boolean, hostname: string, port: number, address: () => AddressInfo | null): Promise<RequestHandler> {
+async function prepareNext(dev: boolean, hostname: string, port: number, trustProxy: boolean, address: () => AddressInfo | null): Promise<RequestHandler> {
   const { default: next } = await import("next");
   const app = next({ dev, hostname, port });
   const nextHandler = app.getRequestHandler();
   await app.prepare();
   // Next.js compresses pages and files with gzip; the build's scripts go out in Brotli (smaller).
-  const handle = refuseMalformedPaths((req, res) => void nextHandler(req, res));
-  // The phone page, rendered at most once a second per address, each response with its own nonce;
+  // Route handlers cannot see the socket: the client address goes in a header of ours (a client's
+  // copy overwritten), for Next.js only; the files answered from memory above never look it up.
+  const handle = refuseMalformedPaths((req, res) => {
+    stampClientAddress(req, trustProxy);
+    void nextHandler(req, res);
+  });
+  // The phone page, rendered at most once every 10 s per address, each response with its own nonce;
   // the app icon that every page names, answered once by Next.js and then from memory.
   return dev ? handle : withStaticBrotli(".next", withFixedResponses(["/icon.svg"], withPhonePageCache(handle, address), address));
 }

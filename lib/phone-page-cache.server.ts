@@ -2,7 +2,7 @@
 // within seconds; rendering the page costs about 10 ms of server CPU, so 1,000 phones were about
 // 10 s of one core. The page's HTML depends on its address only (the seminar's state reaches the
 // phone over the live channel, not in the HTML), but every response needs its own script nonce
-// (proxy.ts). So the page is rendered at most once per second per address, by a request of this
+// (proxy.ts). So the page is rendered at most once every 10 seconds per address, by a request of this
 // process to itself that carries no cookie and asks for no compression, and every phone gets that
 // HTML with the render's nonce replaced by a fresh one, in the body and in the
 // Content-Security-Policy header alike; the render's own nonce is sent to nobody. Phones asking
@@ -20,8 +20,11 @@ import { requestOwn } from "@/lib/own-request.server";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** How long one render serves: a hall's storm lasts seconds; a new build means a new process. */
-export const PHONE_PAGE_TTL_MS = 1_000;
+/**
+ * How long one render serves: a hall's storm lasts seconds, so one render serves the whole hall
+ * (the HTML changes with nothing but the build, and a new build means a new process).
+ */
+export const PHONE_PAGE_TTL_MS = 10_000;
 /** Addresses kept at once (one per seminar and host): bounded whatever the requests. */
 const MAX_ENTRIES = 200;
 /** Next.js compresses HTML from this size on (its default), with gzip. */

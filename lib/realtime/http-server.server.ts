@@ -3,7 +3,6 @@
 // process of the live channel alone (and /api/health), which needs no `next build`: PAGES=false,
 // as the integration tests of the live channel run it.
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
-import { stampClientAddress } from "@/lib/client-address.server";
 import { health } from "@/lib/health.server";
 import { attachPostgresAdapter } from "@/lib/realtime/adapter.server";
 import type { WeighInServer } from "@/lib/realtime/hub.server";
@@ -12,9 +11,11 @@ import { attachRealtime } from "@/lib/realtime/socket-server";
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface HttpServerOptions {
-  /** Everything that is not the live channel; unset: 404. */
+  /**
+   * Everything that is not the live channel; unset: 404. Before Next.js sees a request, the
+   * handler stamps its client address (stampClientAddress): route handlers cannot see the socket.
+   */
   pages?: RequestHandler;
-  trustProxy: boolean;
   /** "postgres": broadcasts shared with the other processes on `databaseUrl`. */
   realtimeAdapter: "none" | "postgres";
   databaseUrl: string;
@@ -42,10 +43,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Weig
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
       res.end("This process serves the live channel only (PAGES=false).\n");
     });
-  const httpServer = createServer((req, res) => {
-    stampClientAddress(req, options.trustProxy);
-    pages(req, res);
-  });
+  const httpServer = createServer(pages);
   const io = attachRealtime(httpServer);
   let close = async () => {};
   if (options.realtimeAdapter === "postgres") {

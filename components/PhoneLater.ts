@@ -3,6 +3,7 @@
 export { AnswerExtrasForm, SegmentQuestion } from "@/components/AnswerExtras";
 export { Breakdowns } from "@/components/Breakdowns";
 export { DiscussionNotes } from "@/components/DiscussionNotes";
+export { LtiPhoneLost } from "@/components/LtiPhoneLost";
 export { ReasonList } from "@/components/ReasonList";
 export { ResultsChart } from "@/components/ResultsChart";
 export { SeminarSummary } from "@/components/SeminarSummary";

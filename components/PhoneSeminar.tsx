@@ -6,7 +6,7 @@ import type { AnswerValue, SeminarView } from "@/lib/realtime/protocol";
 import { formatJoinCode } from "@/lib/join-code";
 import { describeResults } from "@/lib/results-text";
 import { useAnnouncement } from "@/components/useAnnouncement";
-import { usePhoneClient } from "@/components/usePhoneClient";
+import { usePhoneClient, type CoursePhone } from "@/components/usePhoneClient";
 
 // Not needed for the first paint (the phone shows them after a join, an answer or a reveal): kept
 // out of the first download (docs/performance.md), fetched right after the page is up (while the
@@ -20,6 +20,7 @@ const ResultsChart = lazy(() => later().then((m) => ({ default: m.ResultsChart }
 const DiscussionNotes = lazy(() => later().then((m) => ({ default: m.DiscussionNotes })));
 const SeminarSummary = lazy(() => later().then((m) => ({ default: m.SeminarSummary })));
 const Breakdowns = lazy(() => later().then((m) => ({ default: m.Breakdowns })));
+const LtiPhoneLost = lazy(() => later().then((m) => ({ default: m.LtiPhoneLost })));
 
 /** A module load that, when it fails (offline, a dropped request), tries again when the network is back. */
 function retrying<T>(load: () => Promise<T>): () => Promise<T> {
@@ -45,9 +46,9 @@ function preloadParts(): void {
 }
 
 
-export function PhoneSeminar({ code }: { code: string }) {
-  const { view, answers, extras, segmentAsked, pending, connected, fatal, message, vote, joinAsNew, setExtras, chooseSegment, onEvent } =
-    usePhoneClient(code);
+export function PhoneSeminar({ code, course }: { code: string; course?: CoursePhone }) {
+  const { view, answers, extras, segmentAsked, pending, connected, fatal, lost, message, vote, joinAsNew, setExtras, chooseSegment, onEvent } =
+    usePhoneClient(code, course);
   // Screen readers hear what changed: voting opening and closing, results shown, a new scenario.
   const [announcement, setAnnouncement] = useAnnouncement(view, announce);
   useEffect(preloadParts, []);
@@ -59,6 +60,14 @@ export function PhoneSeminar({ code }: { code: string }) {
       }),
     [onEvent, setAnnouncement],
   );
+
+  if (lost) {
+    return (
+      <Suspense fallback={null}>
+        <LtiPhoneLost />
+      </Suspense>
+    );
+  }
 
   if (fatal) {
     return (

@@ -11,35 +11,67 @@ import type { PhoneClient, PhoneEvent, PhoneState, PhoneStorage } from "@/lib/ph
 import { initialPhoneState } from "@/lib/phone-state";
 
 /**
- * This page's localStorage, or, where the browser denies it (a frame of another site with
- * third-party storage blocked), storage that lasts as long as the page.
+ * This page's localStorage, or its sessionStorage (which survives a reload), or, where the browser
+ * denies both (a frame of another site with third-party storage blocked), storage that lasts as
+ * long as the page.
  */
 function pageStorage(fallback: () => PhoneStorage): PhoneStorage {
-  try {
-    const storage = window.localStorage;
-    storage.getItem("weighin:probe");
-    return storage;
-  } catch {
-    return fallback();
+  for (const storage of [() => window.localStorage, () => window.sessionStorage]) {
+    try {
+      const s = storage();
+      s.getItem("weighin:probe");
+      return s;
+    } catch {
+      // Denied: the next one.
+    }
   }
+  return fallback();
 }
 
-export function usePhoneClient(code: string) {
+/**
+ * A phone opened from a course page (an LTI launch): it is that student's participant or none,
+ * never a new one; `storage` is the platform's storage that keeps its token (a frame without
+ * storage of its own), checked by the page against the registered platforms.
+ */
+export interface CoursePhone {
+  storage?: { target: string; origin: string };
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
+
+export function usePhoneClient(code: string, course?: CoursePhone) {
   const [state, setState] = useState<PhoneState>(initialPhoneState);
+  /** A course's phone that has lost its participant's token: the student must open it again from the course. */
+  const [lost, setLost] = useState(false);
+  const fromCourse = course !== undefined;
+  const storageTarget = course?.storage?.target;
+  const storageOrigin = course?.storage?.origin;
   const clientRef = useRef<PhoneClient | null>(null);
   const listeners = useRef(new Set<(event: PhoneEvent) => void>());
 
   useEffect(() => {
     let stop: (() => void) | undefined;
     let cancelled = false;
-    void Promise.all([import("@/components/socket"), import("@/lib/phone-client")]).then(([{ connectSocket }, { PhoneClient, memoryStorage, tokenKey }]) => {
+    void Promise.all([import("@/components/socket"), import("@/lib/phone-client")]).then(async ([{ connectSocket }, { PhoneClient, memoryStorage, tokenKey }]) => {
       if (cancelled) return;
       const storage = pageStorage(memoryStorage);
       // A launch from a course page may hand over the phone's token in the fragment (where the
       // page may not keep it in localStorage: a frame of another site): kept, then removed from the address.
       const handedOver = new URLSearchParams(window.location.hash.slice(1)).get("token");
-      if (handedOver && /^[A-Za-z0-9_-]{20,100}$/.test(handedOver)) storage.setItem(tokenKey(code), handedOver);
+      if (handedOver && TOKEN.test(handedOver)) storage.setItem(tokenKey(code), handedOver);
       if (handedOver !== null) window.history.replaceState(null, "", window.location.pathname + window.location.search);
+      if (fromCourse && !storage.getItem(tokenKey(code))) {
+        // Reloaded without storage of its own: the platform's storage may still hold the token.
+        const kept =
+          storageTarget && storageOrigin
+            ? await import("@/lib/lti-platform-storage").then(({ platformStorage, phoneTokenStorageKey }) =>
+                platformStorage({ target: storageTarget, origin: storageOrigin }, phoneTokenStorageKey(code)),
+              )
+            : null;
+        if (cancelled) return;
+        if (!kept || !TOKEN.test(kept)) return setLost(true);
+        storage.setItem(tokenKey(code), kept);
+      }
       const socket = connectSocket();
       const client = new PhoneClient(socket, code, { storage });
       clientRef.current = client;
@@ -67,7 +99,7 @@ export function usePhoneClient(code: string) {
       cancelled = true;
       stop?.();
     };
-  }, [code]);
+  }, [code, fromCourse, storageTarget, storageOrigin]);
 
   const vote = useCallback((answer: AnswerValue) => clientRef.current?.vote(answer), []);
   const joinAsNew = useCallback(() => clientRef.current?.joinAsNew(), []);
@@ -78,5 +110,5 @@ export function usePhoneClient(code: string) {
     listeners.current.add(listener);
     return () => void listeners.current.delete(listener);
   }, []);
-  return { ...state, vote, joinAsNew, setExtras, chooseSegment, onEvent };
+  return { ...state, lost, vote, joinAsNew, setExtras, chooseSegment, onEvent };
 }

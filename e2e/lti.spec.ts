@@ -13,7 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { hash } from "@node-rs/bcrypt";
-import { devices, type Browser, type Page } from "@playwright/test";
+import { devices, type Browser, type Page, type Request } from "@playwright/test";
 import pg from "pg";
 import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
 import { applyMigrations } from "@/lib/db/migrate.server";
@@ -203,6 +203,72 @@ test("an administrator registers the platform; an ordinary tutor cannot reach th
   expect(keys.keys.every((k) => k.kty === "RSA" && !("d" in k))).toBe(true);
 });
 
+/** Sends a recorded server-action request again, from another browser (with its own cookies). */
+async function replay(page: Page, request: Request): Promise<number> {
+  const headers = await request.allHeaders();
+  const response = await page.request.post(request.url(), {
+    headers: {
+      "next-action": headers["next-action"]!,
+      "next-router-state-tree": headers["next-router-state-tree"] ?? "",
+      "content-type": headers["content-type"] ?? "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+      origin: new URL(request.url()).origin,
+    },
+    data: request.postDataBuffer() ?? "",
+    maxRedirects: 0,
+  });
+  return response.status();
+}
+
+test("an administrator edits a registered platform and is told what changed; a tutor's replayed edit changes nothing", async ({ page, browser }) => {
+  const r = platform.registration;
+  await signIn(page, ADMIN);
+  await page.goto("/admin/lti");
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Test Moodle" }) });
+  const form = page.getByRole("form", { name: "Edit Test Moodle" });
+  await card.locator("summary").click();
+  await expect(form.getByLabel("Public keyset URL")).toHaveValue(r.jwksUrl);
+  await expect(form.getByLabel(/Course site addresses/)).toHaveValue(COURSE_SITE);
+  await expectAccessible(page, "LTI administration, editing a platform");
+  await form.getByLabel(/Token audience/).fill("https://auth.example/token");
+  await form.getByLabel(/Deployment ids/).fill(`${r.deploymentIds.join(" ")} second-deployment`);
+  const [edit] = await Promise.all([
+    page.waitForRequest((q) => q.method() === "POST" && !!q.headers()["next-action"]),
+    form.getByRole("button", { name: "Save changes" }).click(),
+  ]);
+  await expect(page.getByRole("status")).toHaveText("Test Moodle is saved: its token audience and deployment ids changed.");
+  await expect(card).toContainText("Token audience: https://auth.example/token");
+  await expect(card.getByRole("button", { name: "Remove deployment second-deployment" })).toBeVisible();
+
+  // Back as it was.
+  await card.locator("summary").click();
+  await form.getByLabel(/Token audience/).fill("");
+  await form.getByLabel(/Deployment ids/).fill(r.deploymentIds.join(" "));
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status")).toHaveText("Test Moodle is saved: its token audience and deployment ids changed.");
+  await expect(card).not.toContainText("Token audience:");
+
+  // An ordinary tutor who sends the administrator's edit again changes nothing.
+  const other = await browser.newContext();
+  const tutorPage = await other.newPage();
+  await signIn(tutorPage, TUTOR);
+  await replay(tutorPage, edit);
+  await other.close();
+  const [stored] = await sql<{ tokenAudience: string | null; deployments: string[] }>(
+    `SELECT p."tokenAudience", array(SELECT d."deploymentId" FROM "LtiDeployment" d WHERE d."platformId" = p.id) AS deployments FROM "LtiPlatform" p WHERE p.issuer = $1 AND p."clientId" = $2`,
+    [r.issuer, r.clientId],
+  );
+  expect(stored).toEqual({ tokenAudience: null, deployments: r.deploymentIds });
+  await page.reload();
+  await expect(card).not.toContainText("Token audience:");
+  await expect(card).not.toContainText("second-deployment");
+
+  // A message in a link that someone sent the administrator is not shown as if the app said it.
+  await page.goto(`/admin/lti?error=${encodeURIComponent("Your keys leaked: register again at https://evil.example")}`);
+  await expect(page.getByRole("heading", { name: "Learning platforms (LTI)" })).toBeVisible();
+  await expect(page.getByRole("main")).not.toContainText("evil.example");
+});
+
 test("an instructor and five students launch into one seminar; the students vote without a join code and stay anonymous", async ({ page, browser }) => {
   // A student who launches before any seminar runs is told so.
   const early = await studentPhone(browser);
@@ -387,12 +453,37 @@ test("in a course page's frame on another site, with third-party cookies blocked
   await frame.getByRole("button", { name: "Yes", exact: true }).click();
   await expect(frame.getByTestId("my-answer")).toHaveText(/Your answer: Yes/);
   // The phone layout fits the narrow frame: nothing to scroll sideways.
-  const phoneFrame = coursePage.frames().find((f) => /\/j\/[A-Z2-9]{6}$/.test(f.url()))!;
+  const phoneFrame = coursePage.frames().find((f) => /\/j\/[A-Z2-9]{6}$/.test(new URL(f.url()).pathname))!;
   expect(await phoneFrame.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
   // The state went through the platform's storage; the browser kept no cookie of the launch.
   const stored = await coursePage.evaluate(() => Object.keys((window as unknown as { ltiStorage: Record<string, string> }).ltiStorage));
   expect(stored.some((k) => k.startsWith(`${APP_URL} state_`))).toBe(true);
   expect((await student.cookies()).map((c) => c.name)).not.toContain("weighin-lti-state");
+
+  // The frame is reloaded (the browser keeps no storage for it): the platform's storage still
+  // holds the student's place, so they are the same participant, with their answer.
+  const participants = async () =>
+    Number(
+      (
+        await sql<{ n: string }>(
+          `SELECT count(*) AS n FROM "Participant" p JOIN "Seminar" s ON s.id = p."seminarId" JOIN "LtiContext" c ON c."cohortId" = s."cohortId" WHERE c."contextId" = $1`,
+          [context.id],
+        )
+      )[0]!.n,
+    );
+  expect(await participants()).toBe(1);
+  await phoneFrame.evaluate(() => window.location.reload()).catch(() => {});
+  await expect(frame.getByTestId("my-answer")).toHaveText(/Your answer: Yes/);
+  expect(await participants()).toBe(1);
+  // Without it, the student is told to open Weigh In again, rather than joining as somebody new.
+  await coursePage.evaluate(() => ((window as unknown as { ltiStorage: Record<string, string> }).ltiStorage = {}));
+  await phoneFrame.evaluate(() => window.location.reload()).catch(() => {});
+  await expect(frame.getByRole("heading", { name: "Open Weigh In again from the course page" })).toBeVisible();
+  await expect(frame.getByRole("button", { name: "Yes", exact: true })).toHaveCount(0);
+  expect(await participants()).toBe(1);
+  await coursePage.goto(embedPlatform.courseFrameUrl(voter, 320));
+  await expect(frame.getByTestId("my-answer")).toHaveText(/Your answer: Yes/);
+  expect(await participants()).toBe(1);
   const quietPage = await student.newPage();
   await quietPage.goto(embedPlatform.courseFrameUrl(quiet, 320));
   await expect(quietPage.frameLocator('iframe[title="Weigh In"]').getByText("Your answer is anonymous.")).toBeVisible();

@@ -58,7 +58,7 @@ export async function readDeepLinkingRequest(secret: string, token: string): Pro
 export async function deepLinkingResponse(request: DeepLinkingRequest, packSlug: string, base: string): Promise<{ returnUrl: string; jwt: string }> {
   const found = await resolvePackToRun(request.tutorId, packSlug);
   if (!found) throw new LtiError("bad-request", "no such pack");
-  const platform = await getPrisma().ltiPlatform.findUnique({ where: { id: request.platformId } });
+  const platform = await getPrisma().ltiPlatform.findFirst({ where: { id: request.platformId, removedAt: null } });
   if (!platform) throw new LtiError("unknown-platform");
   const key = await ensureToolKey();
   const privateKey = await importJWK(key.privateJwk as JWK, "RS256");

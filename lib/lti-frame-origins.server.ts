@@ -8,7 +8,7 @@ let cached: { origins: string[]; at: number } | undefined;
 
 /** The origins of the registered platforms, sorted. */
 export async function readPlatformFrameOrigins(): Promise<string[]> {
-  const platforms = await getPrisma().ltiPlatform.findMany({ select: { issuer: true, authUrl: true, courseOrigins: true } });
+  const platforms = await getPrisma().ltiPlatform.findMany({ where: { removedAt: null }, select: { issuer: true, authUrl: true, courseOrigins: true } });
   const origins = new Set<string>();
   for (const p of platforms) {
     for (const address of [p.issuer, p.authUrl, ...p.courseOrigins]) {
@@ -21,6 +21,22 @@ export async function readPlatformFrameOrigins(): Promise<string[]> {
     }
   }
   return [...origins].sort();
+}
+
+/**
+ * Whether `origin` is where a registered platform's storage answers (the origin of its
+ * authentication request URL, as for a launch's state): a phone opened from a course page asks
+ * only such an origin for its token.
+ */
+export async function isPlatformStorageOrigin(origin: string): Promise<boolean> {
+  const platforms = await getPrisma().ltiPlatform.findMany({ where: { removedAt: null }, select: { authUrl: true } });
+  return platforms.some((p) => {
+    try {
+      return new URL(p.authUrl).origin === origin;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** As readPlatformFrameOrigins, from the cache when fresh; none when the database cannot be read. */

@@ -14,6 +14,7 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID }
 import { importJWK, SignJWT, type JWK } from "jose";
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client.server";
+import { env } from "@/lib/env.server";
 import { ensureToolKey } from "@/lib/lti-keys.server";
 
 export const AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint";
@@ -139,11 +140,15 @@ export async function rememberForGrades(
     include: { platform: { select: { tokenUrl: true } } },
   });
   if (!context?.gradesOn || !context.platform.tokenUrl) return false;
+  // A line item of each seminar where the platform lets Weigh In make them (a mark says whether
+  // the student took part in that seminar; on one shared line item the next seminar's mark would
+  // replace it); the activity's own line item only where it does not (docs/lti.md, "Grades").
+  const perSeminar = Boolean(ags.lineitems && ags.scope.includes(AGS_SCOPES.lineItem));
   const data = {
     contextId: context.id,
     userSealed: sealUserId(secret, launch.subject),
-    lineItemUrl: ags.lineitem ?? null,
-    lineItemsUrl: ags.lineitems ?? null,
+    lineItemUrl: perSeminar ? null : ags.lineitem!,
+    lineItemsUrl: perSeminar ? ags.lineitems! : null,
     resourceLinkId: launch.resourceLinkId,
   };
   await prisma.ltiGrade.upsert({ where: { participantId }, create: { participantId, ...data }, update: data });
@@ -246,7 +251,9 @@ export interface SendResult {
 }
 
 /**
- * Sends the marks that are due: those of learners in seminars that have ended. Each accepted mark
+ * Sends the marks that are due: those of learners in seminars that have ended, or that nobody has
+ * used for JOIN_CODE_IDLE_HOURS (their join code no longer works: a seminar left running after
+ * class). Each accepted mark
  * is deleted with the user id it carried; a failure is retried later, and after MAX_ATTEMPTS the
  * mark is dropped and the failure recorded for the tutor. Several processes may run this at once:
  * a row is claimed (its next attempt moved on) before it is sent.
@@ -254,9 +261,14 @@ export interface SendResult {
 export async function sendDueGrades(secret: string, options: { now?: Date; fetch?: Fetch } = {}): Promise<SendResult> {
   const now = options.now ?? new Date();
   const fetchImpl = options.fetch ?? fetch;
+  const idleSince = new Date(now.getTime() - env().JOIN_CODE_IDLE_HOURS * 3_600_000);
   const prisma = getPrisma();
   const due = await prisma.ltiGrade.findMany({
-    where: { nextAttemptAt: { lte: now }, context: { gradesOn: true }, participant: { seminar: { endedAt: { not: null } } } },
+    where: {
+      nextAttemptAt: { lte: now },
+      context: { gradesOn: true },
+      participant: { seminar: { OR: [{ endedAt: { not: null } }, { lastActiveAt: { lt: idleSince } }] } },
+    },
     include: {
       context: { include: { platform: { select: { clientId: true, tokenUrl: true, tokenAudience: true } } } },
       participant: { select: { seminarId: true, seminar: { select: { id: true, packSlug: true, createdAt: true } }, _count: { select: { responses: true } } } },

@@ -136,7 +136,7 @@ export class LtiRegistrationError extends Error {
 /** Registers a platform (or updates the one with this issuer and client id) and its deployments. */
 export async function registerPlatform(input: PlatformInput) {
   const parsed = platformSchema.safeParse(input);
-  if (!parsed.success) throw new LtiRegistrationError(parsed.error.issues.map((i) => (i.path[0] === "courseOrigins" ? i.message : `${i.path.join(".")}: ${i.message}`)).join("; "));
+  if (!parsed.success) throw registrationError(parsed.error);
   const { deploymentIds, ...fields } = parsed.data;
   const courseOrigins = [...new Set(fields.courseOrigins ?? [])];
   const prisma = getPrisma();
@@ -146,8 +146,15 @@ export async function registerPlatform(input: PlatformInput) {
     const platform = await tx.ltiPlatform.upsert({
       where: { issuer_clientId: { issuer: fields.issuer, clientId: fields.clientId } },
       create: { ...fields, tokenUrl: fields.tokenUrl ?? null, tokenAudience: fields.tokenAudience ?? null, courseOrigins },
-      // Course sites are typed by hand: a dynamic registration (which has none) keeps them.
-      update: { ...fields, tokenUrl: fields.tokenUrl ?? null, tokenAudience: fields.tokenAudience ?? null, courseOrigins: fields.courseOrigins && courseOrigins },
+      // Course sites are typed by hand: a dynamic registration (which has none) keeps them. A
+      // platform removed earlier comes back with the cohorts of its courses.
+      update: {
+        ...fields,
+        tokenUrl: fields.tokenUrl ?? null,
+        tokenAudience: fields.tokenAudience ?? null,
+        courseOrigins: fields.courseOrigins && courseOrigins,
+        removedAt: null,
+      },
     });
     for (const deploymentId of new Set(deploymentIds)) {
       await tx.ltiDeployment.upsert({
@@ -160,9 +167,62 @@ export async function registerPlatform(input: PlatformInput) {
   });
 }
 
+/** What an administrator may change of a registered platform: all but its issuer and client id. */
+export const platformChangeSchema = platformSchema.omit({ issuer: true, clientId: true }).extend({ courseOrigins: z.array(courseOriginSchema).max(20) });
+export type PlatformChange = z.input<typeof platformChangeSchema>;
+
+/** The fields of a platform an edit can change, as named on the form and in its confirmation. */
+export const PLATFORM_FIELDS = ["name", "authUrl", "jwksUrl", "tokenUrl", "tokenAudience", "deploymentIds", "courseOrigins"] as const;
+export type PlatformField = (typeof PLATFORM_FIELDS)[number];
+
+function registrationError(error: z.ZodError): LtiRegistrationError {
+  return new LtiRegistrationError(error.issues.map((i) => (i.path[0] === "courseOrigins" ? i.message : `${i.path.join(".")}: ${i.message}`)).join("; "));
+}
+
+/**
+ * Changes a registered platform (not its issuer and client id, which name the registration and
+ * the accounts of its teachers): its addresses, token audience, course sites and the set of
+ * deployment ids. Its courses keep their cohorts. Returns the fields that changed.
+ */
+export async function updatePlatform(platformId: string, input: PlatformChange): Promise<PlatformField[]> {
+  const parsed = platformChangeSchema.safeParse(input);
+  if (!parsed.success) throw registrationError(parsed.error);
+  const { deploymentIds: wantedIds, ...fields } = parsed.data;
+  const next = {
+    name: fields.name,
+    authUrl: fields.authUrl,
+    jwksUrl: fields.jwksUrl,
+    tokenUrl: fields.tokenUrl ?? null,
+    tokenAudience: fields.tokenAudience ?? null,
+    courseOrigins: [...new Set(fields.courseOrigins)],
+  };
+  const deploymentIds = [...new Set(wantedIds)];
+  return getPrisma().$transaction(async (tx) => {
+    const platform = await tx.ltiPlatform.findFirst({ where: { id: platformId, removedAt: null }, include: { deployments: true } });
+    if (!platform) throw new LtiRegistrationError("That platform is not registered (any more).");
+    const changed: PlatformField[] = [];
+    for (const key of ["name", "authUrl", "jwksUrl", "tokenUrl", "tokenAudience"] as const) if (platform[key] !== next[key]) changed.push(key);
+    const current = platform.deployments.map((d) => d.deploymentId);
+    if (current.length !== deploymentIds.length || current.some((id) => !deploymentIds.includes(id))) changed.push("deploymentIds");
+    if (platform.courseOrigins.join(" ") !== next.courseOrigins.join(" ")) changed.push("courseOrigins");
+    await tx.ltiPlatform.update({ where: { id: platformId }, data: next });
+    await tx.ltiDeployment.deleteMany({ where: { platformId, deploymentId: { notIn: deploymentIds } } });
+    for (const deploymentId of deploymentIds) {
+      await tx.ltiDeployment.upsert({
+        where: { platformId_deploymentId: { platformId, deploymentId } },
+        create: { platformId, deploymentId },
+        update: {},
+      });
+    }
+    return changed;
+  });
+}
+
 export async function addDeployment(platformId: string, deploymentId: string): Promise<void> {
   const id = z.string().trim().min(1).max(255).safeParse(deploymentId);
   if (!id.success) throw new LtiRegistrationError("A deployment id is 1 to 255 characters.");
+  const platform = await getPrisma().ltiPlatform.findFirst({ where: { id: platformId, removedAt: null }, select: { id: true } });
+  if (!platform) throw new LtiRegistrationError("That platform is not registered (any more).");
   await getPrisma().ltiDeployment.upsert({
     where: { platformId_deploymentId: { platformId, deploymentId: id.data } },
     create: { platformId, deploymentId: id.data },
@@ -174,13 +234,24 @@ export async function removeDeployment(platformId: string, deploymentId: string)
   await getPrisma().ltiDeployment.deleteMany({ where: { platformId, deploymentId } });
 }
 
-/** Removes a platform: its launches stop working; the cohorts made for its courses stay. */
+/**
+ * Removes a platform: its launches stop working (its deployments and pending logins go, and the
+ * user ids kept for marks not sent yet), and it is no longer listed. Its courses keep their
+ * cohorts: registering the platform again (same issuer and client id) links them again.
+ */
 export async function removePlatform(platformId: string): Promise<void> {
-  await getPrisma().ltiPlatform.deleteMany({ where: { id: platformId } });
+  const prisma = getPrisma();
+  await prisma.$transaction([
+    prisma.ltiPlatform.updateMany({ where: { id: platformId, removedAt: null }, data: { removedAt: new Date() } }),
+    prisma.ltiDeployment.deleteMany({ where: { platformId } }),
+    prisma.ltiLogin.deleteMany({ where: { platformId } }),
+    prisma.ltiGrade.deleteMany({ where: { context: { platformId } } }),
+  ]);
 }
 
 export async function listPlatforms() {
   return getPrisma().ltiPlatform.findMany({
+    where: { removedAt: null },
     orderBy: { createdAt: "asc" },
     include: { deployments: { orderBy: { createdAt: "asc" } }, _count: { select: { contexts: true } } },
   });
@@ -217,7 +288,7 @@ export async function startLogin(
   const login = parsed.data;
   const prisma = getPrisma();
   const candidates = await prisma.ltiPlatform.findMany({
-    where: { issuer: login.iss, ...(login.client_id ? { clientId: login.client_id } : {}) },
+    where: { issuer: login.iss, removedAt: null, ...(login.client_id ? { clientId: login.client_id } : {}) },
   });
   // Without a client id the issuer must name exactly one registration.
   if (candidates.length !== 1) throw new LtiError("unknown-platform");
@@ -278,7 +349,9 @@ const launchClaimsSchema = z.object({
   [CLAIMS.resourceLink]: z.object({ id: z.string().min(1).max(255), title: z.string().max(255).optional() }).optional(),
   [CLAIMS.custom]: z.record(z.string(), z.unknown()).optional(),
   [CLAIMS.deepLinkingSettings]: z
-    .object({ deep_link_return_url: z.url(), data: z.string().max(4000).optional(), accept_types: z.array(z.string()).optional() })
+    // A web address only: the browser posts the answer there from our page (a javascript: or
+    // data: address would run or show the platform's content as Weigh In's).
+    .object({ deep_link_return_url: url, data: z.string().max(4000).optional(), accept_types: z.array(z.string()).optional() })
     .optional(),
   // Grades are optional: a malformed AGS claim only means no marks for this launch.
   [AGS_CLAIM]: agsClaimSchema.optional().catch(undefined),
@@ -299,6 +372,8 @@ export interface ValidLaunch {
   /** The activity (resource link) launched, and what the platform offers for grades (AGS). */
   resourceLinkId?: string;
   ags?: AgsClaim;
+  /** The platform's storage (frame and origin) when the login kept its state there. */
+  storage?: { target: string; origin: string };
 }
 
 const MESSAGE_TYPES = new Set(["LtiResourceLinkRequest", "LtiDeepLinkingRequest"]);
@@ -390,6 +465,7 @@ export async function validateLaunch(
     deepLinking: deepLinking ? { returnUrl: deepLinking.deep_link_return_url, data: deepLinking.data } : undefined,
     resourceLinkId: c[CLAIMS.resourceLink]?.id,
     ags: c[AGS_CLAIM],
+    ...(login.storageTarget ? { storage: { target: login.storageTarget, origin: new URL(platform.authUrl).origin } } : {}),
   };
 }
 

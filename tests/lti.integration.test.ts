@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
+import { env } from "@/lib/env.server";
 import { deepLinkingRequestToken, deepLinkingResponse, readDeepLinkingRequest } from "@/lib/lti-deep-linking.server";
 import {
   KEY_OVERLAP_MS,
@@ -24,14 +25,17 @@ import {
   learnerJoin,
   participantTokenFor,
   pendingStorageCheck,
+  listPlatforms,
   readContinueToken,
   registerPlatform,
+  removePlatform,
   rotateKeys,
   runningSeminarForCourse,
   signingKey,
   startLogin,
   toolKeySet,
   tutorForLaunch,
+  updatePlatform,
   validateLaunch,
   type LtiRefusal,
   type ValidLaunch,
@@ -119,6 +123,13 @@ describe("LTI launch validation", () => {
       expect(await getPrisma().tutor.count({ where: { email: spec.email } })).toBe(0);
     });
   }
+
+  it("refuses a deep linking request whose return address is not a web address (the browser would run or show it as ours)", async () => {
+    for (const returnUrl of ["javascript:alert(document.domain)", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd"]) {
+      expect(await refusal(launch({ ...instructor(), deepLinking: true, deepLinkReturnUrl: returnUrl })), returnUrl).toBe("invalid-token");
+    }
+    expect((await launch({ ...instructor(), deepLinking: true })).deepLinking?.returnUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/deep-link-return$/);
+  });
 
   it("refuses a replayed launch: state and nonce are good once only", async () => {
     const form = await launchForm(instructor());
@@ -371,6 +382,70 @@ describe("LTI participation marks", () => {
     expect(scoresFor(c.seminarId)).toHaveLength(3);
   });
 
+  it("are sent for a seminar left running once it has been idle as long as its join code lasts; a later launch is marked again", async () => {
+    const c = await gradedCourse();
+    await setGrades(c.tutorId, c.cohortId, true);
+    const voter = `s-${randomUUID()}`;
+    const quiet = `s-${randomUUID()}`;
+    await student(c, voter, true);
+    await student(c, quiet, false);
+    const idleMs = env().JOIN_CODE_IDLE_HOURS * 3_600_000;
+    // Idle for less than that: the seminar may still go on, nothing is sent.
+    expect((await sendDueGrades(SECRET, { now: new Date(Date.now() + idleMs - 60_000) })).sent).toBe(0);
+    // Idle for longer (its join code no longer works): the marks go, though nobody ended it.
+    const later = new Date(Date.now() + idleMs + 60_000);
+    expect(await sendDueGrades(SECRET, { now: later })).toMatchObject({ sent: 2, failed: 0 });
+    expect(Object.fromEntries(scoresFor(c.seminarId).map((s) => [s.score.userId, s.score.scoreGiven]))).toEqual({ [voter]: 1, [quiet]: 0 });
+    expect((await getPrisma().seminar.findUniqueOrThrow({ where: { id: c.seminarId } })).endedAt).toBeNull();
+    expect(await getPrisma().ltiGrade.count({ where: { context: { cohortId: c.cohortId } } })).toBe(0);
+
+    // The tutor takes it up again; the quiet student opens it again and answers: a new mark at the end.
+    await runCommand(c.seminarId, c.tutorId, "close");
+    await runCommand(c.seminarId, c.tutorId, "reopen");
+    await student(c, quiet, true);
+    await runCommand(c.seminarId, c.tutorId, "end");
+    expect(await sendDueGrades(SECRET)).toMatchObject({ sent: 1 });
+    expect(scoresFor(c.seminarId).map((s) => [s.score.userId, s.score.scoreGiven])).toEqual([
+      [voter, 1],
+      [quiet, 0],
+      [quiet, 1],
+    ]);
+  });
+
+  it("go to a line item of each seminar where the platform lets Weigh In make them, not to the graded activity's shared one", async () => {
+    const c = await gradedCourse();
+    await setGrades(c.tutorId, c.cohortId, true);
+    const both = `s-${randomUUID()}`;
+    const firstOnly = `s-${randomUUID()}`;
+    await student(c, both, true, { activityLineItem: "also" });
+    await student(c, firstOnly, true, { activityLineItem: "also" });
+    await runCommand(c.seminarId, c.tutorId, "end");
+    expect((await sendDueGrades(SECRET)).sent).toBe(2);
+    // The next seminar of the course: the second student opens it but does not answer.
+    const next = await startSeminar({ tutorId: c.tutorId, cohortId: c.cohortId, packSlug: FIRST_PACK });
+    await runCommand(next.id, c.tutorId, "open");
+    await student({ ...c, seminarId: next.id }, both, true, { activityLineItem: "also" });
+    await student({ ...c, seminarId: next.id }, firstOnly, false, { activityLineItem: "also" });
+    await runCommand(next.id, c.tutorId, "end");
+    expect((await sendDueGrades(SECRET)).sent).toBe(2);
+    // Each seminar has its own column: taking part in the first is not undone by the second.
+    const marks = (seminarId: string) => Object.fromEntries(scoresFor(seminarId).map((s) => [s.score.userId, s.score.scoreGiven]));
+    expect(marks(c.seminarId)).toEqual({ [both]: 1, [firstOnly]: 1 });
+    expect(marks(next.id)).toEqual({ [both]: 1, [firstOnly]: 0 });
+    const activityItem = `${platform.url}/courses/${encodeURIComponent(c.context.id)}/lineitems/activity`;
+    expect(platform.scores.filter((s) => s.lineItem === activityItem)).toEqual([]);
+
+    // A platform that offers only the activity's line item: the mark goes there.
+    const d = await gradedCourse();
+    await setGrades(d.tutorId, d.cohortId, true);
+    const only = `s-${randomUUID()}`;
+    await student(d, only, true, { activityLineItem: "only" });
+    await runCommand(d.seminarId, d.tutorId, "end");
+    expect((await sendDueGrades(SECRET)).sent).toBe(1);
+    const onlyItem = `${platform.url}/courses/${encodeURIComponent(d.context.id)}/lineitems/activity`;
+    expect(platform.scores.filter((s) => s.lineItem === onlyItem).map((s) => [s.score.userId, s.score.scoreGiven])).toEqual([[only, 1]]);
+  });
+
   it("reach a platform whose token endpoint wants its authorization server as the assertion's audience (Brightspace)", async () => {
     const usual = platform;
     const brightspace = await startTestPlatform({
@@ -446,6 +521,82 @@ describe("LTI participation marks", () => {
     } finally {
       platform.gradesDown = false;
     }
+  });
+});
+
+describe("editing and removing a registered platform", () => {
+  /** Runs `body` with launches coming from a platform of its own (registered here). */
+  async function withOwnPlatform(body: (own: TestPlatform, platformId: string, usual: TestPlatform) => Promise<void>) {
+    const usual = platform;
+    const own = await startTestPlatform({ toolUrl: TOOL, toolKeySet: () => toolKeySet() });
+    try {
+      platform = own;
+      const { id } = await registerPlatform(own.registration);
+      await body(own, id, usual);
+    } finally {
+      platform = usual;
+      await own.close();
+    }
+  }
+  const teacherCohort = async (spec: LaunchSpec) => {
+    const valid = await launch(spec);
+    const found = await tutorForLaunch(valid, { linkByEmail: false });
+    return cohortForCourse(valid, "tutor" in found ? found.tutor.id : null);
+  };
+
+  it("an edit changes the platform's addresses, token audience, course sites and deployments, says what changed, and keeps its courses' cohorts", async () => {
+    await withOwnPlatform(async (own, id, usual) => {
+      const spec = instructor();
+      const cohort = await teacherCohort(spec);
+      const r = own.registration;
+      const edit = { name: r.name, authUrl: r.authUrl, jwksUrl: r.jwksUrl, tokenUrl: r.tokenUrl, deploymentIds: r.deploymentIds, courseOrigins: [] as string[] };
+      expect(await updatePlatform(id, edit)).toEqual([]);
+      expect(
+        await updatePlatform(id, {
+          ...edit,
+          name: "Renamed Moodle",
+          tokenAudience: "https://auth.example/token",
+          deploymentIds: [...r.deploymentIds, "deployment-two"],
+          courseOrigins: ["https://school.instructure.com/"],
+        }),
+      ).toEqual(["name", "tokenAudience", "deploymentIds", "courseOrigins"]);
+      const listed = (await listPlatforms()).find((p) => p.id === id)!;
+      expect(listed).toMatchObject({ name: "Renamed Moodle", tokenAudience: "https://auth.example/token", courseOrigins: ["https://school.instructure.com"] });
+      expect(listed.deployments.map((d) => d.deploymentId).sort()).toEqual([...r.deploymentIds, "deployment-two"].sort());
+      expect(await readPlatformFrameOrigins()).toContain("https://school.instructure.com");
+
+      // Another key set: the platform's launches are checked against it from the next launch on.
+      await updatePlatform(id, { ...edit, jwksUrl: usual.registration.jwksUrl });
+      expect(await refusal(launch(spec))).toBe("bad-signature");
+      // Its deployment id taken away: its launches are refused; given back, they work again.
+      await updatePlatform(id, { ...edit, deploymentIds: ["deployment-two"] });
+      expect(await refusal(launch(spec))).toBe("unknown-deployment");
+      await updatePlatform(id, edit);
+      expect((await teacherCohort(spec))?.id).toBe(cohort!.id);
+
+      // A course site that is not an https origin is refused, and nothing changes.
+      await expect(updatePlatform(id, { ...edit, name: "Not saved", courseOrigins: ["https://school.instructure.com/courses/1"] })).rejects.toThrow(/is not an https origin/);
+      await expect(updatePlatform(id, { ...edit, jwksUrl: "javascript:alert(1)" })).rejects.toThrow(/jwksUrl/);
+      expect((await listPlatforms()).find((p) => p.id === id)?.name).toBe(r.name);
+      expect(await getPrisma().cohort.count({ where: { name: { startsWith: spec.context!.title } } })).toBe(1);
+    });
+  });
+
+  it("a removed platform's launches are refused and it no longer frames anything; registered again, its courses find their cohorts", async () => {
+    await withOwnPlatform(async (own, id) => {
+      const spec = instructor();
+      const cohort = await teacherCohort(spec);
+      await removePlatform(id);
+      expect((await listPlatforms()).map((p) => p.id)).not.toContain(id);
+      expect(await readPlatformFrameOrigins()).not.toContain(new URL(own.registration.authUrl).origin);
+      expect(await refusal(launch(spec))).toBe("unknown-platform");
+      await expect(updatePlatform(id, { ...own.registration, courseOrigins: [] })).rejects.toThrow(/not registered/);
+
+      const again = await registerPlatform(own.registration);
+      expect(again.id).toBe(id);
+      expect((await teacherCohort(spec))?.id).toBe(cohort!.id);
+      expect(await getPrisma().cohort.count({ where: { name: { startsWith: spec.context!.title } } })).toBe(1);
+    });
   });
 });
 

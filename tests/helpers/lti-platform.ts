@@ -28,12 +28,19 @@ export interface LaunchSpec {
   tamper?: Tamper;
   /** A deep linking request instead of a resource link launch. */
   deepLinking?: boolean;
+  /** Where the deep linking answer goes, when not the platform's own address (a malicious platform). */
+  deepLinkReturnUrl?: string;
   /** Custom parameters of the resource link (set by deep linking). */
   custom?: Record<string, string>;
   /** Leave out the grades claim (AGS), as a platform with grades off for the tool does. */
   noGrades?: boolean;
   /** Offer the platform's storage (`lti_storage_target`) in the login initiation. */
   storageTarget?: string;
+  /**
+   * The activity's own line item in the grades claim (a graded activity): "also" next to the
+   * course's line items and the right to make more, "only" without them.
+   */
+  activityLineItem?: "also" | "only";
 }
 
 export interface LineItem {
@@ -148,6 +155,13 @@ export async function startTestPlatform(options: {
   let lastForm: { action: string; fields: Record<string, string> } | undefined;
   const tool = options.toolUrl.replace(/\/$/, "");
 
+  /** A graded activity's own line item in a course (made when a launch first names it). */
+  function activityLineItem(contextId: string): string {
+    const id = `${url}/courses/${encodeURIComponent(contextId)}/lineitems/activity`;
+    if (!lineItems.some((i) => i.id === id)) lineItems.push({ id, label: "Weigh In", scoreMaximum: 1, resourceLinkId: "resource-1" });
+    return id;
+  }
+
   async function idToken(spec: LaunchSpec, nonce: string): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const t = spec.tamper;
@@ -167,11 +181,12 @@ export async function startTestPlatform(options: {
         : {
             "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
               scope: [
-                "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+                ...(spec.activityLineItem === "only" ? [] : ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"]),
                 "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
                 "https://purl.imsglobal.org/spec/lti-ags/scope/score",
               ],
-              lineitems: `${url}/courses/${encodeURIComponent(spec.context.id)}/lineitems`,
+              ...(spec.activityLineItem === "only" ? {} : { lineitems: `${url}/courses/${encodeURIComponent(spec.context.id)}/lineitems` }),
+              ...(spec.activityLineItem ? { lineitem: activityLineItem(spec.context.id) } : {}),
             },
           }),
       ...(spec.email ? { email: spec.email } : {}),
@@ -179,7 +194,7 @@ export async function startTestPlatform(options: {
       ...(spec.deepLinking
         ? {
             "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
-              deep_link_return_url: `${url}/deep-link-return`,
+              deep_link_return_url: spec.deepLinkReturnUrl ?? `${url}/deep-link-return`,
               accept_types: ["ltiResourceLink"],
               accept_presentation_document_targets: ["iframe", "window"],
               data: "platform-opaque-data",

@@ -1,12 +1,38 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { PhoneSeminar } from "@/components/PhoneSeminar";
+import type { CoursePhone } from "@/components/usePhoneClient";
 import { isJoinCode, normalizeJoinCode } from "@/lib/join-code";
+import { isPlatformStorageOrigin } from "@/lib/lti-frame-origins.server";
+import { STORAGE_TARGET } from "@/lib/lti-platform-storage";
 
 export const metadata: Metadata = { title: "Seminar" };
 
-export default async function PhonePage({ params }: { params: Promise<{ code: string }> }) {
+/** A phone opened from a course page (see app/(student)/lti/phone), and the platform storage that keeps its token. */
+const courseSchema = z.object({
+  from: z.literal("course"),
+  storage_target: z.string().regex(STORAGE_TARGET).optional(),
+  storage_origin: z.string().max(300).optional(),
+});
+
+async function coursePhone(searchParams: Record<string, string | string[]>): Promise<CoursePhone | undefined> {
+  const query = courseSchema.safeParse(searchParams);
+  if (!query.success) return undefined;
+  const { storage_target: target, storage_origin: origin } = query.data;
+  // Only a registered platform's storage is asked for the token (never an origin the address names).
+  if (!target || !origin || !(await isPlatformStorageOrigin(origin))) return {};
+  return { storage: { target, origin } };
+}
+
+export default async function PhonePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ code: string }>;
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const { code } = await params;
   if (!isJoinCode(code)) redirect(`/join?error=not-found`);
-  return <PhoneSeminar code={normalizeJoinCode(code)} />;
+  return <PhoneSeminar code={normalizeJoinCode(code)} course={await coursePhone(await searchParams)} />;
 }

@@ -3,10 +3,19 @@
 // the signed-in tutor itself, so a replayed form with a tutor's cookie changes nothing.
 import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
-import { formFields } from "@/lib/form-input";
+import { formFields, recordId } from "@/lib/form-input";
 import { requireTutor } from "@/lib/auth.server";
 import { createRegistrationInvite } from "@/lib/lti-registration.server";
-import { LtiRegistrationError, addDeployment, registerPlatform, removeDeployment, removePlatform, rotateKeys } from "@/lib/lti.server";
+import {
+  LtiRegistrationError,
+  addDeployment,
+  registerPlatform,
+  removeDeployment,
+  removePlatform,
+  rotateKeys,
+  updatePlatform,
+} from "@/lib/lti.server";
+import { signedNotice } from "@/lib/signed-notice.server";
 
 const PAGE = "/admin/lti";
 
@@ -16,10 +25,18 @@ async function requireAdmin() {
   return tutor;
 }
 
+/** Back to the page with a message it shows as an error (signed: the page shows no other text). */
+function fail(message: string): never {
+  redirect(`${PAGE}?${new URLSearchParams(signedNotice(message.slice(0, 300)))}`);
+}
+
 function failed(error: unknown): never {
-  if (error instanceof LtiRegistrationError) redirect(`${PAGE}?error=${encodeURIComponent(error.message.slice(0, 300))}`);
+  if (error instanceof LtiRegistrationError) fail(error.message);
   throw error;
 }
+
+/** Ids and addresses typed into one field, separated by spaces, commas or new lines. */
+const list = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 const optional = z
   .string()
@@ -41,12 +58,12 @@ export async function registerPlatformAction(form: unknown): Promise<void> {
       courseOrigins: z.string().max(10_000).default(""),
     })
     .safeParse(formFields(form));
-  if (!fields.success) redirect(`${PAGE}?error=${encodeURIComponent("Fill in every required field.")}`);
+  if (!fields.success) fail("Fill in every required field.");
   try {
     await registerPlatform({
       ...fields.data,
-      deploymentIds: fields.data.deploymentIds.split(/[\s,]+/).filter(Boolean),
-      courseOrigins: fields.data.courseOrigins.split(/[\s,]+/).filter(Boolean),
+      deploymentIds: list(fields.data.deploymentIds),
+      courseOrigins: list(fields.data.courseOrigins),
     });
   } catch (error) {
     failed(error);
@@ -54,12 +71,37 @@ export async function registerPlatformAction(form: unknown): Promise<void> {
   redirect(`${PAGE}?done=registered`);
 }
 
-const platformForm = z.object({ platformId: z.string().min(1).max(64) });
+const platformForm = z.object({ platformId: recordId });
+
+/** Changes a registered platform (all but its issuer and client id); the page confirms what changed. */
+export async function updatePlatformAction(form: unknown): Promise<void> {
+  await requireAdmin();
+  const fields = platformForm
+    .extend({
+      name: z.string().max(2000),
+      authUrl: z.string().max(2000),
+      jwksUrl: z.string().max(2000),
+      tokenUrl: optional,
+      tokenAudience: optional,
+      deploymentIds: z.string().max(10_000),
+      courseOrigins: z.string().max(10_000),
+    })
+    .safeParse(formFields(form));
+  if (!fields.success) fail("That form was not complete.");
+  const { platformId, deploymentIds, courseOrigins, ...rest } = fields.data;
+  let changed: string[] = [];
+  try {
+    changed = await updatePlatform(platformId, { ...rest, deploymentIds: list(deploymentIds), courseOrigins: list(courseOrigins) });
+  } catch (error) {
+    failed(error);
+  }
+  redirect(`${PAGE}?${new URLSearchParams({ done: "updated", platform: platformId, changed: changed.join(",") })}`);
+}
 
 export async function addDeploymentAction(form: unknown): Promise<void> {
   await requireAdmin();
   const parsed = platformForm.extend({ deploymentId: z.string() }).safeParse(formFields(form));
-  if (!parsed.success) redirect(`${PAGE}?error=invalid`);
+  if (!parsed.success) fail("That form was not complete.");
   try {
     await addDeployment(parsed.data.platformId, parsed.data.deploymentId);
   } catch (error) {
@@ -71,7 +113,7 @@ export async function addDeploymentAction(form: unknown): Promise<void> {
 export async function removeDeploymentAction(form: unknown): Promise<void> {
   await requireAdmin();
   const parsed = platformForm.extend({ deploymentId: z.string().min(1).max(255) }).safeParse(formFields(form));
-  if (!parsed.success) redirect(`${PAGE}?error=invalid`);
+  if (!parsed.success) fail("That form was not complete.");
   await removeDeployment(parsed.data.platformId, parsed.data.deploymentId);
   redirect(`${PAGE}?done=deployment-removed`);
 }
@@ -79,7 +121,7 @@ export async function removeDeploymentAction(form: unknown): Promise<void> {
 export async function removePlatformAction(form: unknown): Promise<void> {
   await requireAdmin();
   const parsed = platformForm.safeParse(formFields(form));
-  if (!parsed.success) redirect(`${PAGE}?error=invalid`);
+  if (!parsed.success) fail("That form was not complete.");
   await removePlatform(parsed.data.platformId);
   redirect(`${PAGE}?done=removed`);
 }

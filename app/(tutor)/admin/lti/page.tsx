@@ -3,8 +3,9 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { TutorBar } from "@/components/TutorBar";
 import { requireTutor } from "@/lib/auth.server";
-import { listPlatforms, publishedKeys, signingKey } from "@/lib/lti.server";
+import { PLATFORM_FIELDS, listPlatforms, publishedKeys, signingKey, type PlatformField } from "@/lib/lti.server";
 import { publicBaseUrl } from "@/lib/public-url.server";
+import { readSignedNotice } from "@/lib/signed-notice.server";
 import {
   addDeploymentAction,
   createRegistrationLinkAction,
@@ -12,6 +13,7 @@ import {
   removeDeploymentAction,
   removePlatformAction,
   rotateKeysAction,
+  updatePlatformAction,
 } from "./actions";
 
 export const metadata: Metadata = { title: "Learning platforms (LTI)" };
@@ -21,15 +23,52 @@ const DONE = {
   registered: "The platform is registered.",
   "deployment-added": "The deployment was added.",
   "deployment-removed": "The deployment was removed.",
-  removed: "The platform was removed. Its courses' cohorts stay.",
+  removed: "The platform was removed. Its courses' cohorts stay, and are linked again if it is registered again with the same issuer and client id.",
+  updated: "",
   rotated: "A new key is published. It signs from tomorrow; the old key stays published until then.",
 } as const;
+
+/** The fields of a platform, as the forms and the confirmation of an edit name them. */
+const FIELD_LABEL: Record<PlatformField, string> = {
+  name: "Name (for you)",
+  authUrl: "Authentication request URL",
+  jwksUrl: "Public keyset URL",
+  tokenUrl: "Access token URL (optional, for grades)",
+  tokenAudience: "Token audience (optional: Brightspace's https://api.brightspace.com/auth/token)",
+  deploymentIds: "Deployment ids (separated by spaces or commas)",
+  courseOrigins: "Course site addresses that may show Weigh In in a frame (optional, https origins separated by spaces, e.g. https://school.instructure.com)",
+};
+const CHANGED_NAME: Record<PlatformField, string> = {
+  name: "name",
+  authUrl: "authentication request URL",
+  jwksUrl: "public keyset URL",
+  tokenUrl: "access token URL",
+  tokenAudience: "token audience",
+  deploymentIds: "deployment ids",
+  courseOrigins: "course site addresses",
+};
 
 const searchSchema = z.object({
   done: z.enum(Object.keys(DONE) as [keyof typeof DONE, ...(keyof typeof DONE)[]]).optional(),
   error: z.string().max(400).optional(),
+  sig: z.string().max(100).optional(),
   link: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/).optional(),
+  platform: z.string().max(64).optional(),
+  changed: z
+    .string()
+    .max(400)
+    .transform((s) => s.split(",").filter((f): f is PlatformField => (PLATFORM_FIELDS as readonly string[]).includes(f)))
+    .optional(),
 });
+
+/** What an edit changed, in words: "Test Moodle is saved: its public keyset URL and deployment ids changed." */
+function updatedText(name: string | undefined, changed: PlatformField[]): string {
+  const who = name ?? "The platform";
+  if (changed.length === 0) return `${who}: nothing changed.`;
+  const names = changed.map((f) => CHANGED_NAME[f]);
+  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return `${who} is saved: its ${listed} changed.`;
+}
 
 export default async function LtiAdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const tutor = await requireTutor("/admin/lti");
@@ -37,6 +76,13 @@ export default async function LtiAdminPage({ searchParams }: { searchParams: Pro
   const query = searchSchema.safeParse(await searchParams);
   const base = await publicBaseUrl();
   const [platforms, keys, signing] = await Promise.all([listPlatforms(), publishedKeys(), signingKey()]);
+  const done = query.success ? query.data.done : undefined;
+  const doneText =
+    done === "updated" && query.success
+      ? updatedText(platforms.find((p) => p.id === query.data.platform)?.name, query.data.changed ?? [])
+      : done && DONE[done];
+  // Only messages the app's own actions wrote (signed), never text from a link someone sent.
+  const error = query.success ? readSignedNotice(query.data.error, query.data.sig) : undefined;
   const tool = [
     ["Tool URL (target link URI)", `${base}/api/lti/launch`],
     ["Login initiation URL", `${base}/api/lti/login`],
@@ -49,14 +95,14 @@ export default async function LtiAdminPage({ searchParams }: { searchParams: Pro
       <TutorBar tutor={tutor} />
       <main id="main" className="page stack">
         <h1>Learning platforms (LTI)</h1>
-        {query.success && query.data.done && (
+        {doneText && (
           <p role="status" className="notice">
-            {DONE[query.data.done]}
+            {doneText}
           </p>
         )}
-        {query.success && query.data.error && (
+        {error && (
           <p role="alert" className="error">
-            {query.data.error === "invalid" ? "That form was not complete." : query.data.error}
+            {error}
           </p>
         )}
         <p>
@@ -125,6 +171,41 @@ export default async function LtiAdminPage({ searchParams }: { searchParams: Pro
                       Add deployment
                     </button>
                   </form>
+                  <details className="stack">
+                    <summary>
+                      Edit <span className="visually-hidden">{p.name}</span>
+                    </summary>
+                    <form action={updatePlatformAction} className="stack" aria-label={`Edit ${p.name}`}>
+                      <input type="hidden" name="platformId" value={p.id} />
+                      <p className="muted">
+                        Issuer and client id name this registration (and its teachers&apos; accounts): for others, register a new
+                        platform. Its courses keep their cohorts whatever changes here.
+                      </p>
+                      {(
+                        [
+                          ["name", p.name, true],
+                          ["authUrl", p.authUrl, true],
+                          ["jwksUrl", p.jwksUrl, true],
+                          ["tokenUrl", p.tokenUrl ?? "", false],
+                          ["tokenAudience", p.tokenAudience ?? "", false],
+                          ["deploymentIds", p.deployments.map((d) => d.deploymentId).join(" "), false],
+                          ["courseOrigins", p.courseOrigins.join(" "), false],
+                        ] as const
+                      ).map(([name, value, required]) => (
+                        <div key={name} className="field">
+                          <label htmlFor={`edit-${p.id}-${name}`}>{FIELD_LABEL[name]}</label>
+                          <input
+                            id={`edit-${p.id}-${name}`}
+                            name={name}
+                            defaultValue={value}
+                            required={required}
+                            maxLength={name === "deploymentIds" || name === "courseOrigins" ? 10000 : 2000}
+                          />
+                        </div>
+                      ))}
+                      <button type="submit">Save changes</button>
+                    </form>
+                  </details>
                   <form action={removePlatformAction}>
                     <input type="hidden" name="platformId" value={p.id} />
                     <button type="submit" className="danger" aria-label={`Remove platform ${p.name}`}>

@@ -84,8 +84,14 @@ export async function POST(request: NextRequest) {
     const seminar = await runningSeminarForCourse(launch);
     if (!seminar) return NextResponse.redirect(`${urls.base}/lti/no-seminar`, 303);
     const { token } = await learnerJoin(env().NEXTAUTH_SECRET!, launch, seminar.id);
-    // The token travels in the fragment: browsers do not send it to any server or log.
-    return NextResponse.redirect(`${urls.base}/lti/phone#${new URLSearchParams({ code: seminar.code, token })}`, 303);
+    // The token travels in the fragment: browsers do not send it to any server or log. With the
+    // platform's storage (the launch came through it), the phone keeps the token there too.
+    const phone = new URLSearchParams({ code: seminar.code, token });
+    if (launch.storage) {
+      phone.set("storage_target", launch.storage.target);
+      phone.set("storage_origin", launch.storage.origin);
+    }
+    return NextResponse.redirect(`${urls.base}/lti/phone#${phone}`, 303);
   } catch (error) {
     return refused(urls.base, error);
   }

@@ -1,6 +1,6 @@
 // Where a vote is recorded. One response per participant per round (a unique constraint);
 // a changed answer while voting is open updates it, and a resent vote (same voteId) is applied
-// once. Votes arriving together are written together: one INSERT … ON CONFLICT per batch,
+// once. Votes arriving together are written together: one statement per batch,
 // which is what keeps a lecture hall's burst of taps fast. A vote is acknowledged only after
 // its batch is stored, and recording schedules the live count update. The factors ticked and
 // the reason given travel with the answer, in the same batch: a phone sends its whole answer
@@ -42,7 +42,7 @@ export interface RecordResponseInput {
   reason?: string;
 }
 
-interface QueuedResponse extends RecordResponseInput {
+export interface QueuedResponse extends RecordResponseInput {
   /** The profanity filter matched the reason. */
   flagged: boolean;
 }
@@ -172,11 +172,57 @@ async function writeBatch(batch: Pending[]): Promise<void> {
   for (const [seminarId, roundId] of seminars) emit("responsesStored", { seminarId, roundId, reasons: withReasons.has(seminarId) });
 }
 
-/** One INSERT … ON CONFLICT for the batch; only rounds that are open in a seminar that is voting accept it. */
+/**
+ * What a vote carries besides its answer: its factors, its reason, both or neither. A stored row
+ * keeps what the vote leaves out, so each kind is written by its own INSERT (all in one statement).
+ */
+const SHAPES = [
+  { factors: false, reason: false },
+  { factors: true, reason: false },
+  { factors: false, reason: true },
+  { factors: true, reason: true },
+] as const;
+type Shape = (typeof SHAPES)[number];
+
+/** The columns a changed vote of this shape sets on its stored row. */
+function updatesFor(shape: Shape): string {
+  const set = [`"answer" = EXCLUDED."answer"`, `"voteId" = EXCLUDED."voteId"`, `"seq" = EXCLUDED."seq"`, `"updatedAt" = now()`];
+  if (shape.factors) set.push(`"factors" = EXCLUDED."factors"`);
+  if (shape.reason) {
+    // A reason that changes waits for the tutor again, with a new revision (the one the sequence
+    // gave the proposed row), so an approval sent for the text before is not applied to it; one
+    // that stays keeps its approval and revision even when the answer changes. ("" is stored as
+    // NULL: taking a reason back.)
+    const kept = `EXCLUDED."reason" IS NOT DISTINCT FROM "Response"."reason"`;
+    set.push(
+      `"reason" = EXCLUDED."reason"`,
+      `"reasonFlagged" = EXCLUDED."reasonFlagged"`,
+      `"reasonStatus" = CASE WHEN ${kept} THEN "Response"."reasonStatus" ELSE 'PENDING'::"ReasonStatus" END`,
+      `"reasonRevision" = CASE WHEN ${kept} THEN "Response"."reasonRevision" ELSE EXCLUDED."reasonRevision" END`,
+    );
+  }
+  return set.join(", ");
+}
+
+/**
+ * One statement for the batch: an INSERT … ON CONFLICT per shape of vote present. Only rounds that
+ * are open in a seminar that is voting accept it. Every part reads the batch's input once (joins,
+ * no lookup per row), so the cost grows with the batch's size, not its square.
+ */
 async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
+  const { sql, params } = upsertStatement(rows);
+  const result = await getPrisma().$queryRawUnsafe<{ roundId: string; participantId: string }[]>(sql, ...params);
+  return new Set(result.map((r) => `${r.roundId}:${r.participantId}`));
+}
+
+/** The statement that stores a batch (one row per round and phone), with its parameters. */
+export function upsertStatement(rows: QueuedResponse[]): { sql: string; params: (string | null)[] } {
   const values: string[] = [];
   const params: (string | null)[] = [];
+  const present = new Set<Shape>();
   for (const r of rows) {
+    const shape = SHAPES.find((s) => s.factors === (r.factors !== undefined) && s.reason === (r.reason !== undefined))!;
+    present.add(shape);
     const i = params.length;
     values.push(
       `($${i + 1}, $${i + 2}, $${i + 3}, $${i + 4}::"Answer", $${i + 5}, $${i + 6}, $${i + 7}::int[], $${i + 8}::text, $${i + 9}::boolean, $${i + 10}::int)`,
@@ -194,14 +240,9 @@ async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
       r.seq === undefined ? null : String(r.seq),
     );
   }
-  // "factors" / "reason" NULL in the input: left as they are. A reason that changes waits for
-  // the tutor again, with a new revision (the one the sequence gave the proposed row), so an
-  // approval sent for the text before is not applied to it; one that stays keeps its approval
-  // and revision even when the answer changes. The row's input is looked up once for all five
-  // columns (one sub-SELECT): each lookup scans the batch's input.
-  const reasonKept = `i."reason" IS NULL OR NULLIF(i."reason", '') IS NOT DISTINCT FROM "Response"."reason"`;
-  const result = await getPrisma().$queryRawUnsafe<{ roundId: string; participantId: string }[]>(
-    `WITH input ("id", "seminarId", "roundId", "answer", "voteId", "participantId", "factors", "reason", "flagged", "seq") AS (VALUES ${values.join(", ")})
+  // "factors" / "reason" NULL in the input: left out by the vote (a reason of "" takes it back).
+  const parts = [...present].map(
+    (shape, n) => `written${n} AS (
      INSERT INTO "Response" ("id", "roundId", "participantId", "answer", "voteId", "factors", "reason", "reasonFlagged", "seq", "updatedAt")
      SELECT input."id", input."roundId", input."participantId", input."answer", input."voteId",
             COALESCE(input."factors", '{}'), NULLIF(input."reason", ''), input."flagged", input."seq", now()
@@ -209,21 +250,16 @@ async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
      JOIN "Round" r ON r."id" = input."roundId" AND r."seminarId" = input."seminarId" AND r."closedAt" IS NULL
      JOIN "Seminar" s ON s."id" = r."seminarId" AND s."phase" = 'VOTING'
      JOIN "Participant" p ON p."id" = input."participantId" AND p."seminarId" = input."seminarId"
-     ON CONFLICT ("roundId", "participantId") DO UPDATE
-       SET "answer" = EXCLUDED."answer", "voteId" = EXCLUDED."voteId", "seq" = EXCLUDED."seq", "updatedAt" = now(),
-           ("factors", "reason", "reasonFlagged", "reasonStatus", "reasonRevision") = (
-             SELECT COALESCE(i."factors", "Response"."factors"),
-                    CASE WHEN i."reason" IS NULL THEN "Response"."reason" ELSE NULLIF(i."reason", '') END,
-                    CASE WHEN i."reason" IS NULL THEN "Response"."reasonFlagged" ELSE EXCLUDED."reasonFlagged" END,
-                    CASE WHEN ${reasonKept} THEN "Response"."reasonStatus" ELSE 'PENDING'::"ReasonStatus" END,
-                    CASE WHEN ${reasonKept} THEN "Response"."reasonRevision" ELSE EXCLUDED."reasonRevision" END
-             FROM input i WHERE i."roundId" = EXCLUDED."roundId" AND i."participantId" = EXCLUDED."participantId")
+     WHERE input."factors" IS ${shape.factors ? "NOT NULL" : "NULL"} AND input."reason" IS ${shape.reason ? "NOT NULL" : "NULL"}
+     ON CONFLICT ("roundId", "participantId") DO UPDATE SET ${updatesFor(shape)}
        WHERE "Response"."voteId" IS DISTINCT FROM EXCLUDED."voteId"
          AND ("Response"."seq" IS NULL OR EXCLUDED."seq" IS NULL OR EXCLUDED."seq" > "Response"."seq")
-     RETURNING "roundId", "participantId"`,
-    ...params,
+     RETURNING "roundId", "participantId")`,
   );
-  return new Set(result.map((r) => `${r.roundId}:${r.participantId}`));
+  const sql = `WITH input ("id", "seminarId", "roundId", "answer", "voteId", "participantId", "factors", "reason", "flagged", "seq") AS (VALUES ${values.join(", ")}),
+     ${parts.join(",\n     ")}
+     ${parts.map((_, n) => `SELECT "roundId", "participantId" FROM written${n}`).join(" UNION ALL ")}`;
+  return { sql, params };
 }
 
 /**
@@ -231,10 +267,14 @@ async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
  * which arrived after a newer vote of the same phone (a higher sequence number is stored).
  */
 async function storedVotes(rows: QueuedResponse[]): Promise<{ alreadyStored: Set<string>; superseded: Set<string> }> {
-  const found = await getPrisma().response.findMany({
-    where: { OR: rows.map((r) => ({ roundId: r.roundId, participantId: r.participantId })) },
-    select: { voteId: true, seq: true, roundId: true, participantId: true },
-  });
+  // One join with the batch's keys (unnest of two arrays), not an OR per vote.
+  const found = await getPrisma().$queryRawUnsafe<{ voteId: string | null; seq: number | null; roundId: string; participantId: string }[]>(
+    `SELECT r."voteId", r."seq", r."roundId", r."participantId"
+     FROM unnest($1::text[], $2::text[]) AS k ("roundId", "participantId")
+     JOIN "Response" r ON r."roundId" = k."roundId" AND r."participantId" = k."participantId"`,
+    rows.map((r) => r.roundId),
+    rows.map((r) => r.participantId),
+  );
   const byKey = new Map(found.map((f) => [`${f.roundId}:${f.participantId}`, f]));
   const alreadyStored = new Set<string>();
   const superseded = new Set<string>();

@@ -7,6 +7,7 @@
 import { useState } from "react";
 import type { ReasonView, SeminarView } from "@/lib/realtime/protocol";
 import type { ModerationRequest } from "@/lib/presenter-client";
+import { APPROVE_ALL_MAX } from "@/lib/realtime/protocol";
 import { REASON_SHORTCUTS } from "@/components/shortcuts";
 
 
@@ -24,9 +25,17 @@ export function ReasonModeration({
   const reasons = view.controls?.reasons ?? [];
   if (!view.scenario?.askReason) return null;
   const send = async (request: ModerationRequest) => setError((await moderate(request)) ?? "");
-  const waiting = reasons.filter((r) => r.status === "PENDING" && !r.flagged).length;
-  // The newest revision on this screen: a reason edited after it was shown is not approved.
-  const seen = Math.max(0, ...reasons.map((r) => r.revision ?? 0));
+  // "Approve all" names the waiting reasons on this screen with the revision shown: a reason
+  // edited after it was shown, or not shown yet, is not approved.
+  const waitingReasons = reasons.filter((r) => r.status === "PENDING" && !r.flagged).map((r) => ({ id: r.id, revision: r.revision ?? 0 }));
+  const waiting = waitingReasons.length;
+  const approveAll = async (roundId: string) => {
+    for (let i = 0; i < waitingReasons.length; i += APPROVE_ALL_MAX) {
+      const message = await moderate({ action: "approve-all", roundId, reasons: waitingReasons.slice(i, i + APPROVE_ALL_MAX) });
+      setError(message ?? "");
+      if (message) return;
+    }
+  };
 
   return (
     <section className="moderation stack" aria-labelledby="moderation-heading" data-testid="moderation">
@@ -39,7 +48,7 @@ export function ReasonModeration({
             type="button"
             className="small"
             disabled={waiting === 0 || !view.roundId}
-            onClick={() => view.roundId && void send({ action: "approve-all", roundId: view.roundId, seen })}
+            onClick={() => view.roundId && void approveAll(view.roundId)}
           >
             Approve all waiting ({waiting})
           </button>

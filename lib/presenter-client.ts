@@ -26,7 +26,7 @@ export type PresenterMode = "projector" | "controls";
 export type ModerationRequest =
   | { action: "approve"; ids: string[]; seen: number }
   | { action: "hide"; ids: string[] }
-  | { action: "approve-all"; roundId: string; seen: number }
+  | { action: "approve-all"; roundId: string; reasons: { id: string; revision: number }[] }
   | { action: "phones"; on: boolean };
 
 export interface PresenterState {

@@ -48,45 +48,53 @@ export async function roundRules(seminarId: string, roundId: string): Promise<Ro
 export type Moderation =
   | { action: "approve"; ids: string[]; seen: number }
   | { action: "hide"; ids: string[] }
-  | { action: "approve-all"; roundId: string; seen: number };
+  | { action: "approve-all"; roundId: string; reasons: { id: string; revision: number }[] };
 
 /**
- * The tutor shows reasons to the class (approve) or keeps them off the screens (hide). "Approve
- * all" approves the round's waiting reasons that the profanity filter did not flag: a flagged
- * one is approved only on its own. An approval applies only to reasons whose revision is at most
- * `seen`, the newest the tutor's screen showed, checked in the same UPDATE: a reason edited after
- * the screen showed it (a new revision) stays waiting, with its new text, for the tutor to read.
- * Every screen gets its new view.
+ * The tutor shows reasons to the class (approve) or keeps them off the screens (hide). An approval
+ * of chosen reasons applies only to those whose revision is at most `seen`, the newest the tutor's
+ * screen showed, checked in the same UPDATE: a reason edited after the screen showed it (a new
+ * revision) stays waiting, with its new text, for the tutor to read. "Approve all" approves exactly
+ * the reasons the screen listed as waiting, each at the revision it showed, that are still waiting
+ * in that round and that the profanity filter did not flag (a flagged one is approved only on its
+ * own): a reason edited meanwhile, hidden meanwhile, or not on the screen yet stays as it is,
+ * whichever process stored it and in whatever order the revisions were committed. The change and
+ * the seminar's new state version are one transaction. Every screen gets its new view.
  */
 export async function moderateReasons(seminarId: string, tutorId: string, moderation: Moderation): Promise<number> {
   const seminar = await getSeminarForTutor(seminarId, tutorId);
   if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
   const prisma = getPrisma();
-  const { count } =
-    moderation.action === "approve-all"
-      ? await prisma.response.updateMany({
-          where: {
-            roundId: moderation.roundId,
-            round: { seminarId },
-            reason: { not: null },
-            reasonStatus: "PENDING",
-            reasonFlagged: false,
-            reasonRevision: { lte: moderation.seen },
-          },
-          data: { reasonStatus: "APPROVED" },
-        })
-      : await prisma.response.updateMany({
-          where: {
-            id: { in: moderation.ids },
-            round: { seminarId },
-            reason: { not: null },
-            ...(moderation.action === "approve" ? { reasonRevision: { lte: moderation.seen } } : {}),
-          },
-          data: { reasonStatus: moderation.action === "approve" ? "APPROVED" : "HIDDEN" },
-        });
-  // What the screens may show changed: a new state of the seminar, so every process's cached views
-  // (and every screen comparing versions) take the new one.
-  if (count > 0) await prisma.seminar.update({ where: { id: seminarId }, data: { stateVersion: { increment: 1 } } });
+  const count = await prisma.$transaction(async (tx) => {
+    const changed =
+      moderation.action === "approve-all"
+        ? await tx.$executeRawUnsafe(
+            `UPDATE "Response" AS r SET "reasonStatus" = 'APPROVED', "updatedAt" = now()
+             FROM unnest($1::text[], $2::int[]) AS shown ("id", "revision"), "Round" AS round
+             WHERE r."id" = shown."id" AND r."reasonRevision" = shown."revision"
+               AND r."roundId" = $3 AND round."id" = r."roundId" AND round."seminarId" = $4
+               AND r."reason" IS NOT NULL AND r."reasonStatus" = 'PENDING' AND NOT r."reasonFlagged"`,
+            moderation.reasons.map((r) => r.id),
+            moderation.reasons.map((r) => r.revision),
+            moderation.roundId,
+            seminarId,
+          )
+        : (
+            await tx.response.updateMany({
+              where: {
+                id: { in: moderation.ids },
+                round: { seminarId },
+                reason: { not: null },
+                ...(moderation.action === "approve" ? { reasonRevision: { lte: moderation.seen } } : {}),
+              },
+              data: { reasonStatus: moderation.action === "approve" ? "APPROVED" : "HIDDEN" },
+            })
+          ).count;
+    // What the screens may show changed: a new state of the seminar, so every process's cached
+    // views (and every screen comparing versions) take the new one.
+    if (changed > 0) await tx.seminar.update({ where: { id: seminarId }, data: { stateVersion: { increment: 1 } } });
+    return changed;
+  });
   const snapshot = await loadSnapshot(seminarId);
   if (snapshot) emit("seminarChanged", { seminarId, snapshot });
   return count;

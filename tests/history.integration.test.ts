@@ -278,8 +278,12 @@ describe("what lay behind the answers", () => {
       { segment: 0, answer: "YES", factors: [3], reason: "Too few to show" },
       { segment: 0, answer: "NO", factors: [3] },
     ]);
-    const smallSeen = Math.max(...(await prisma.response.findMany({ where: { roundId: small.round.id } })).map((r) => Number(r.reasonRevision)));
-    await moderateReasons(small.seminar.id, tutor.id, { action: "approve-all", roundId: small.round.id, seen: smallSeen });
+    const smallShown = await prisma.response.findMany({ where: { roundId: small.round.id, reason: { not: null } } });
+    await moderateReasons(small.seminar.id, tutor.id, {
+      action: "approve-all",
+      roundId: small.round.id,
+      reasons: smallShown.map((r) => ({ id: r.id, revision: r.reasonRevision })),
+    });
     await small.command("end");
 
     const behind = async (tutorId: string) => {

@@ -81,7 +81,12 @@ describe("reasons", () => {
     const other = client(app().url, await tutorCookie(stranger.id));
     const refused = await ask<{ ok: boolean }>(other, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [id(texts[2]!)], seen });
     expect(refused.ok).toBe(false);
-    const byPhone = await ask<{ ok: boolean }>(phones[0]!.socket, "presenter:reasons", { seminarId: s.id, action: "approve-all", roundId: phones[0]!.roundId, seen });
+    const byPhone = await ask<{ ok: boolean }>(phones[0]!.socket, "presenter:reasons", {
+      seminarId: s.id,
+      action: "approve-all",
+      roundId: phones[0]!.roundId,
+      reasons: listed.map((r) => ({ id: r.id, revision: r.revision })),
+    });
     expect(byPhone.ok).toBe(false);
 
     const approve = await ask<{ ok: boolean }>(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve", ids: [id(texts[0]!), id(texts[1]!)], seen });
@@ -134,7 +139,7 @@ describe("reasons", () => {
     const listed = await waitFor(() => controls.view().controls!.reasons[0]?.flagged && controls.view().controls!.reasons, 5000, "flag on controls");
     expect(listed[0]).toMatchObject({ text: "What the shit is this", flagged: true });
     // "Approve all" leaves a flagged reason for the tutor to approve on its own.
-    await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve-all", roundId, seen: listed[0]!.revision });
+    await ask(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve-all", roundId, reasons: [{ id: listed[0]!.id, revision: listed[0]!.revision }] });
     expect(await getPrisma().response.findFirst({ where: { roundId } })).toMatchObject({ reasonStatus: "PENDING" });
     // Limits: too long, and a reason where none is asked for (factors on a scenario without ticks).
     const long = await ask<{ ok: boolean; error?: string }>(socket, "response:submit", { ...vote, voteId: "resend-vote-0004", reason: "x".repeat(281) });
@@ -161,7 +166,6 @@ describe("an edit while the tutor approves", () => {
     // What the tutor's screen shows when they press Approve.
     const shown = await waitFor(() => controls.view().controls!.reasons.length === 2 && controls.view().controls!.reasons, 5000, "listed");
     const original = shown.find((r) => r.text === "Keep a professional distance")!;
-    const seen = Math.max(...shown.map((r) => r.revision!));
 
     // The student edits the reason (stored) before the tutor's approval of the old text arrives;
     // another student's first reason arrives too.
@@ -177,7 +181,12 @@ describe("an edit while the tutor approves", () => {
     });
     expect(approved).toEqual({ ok: true, changed: 0 });
     // "Approve all" of the list shown approves the reason the tutor read, not the edit or the newcomer.
-    const all = await ask<{ ok: boolean; changed: number }>(controls.socket, "presenter:reasons", { seminarId: s.id, action: "approve-all", roundId: editor!.roundId, seen });
+    const all = await ask<{ ok: boolean; changed: number }>(controls.socket, "presenter:reasons", {
+      seminarId: s.id,
+      action: "approve-all",
+      roundId: editor!.roundId,
+      reasons: shown.map((r) => ({ id: r.id, revision: r.revision })),
+    });
     expect(all).toEqual({ ok: true, changed: 1 });
     const status = async (text: string) => (await getPrisma().response.findFirstOrThrow({ where: { roundId: editor!.roundId!, reason: text } })).reasonStatus;
     expect(await status("Add them on social media, why not")).toBe("PENDING");

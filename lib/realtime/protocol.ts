@@ -59,15 +59,20 @@ export const participantSegmentSchema = z.strictObject({
 });
 
 /**
- * The tutor's moderation of reasons, and whether phones see the approved ones. An approval carries
- * `seen`, the newest reason revision on the tutor's screen: a reason edited since is not approved.
+ * The tutor's moderation of reasons, and whether phones see the approved ones. An approval of
+ * chosen reasons carries `seen`, the newest revision of them on the tutor's screen; "approve all"
+ * carries every waiting reason the screen showed with its revision, and approves exactly those:
+ * a reason edited since (a new revision), or not on the screen, is not approved.
  */
 const reasonIds = z.array(text().min(1).max(64)).min(1).max(100);
 const seenRevision = z.int().min(0).max(2 ** 31 - 1);
+/** Most reasons one "approve all" names (a screen with more sends them in several). */
+export const APPROVE_ALL_MAX = 500;
+const shownReasons = z.array(z.strictObject({ id: text().min(1).max(64), revision: seenRevision })).min(1).max(APPROVE_ALL_MAX);
 export const presenterReasonsSchema = z.discriminatedUnion("action", [
   z.strictObject({ seminarId: id, action: z.literal("approve"), ids: reasonIds, seen: seenRevision }),
   z.strictObject({ seminarId: id, action: z.literal("hide"), ids: reasonIds }),
-  z.strictObject({ seminarId: id, action: z.literal("approve-all"), roundId: id, seen: seenRevision }),
+  z.strictObject({ seminarId: id, action: z.literal("approve-all"), roundId: id, reasons: shownReasons }),
   z.strictObject({ seminarId: id, action: z.literal("phones"), on: z.boolean() }),
 ]);
 

@@ -26,7 +26,7 @@ const PAGE_TESTS = [
 const shared = {
   environment: "node" as const,
   globalSetup: ["tests/global-setup.ts"],
-  setupFiles: ["tests/setup-database-env.ts"],
+  setupFiles: ["tests/setup-database-env.ts", "tests/setup-fuzz-seed.ts"],
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };

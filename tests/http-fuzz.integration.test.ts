@@ -10,36 +10,14 @@
 // before and after.
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getPrisma } from "@/lib/db/client.server";
-import { startApp, tutorCookie, type AppProcess } from "./helpers/app-server";
-import { controlChars, expectUnchangedBy, hugeString, junk, oddKey, oddUnicode, weirdString } from "./helpers/bad-input";
-import { seminarWithOpenRound } from "./helpers/seminars";
-import { ownDatabase } from "./helpers/stored-data";
+import { describe, expect, it } from "vitest";
+import { controlChars, emptyOrTooLong, expectUnchangedBy, fuzzSettings, fuzzTarget, junk, oddKey, oddUnicode, weirdString, withNul } from "./helpers/bad-input";
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+const { runs: RUNS, seed, repeat } = fuzzSettings(40);
+/** Random addresses for each page (each page, signed out and signed in). */
+const PAGE_RUNS = Math.max(3, Math.round(RUNS / 8));
 
-let app: AppProcess;
-let databaseUrl: string;
-const cleanups: (() => Promise<void>)[] = [];
-let fixture: Awaited<ReturnType<typeof seminarWithOpenRound>>;
-let cookie: string;
-
-beforeAll(async () => {
-  const db = await ownDatabase("weighin_httpfuzz");
-  cleanups.push(db.drop);
-  databaseUrl = db.url;
-  process.env.DATABASE_URL = databaseUrl; // this file's domain calls (test data) go there too
-  fixture = await seminarWithOpenRound("httpfuzz");
-  cookie = await tutorCookie(fixture.tutor.id);
-  app = await startApp({ pages: true, env: { DATABASE_URL: databaseUrl } });
-}, 600_000);
-
-afterAll(async () => {
-  await app?.kill();
-  await getPrisma().$disconnect();
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-});
+const target = fuzzTarget("httpfuzz", { pages: true });
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -58,6 +36,7 @@ function describeRequest(r: Sent): string {
 
 /** Sends `r` (as the signed-in tutor when `signedIn`) and checks that it was not a server error. */
 async function send(r: Sent, signedIn: boolean): Promise<Response> {
+  const { app, cookie } = target;
   const headers = { origin: app.url, ...r.headers, ...(signedIn ? { cookie } : {}) };
   let response: Response;
   try {
@@ -67,11 +46,11 @@ async function send(r: Sent, signedIn: boolean): Promise<Response> {
     // off a body still being sent. And this client (Node's fetch) reads no response head over
     // 16 KiB: a redirect of a long address names it twice (Location and Refresh).
     const overflow = (error as { cause?: { code?: string } }).cause?.code === "UND_ERR_HEADERS_OVERFLOW";
-    expect(r.path.length, `${describeRequest(r)}: connection closed (${String(error)})`).toBeGreaterThan(overflow ? 8_000 : 16_000);
+    expect(r.path.length, `${describeRequest(r)}: connection closed (${String(error)}) (${repeat})`).toBeGreaterThan(overflow ? 8_000 : 16_000);
     return new Response(null, { status: 431 });
   }
   const text = await response.text();
-  expect(response.status, `${signedIn ? "tutor" : "signed out"}: ${describeRequest(r)} answered ${text.slice(0, 300)}`).toBeLessThan(500);
+  expect(response.status, `${signedIn ? "tutor" : "signed out"}: ${describeRequest(r)} answered ${text.slice(0, 300)} (${repeat})`).toBeLessThan(500);
   return response;
 }
 
@@ -131,6 +110,50 @@ function requests(path: fc.Arbitrary<string>, methods: string[], queryKeys: stri
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pages
+
+/** Every page of the build, from its manifest, with its dynamic segments' names. */
+function pages(): { page: string; segments: string[] }[] {
+  const manifest = JSON.parse(readFileSync(".next/server/app-paths-manifest.json", "utf8")) as Record<string, string>;
+  return Object.keys(manifest)
+    .filter((k) => k.endsWith("/page") && !/\/_(global-error|not-found)\//.test(k))
+    .map((k) => {
+      const parts = k.replace(/\/page$/, "").split("/").filter((s) => s && !/^\(.*\)$/.test(s));
+      return { page: `/${parts.join("/")}`, segments: parts.filter((s) => /^\[.*\]$/.test(s)) };
+    });
+}
+
+/** Query parameters the pages read, and some they do not. */
+const PAGE_QUERY = ["code", "error", "callbackUrl", "notice", "token", "id", "reason", "done", "link", "request", "from", "to", "cohort", "pack", "scope", "page", "view", "openid_configuration", "registration_token"];
+
+describe("pages", () => {
+  it("answer every malformed address with a page, a client error or a redirect, never a server error, and change nothing", { timeout: 600_000 }, async () => {
+    const { seminar, cohort } = target.fixture;
+    // A dynamic segment: malformed, or one that exists (so that the query meets a real page).
+    const filler = fc.oneof({ weight: 3, arbitrary: segment }, fc.constantFrom(seminar.id, cohort.id, seminar.code, "a".repeat(30)));
+    for (const { page, segments } of pages()) {
+      const path = fc.tuple(...segments.map(() => filler)).map((values) => values.reduce((p, v, i) => p.replace(segments[i]!, () => v), page));
+      await expectUnchangedBy(
+        target.app,
+        target.databaseUrl,
+        async () => {
+          for (const signedIn of [false, true]) {
+            await fc.assert(
+              fc.asyncProperty(requests(path, ["GET", "HEAD", "POST"], PAGE_QUERY), async (r) => {
+                await send(r, signedIn);
+              }),
+              // Pages are slow to render: fewer random addresses each, and always a NUL in every segment and the query.
+              { numRuns: 1 + PAGE_RUNS, seed, examples: [[{ method: "GET", path: `${segments.reduce((p, s) => p.replace(s, "%00"), page)}?code=%00&id=%00`, headers: {} }]] },
+            );
+          }
+        },
+        `after requests to ${page} (${repeat})`,
+      );
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // Route handlers
 
 describe("route handlers", () => {
@@ -157,18 +180,24 @@ describe("route handlers", () => {
       { name: "exports", path: fc.constant("/exports"), methods: METHODS, query: ["scope", "id", "format", "rows", "scenario", "cohort", "pack", "from", "to"] },
       { name: "pack export", path: segment.map((s) => `/packs/${s}/export`), methods: METHODS, query: ["format"] },
     ];
-    await expectUnchangedBy(app, databaseUrl, async () => {
-      for (const route of routes) {
-        for (const signedIn of [false, true]) {
-          await fc.assert(
-            fc.asyncProperty(requests(route.path, route.methods, route.query), async (r) => {
-              await send(r, signedIn);
-            }),
-            { numRuns: RUNS, examples: (route.examples ?? []).map((r) => [r] as [Sent]) },
-          );
-        }
-      }
-    });
+    for (const route of routes) {
+      await expectUnchangedBy(
+        target.app,
+        target.databaseUrl,
+        async () => {
+          for (const signedIn of [false, true]) {
+            const examples = (route.examples ?? []).map((r) => [r] as [Sent]);
+            await fc.assert(
+              fc.asyncProperty(requests(route.path, route.methods, route.query), async (r) => {
+                await send(r, signedIn);
+              }),
+              { numRuns: examples.length + RUNS, seed, examples },
+            );
+          }
+        },
+        `after requests to ${route.name} (${repeat})`,
+      );
+    }
   });
 });
 
@@ -202,10 +231,6 @@ function actions(): Action[] {
 
 /** Field names the actions read: real names with values no schema accepts, next to odd ones. */
 const FIELDS = ["cohortId", "seminarId", "packId", "packSlug", "tutorId", "inviteId", "platformId", "deploymentId", "name", "email", "level", "slug", "file", "confirm", "archived", "disabled", "mode", "days", "request", "token", "password", "current", "next", "summaryToPhones", "minResponses"];
-/** Values no field accepts: empty, or longer than any field allows. */
-const emptyOrTooLong = fc.oneof(fc.constant(""), hugeString.map((s) => s.slice(0, 12_000)).filter((s) => s.length > 10_000));
-/** Text with a NUL, which no database text may hold (one makes the whole form no form). */
-const withNul = fc.tuple(fc.oneof(weirdString.filter((s) => s.length < 100), controlChars), fc.nat(100)).map(([s, at]) => `${s.slice(0, at)}\u0000${s.slice(at)}`);
 
 function formOf(fields: [string, string | Blob][], prefix = ""): FormData {
   const form = new FormData();
@@ -271,25 +296,32 @@ describe("server actions", () => {
   it("refuse every malformed body without a server error, signed out or as a tutor, and change nothing", { timeout: 900_000 }, async () => {
     const all = actions();
     expect(all.length, "server actions in the build").toBeGreaterThan(20);
-    await expectUnchangedBy(app, databaseUrl, async () => {
-      for (const action of all) {
-        for (const signedIn of [false, true]) {
-          await fc.assert(
-            fc.asyncProperty(actionBodies(action), async (r) => {
-              await send(r, signedIn);
-            }),
-            { numRuns: RUNS },
-          );
-        }
-      }
-      // An action nobody made.
+    for (const action of all) {
+      await expectUnchangedBy(
+        target.app,
+        target.databaseUrl,
+        async () => {
+          for (const signedIn of [false, true]) {
+            await fc.assert(
+              fc.asyncProperty(actionBodies(action), async (r) => {
+                await send(r, signedIn);
+              }),
+              { numRuns: RUNS, seed },
+            );
+          }
+        },
+        `after posts to ${action.name} (${repeat})`,
+      );
+    }
+    // An action nobody made.
+    await expectUnchangedBy(target.app, target.databaseUrl, async () => {
       await fc.assert(
         fc.asyncProperty(fc.oneof(fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 42, maxLength: 42 }), weirdString.filter((s) => s.length < 2000 && /^[\x20-\x7e]*$/.test(s))), anyBody, async (id, { body, type }) => {
           await send({ method: "POST", path: "/dashboard", headers: { "next-action": id, ...(type ? { "content-type": type } : {}) }, body }, true);
         }),
-        { numRuns: RUNS },
+        { numRuns: RUNS, seed },
       );
-    });
+    }, `after posts of unknown actions (${repeat})`);
   });
 });
 
@@ -297,7 +329,7 @@ describe("administrators' actions", () => {
   it("are refused to a tutor as a page that does not exist, and change nothing", { timeout: 120_000 }, async () => {
     const adminOnly = actions().filter((a) => a.page.startsWith("/admin"));
     expect(adminOnly.map((a) => a.name.split("#")[1])).toEqual(expect.arrayContaining(["rotateKeysAction", "createRegistrationLinkAction", "setRetentionAction"]));
-    await expectUnchangedBy(app, databaseUrl, async () => {
+    await expectUnchangedBy(target.app, target.databaseUrl, async () => {
       for (const action of adminOnly) {
         for (const body of ['[{},"$K1"]', '["$K1"]', "[]"]) {
           const form = new FormData();

@@ -19,12 +19,20 @@ const KEYS_LOCK_KEY = "7795620390185354515";
 
 type Db = Pick<ReturnType<typeof getPrisma>, "ltiKey">;
 
-async function newKey(db: Db, now: Date) {
+/**
+ * A new key pair, not yet stored. Made outside any transaction: an RSA key pair can take seconds
+ * on a busy machine, longer than a transaction may stay open.
+ */
+async function makeKeyPair() {
   const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
   const kid = randomBytes(12).toString("base64url");
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: "sig" };
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG };
-  return db.ltiKey.create({ data: { id: kid, publicJwk, privateJwk, createdAt: now } });
+  return { id: kid, publicJwk, privateJwk };
+}
+
+function storeKey(db: Db, pair: Awaited<ReturnType<typeof makeKeyPair>>, now: Date) {
+  return db.ltiKey.create({ data: { ...pair, createdAt: now } });
 }
 
 /** The published keys, oldest first (reads only). */
@@ -60,10 +68,11 @@ export async function signingKey(now = new Date()): Promise<Key | null> {
 export async function ensureToolKey(now = new Date()): Promise<Key> {
   const existing = await signingKey(now);
   if (existing) return existing;
+  const pair = await makeKeyPair(); // (left unused when another process made the first key meanwhile)
   return getPrisma().$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${KEYS_LOCK_KEY}::bigint)`);
     const keys = await tx.ltiKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: "asc" } });
-    return signingOf(keys, now) ?? (await newKey(tx, now));
+    return signingOf(keys, now) ?? (await storeKey(tx, pair, now));
   });
 }
 
@@ -74,7 +83,7 @@ export async function ensureToolKey(now = new Date()): Promise<Key> {
 export async function rotateKeys(now = new Date()) {
   const prisma = getPrisma();
   const current = await ensureToolKey(now);
-  const created = await newKey(prisma, now);
+  const created = await storeKey(prisma, await makeKeyPair(), now);
   // Keys older than the one signing now are superseded; retire those superseded long enough ago.
   const keys = await publishedKeys();
   const retire = keys.filter((k, i) => {

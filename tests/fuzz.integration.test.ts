@@ -11,6 +11,7 @@
 import fc from "fast-check";
 import { io as connect } from "socket.io-client";
 import { describe, expect, it } from "vitest";
+import { APPROVE_ALL_MAX } from "@/lib/realtime/protocol";
 import { REASON_MAX_LENGTH } from "@/lib/reasons";
 import { MAX_SEGMENT_OPTIONS } from "@/lib/packs";
 import { COMMANDS } from "@/lib/seminar-flow";
@@ -175,7 +176,17 @@ function eventsUnderTest(): EventUnderTest[] {
         valid: { seminarId, action: "hide", ids: ["r1"] },
         fields: { seminarId: id, action: { kind: "oneOf", values: ["hide"] }, ids: { kind: "list", of: { kind: "text", min: 1, max: 64 }, min: 1, max: 100 } },
       },
-      { name: "approve-all", valid: { seminarId, action: "approve-all", roundId: round.id, seen: 0 }, fields: { seminarId: id, action: { kind: "oneOf", values: ["approve-all"] }, roundId: id, seen } },
+      {
+        name: "approve-all",
+        valid: { seminarId, action: "approve-all", roundId: round.id, reasons: [{ id: "r1", revision: 0 }] },
+        fields: {
+          seminarId: id,
+          action: { kind: "oneOf", values: ["approve-all"] },
+          roundId: id,
+          // (Over 500 reasons make a payload over 4 KB, refused before its schema is read.)
+          reasons: { kind: "list", of: { kind: "object", fields: { id: { kind: "text", min: 1, max: 64 }, revision: seen } }, min: 1, max: APPROVE_ALL_MAX },
+        },
+      },
       { name: "phones", valid: { seminarId, action: "phones", on: true }, fields: { seminarId: id, action: { kind: "oneOf", values: ["phones"] }, on: { kind: "boolean" } } },
     ]),
   ];

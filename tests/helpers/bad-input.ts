@@ -71,7 +71,9 @@ export type Rule =
   | { kind: "int"; min: number; max: number; nullable?: boolean }
   | { kind: "boolean" }
   | { kind: "oneOf"; values: readonly string[] }
-  | { kind: "list"; of: Rule; min?: number; max: number };
+  | { kind: "list"; of: Rule; min?: number; max: number }
+  /** An object with these fields and no others. */
+  | { kind: "object"; fields: Record<string, Field> };
 export type Field = Rule & { optional?: boolean };
 
 /** One variant of an event's payload: a payload it accepts (every field given) and its fields' rules. */
@@ -116,6 +118,8 @@ function validOf(rule: Rule): unknown {
       return rule.values[0];
     case "list":
       return Array.from({ length: Math.max(rule.min ?? 0, 1) }, () => validOf(rule.of));
+    case "object":
+      return Object.fromEntries(Object.entries(rule.fields).map(([name, field]) => [name, validOf(field)]));
   }
 }
 
@@ -127,6 +131,7 @@ function wrongType(rule: Rule): Breach {
     boolean: ["true", 1, 0, null, [], {}],
     oneOf: [1, null, true, [rule.kind === "oneOf" ? rule.values[0] : ""], {}],
     list: ["[]", 1, null, true, { 0: "x" }],
+    object: ["{}", 1, null, true, [{}]],
   }[rule.kind];
   // (Not undefined: JSON would drop the key, which is no breach of an optional field.)
   const arbitrary = fc.oneof(fc.constantFrom(example, ...others), junk.filter((v) => v !== undefined && !sameType(rule, JSON.parse(JSON.stringify([v]))[0] as unknown)));
@@ -138,6 +143,7 @@ function sameType(rule: Rule, v: unknown): boolean {
   if (rule.kind === "text" || rule.kind === "oneOf") return typeof v === "string";
   if (rule.kind === "int") return typeof v === "number";
   if (rule.kind === "boolean") return typeof v === "boolean";
+  if (rule.kind === "object") return typeof v === "object" && v !== null && !Array.isArray(v);
   return Array.isArray(v);
 }
 
@@ -205,6 +211,9 @@ export function breachesOf(rule: Rule): Breach[] {
       }
       break;
     }
+    case "object":
+      out.push(...breachesOfShape({ valid: validOf(rule) as Record<string, unknown>, fields: rule.fields }));
+      break;
     case "boolean":
       break;
   }
@@ -217,37 +226,39 @@ export function breachesOf(rule: Rule): Breach[] {
  * other fields keep the valid values, so that only the one breach can be the reason for refusal.
  */
 export function breachesOfShapes(shapes: Shape[]): Breach[] {
-  const out: Breach[] = [
+  return [
     {
       name: "not the payload at all",
       example: "payload",
       arbitrary: junk.filter((v) => v === null || typeof v !== "object" || Array.isArray(v) || shapes.every((s) => !Object.keys(s.fields).every((f) => f in (v as object)))),
     },
     { name: "binary", example: Buffer.from([0, 1, 2]), arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) },
+    ...shapes.flatMap((shape, i) => {
+      const variant = shape.name ? `${shape.name}: ` : shapes.length > 1 ? `variant ${i}: ` : "";
+      const otherKeys = shapes.flatMap((s) => Object.keys(s.fields));
+      return breachesOfShape(shape, otherKeys).map((b) => ({ ...b, name: `${variant}${b.name}` }));
+    }),
   ];
-  shapes.forEach((shape, i) => {
-    const variant = shape.name ? `${shape.name}: ` : shapes.length > 1 ? `variant ${i}: ` : "";
-    const allKeys = new Set(shapes.flatMap((s) => Object.keys(s.fields)));
-    for (const [name, field] of Object.entries(shape.fields)) {
-      for (const breach of breachesOf(field)) {
-        out.push({
-          name: `${variant}${name}: ${breach.name}`,
-          example: withKey(shape.valid, name, breach.example),
-          arbitrary: breach.arbitrary.map((v) => withKey(shape.valid, name, v)),
-        });
-      }
-      if (!field.optional) {
-        const { [name]: _, ...rest } = shape.valid;
-        out.push({ name: `${variant}${name}: missing`, example: rest, arbitrary: fc.constant(rest) });
-      }
+}
+
+/** An object of `shape` with one field breached, one required field missing, or an extra key (one of `otherKeys` as likely as any). */
+function breachesOfShape(shape: Shape, otherKeys: string[] = []): Breach[] {
+  const out: Breach[] = [];
+  for (const [name, field] of Object.entries(shape.fields)) {
+    for (const breach of breachesOf(field)) {
+      out.push({ name: `${name}: ${breach.name}`, example: withKey(shape.valid, name, breach.example), arbitrary: breach.arbitrary.map((v) => withKey(shape.valid, name, v)) });
     }
-    // (Not undefined: JSON would drop the key, leaving the valid payload.)
-    const extraKey = fc.oneof(oddKey, fc.constantFrom("id", "tutorId", "isAdmin", "role", "participantId", "seminarId", ...allKeys)).filter((k) => !(k in shape.fields));
-    out.push({
-      name: `${variant}an extra key`,
-      example: withKey(shape.valid, "__proto__", { isAdmin: true }),
-      arbitrary: fc.tuple(extraKey, junk.filter((v) => v !== undefined)).map(([key, value]) => withKey(shape.valid, key, value)),
-    });
+    if (!field.optional) {
+      const { [name]: _, ...rest } = shape.valid;
+      out.push({ name: `${name}: missing`, example: rest, arbitrary: fc.constant(rest) });
+    }
+  }
+  // (Not undefined: JSON would drop the key, leaving the valid payload.)
+  const extraKey = fc.oneof(oddKey, fc.constantFrom("id", "tutorId", "isAdmin", "role", "participantId", "seminarId", ...otherKeys)).filter((k) => !(k in shape.fields));
+  out.push({
+    name: "an extra key",
+    example: withKey(shape.valid, "__proto__", { isAdmin: true }),
+    arbitrary: fc.tuple(extraKey, junk.filter((v) => v !== undefined)).map(([key, value]) => withKey(shape.valid, key, value)),
   });
   return out;
 }

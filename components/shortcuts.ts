@@ -54,6 +54,9 @@ export function useShortcuts({ command, toggleDisplay }: Handlers) {
       const shortcut = SHORTCUTS.find((s) => s.keys.includes(event.key));
       if (!shortcut) return;
       event.preventDefault();
+      // A key held down repeats: one press is one command. A repeat must not answer the question
+      // its first press asked ("press → again to close voting"), nor run through the scenarios.
+      if (event.repeat) return;
       if (shortcut.command) command(shortcut.command);
       else if (shortcut.display) toggleDisplay(shortcut.display);
     };

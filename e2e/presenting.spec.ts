@@ -171,3 +171,38 @@ test("the projector's keyboard: help, blank screen, join QR and refused commands
   await expect(projector.getByTestId("phase")).toHaveText("Voting is open");
   await expect(controls.getByTestId("notice")).toHaveText("Round 1 is open again: answers can change until you close it.");
 });
+
+test("a held key sends its command once: holding → on the controls asks, and its repeats do not answer the question", async ({ tutor }) => {
+  const seminar = await tutor.startSeminar();
+  const projector = tutor.projector;
+  await tutor.press("Space");
+  await expect(projector).toHaveAttribute("data-phase", "VOTING");
+  const controls = await tutor.openControls(seminar);
+  await expect(controls.getByTestId("controls-status")).toContainText("Voting open");
+  const notice = controls.getByTestId("notice");
+
+  // → held down: the first keydown asks; the keyboard's repeats of the same key are not a second press.
+  await controls.keyboard.down("ArrowRight");
+  await expect(notice).toHaveText("Voting is open: press → again to close it and move on.");
+  for (let i = 0; i < 5; i++) await controls.keyboard.down("ArrowRight");
+  await controls.keyboard.up("ArrowRight");
+  await controls.waitForTimeout(1000);
+  await expect(projector).toHaveAttribute("data-phase", "VOTING");
+  await expect(projector.getByTestId("step")).toHaveText("Scenario 1 of 3");
+  // Let go and pressed again, it is the answer: voting closes and the seminar moves on.
+  await controls.keyboard.press("ArrowRight");
+  await expect(projector.getByTestId("step")).toHaveText("Scenario 2 of 3");
+  await expect(controls.getByRole("heading", { name: "Scenario 2 of 3, round 1" })).toBeVisible();
+
+  // Space held on the closed round of scenario 1 does not reopen it either.
+  await controls.keyboard.press("ArrowLeft");
+  await expect(projector.getByTestId("step")).toHaveText("Scenario 1 of 3");
+  await expect(projector).toHaveAttribute("data-phase", "CLOSED");
+  await controls.keyboard.down(" ");
+  await expect(notice).toContainText("press Space again");
+  for (let i = 0; i < 5; i++) await controls.keyboard.down(" ");
+  await controls.keyboard.up(" ");
+  await controls.waitForTimeout(1000);
+  await expect(projector).toHaveAttribute("data-phase", "CLOSED");
+  await controls.close();
+});

@@ -47,8 +47,9 @@ export function ReasonModeration({
           <button
             type="button"
             className="small"
-            disabled={waiting === 0 || !view.roundId}
-            onClick={() => view.roundId && void approveAll(view.roundId)}
+            // Unavailable, not disabled: pressed from the keyboard, the button keeps the focus.
+            aria-disabled={waiting === 0 || !view.roundId ? true : undefined}
+            onClick={() => waiting > 0 && view.roundId && void approveAll(view.roundId)}
           >
             Approve all waiting ({waiting})
           </button>
@@ -121,10 +122,10 @@ function ModeratedReason({ reason, send }: { reason: ReasonView; send: (request:
         {reason.flagged && <strong className="flag"> · flagged</strong>}
       </span>
       <span className="row">
-        <button type="button" className="small" disabled={status === "APPROVED"} onClick={() => void send(approve)}>
+        <button type="button" className="small" aria-disabled={status === "APPROVED" ? true : undefined} onClick={() => status !== "APPROVED" && void send(approve)}>
           Approve
         </button>
-        <button type="button" className="secondary small" disabled={status === "HIDDEN"} onClick={() => void send(hide)}>
+        <button type="button" className="secondary small" aria-disabled={status === "HIDDEN" ? true : undefined} onClick={() => status !== "HIDDEN" && void send(hide)}>
           Hide
         </button>
       </span>

@@ -34,8 +34,16 @@ test("a reason reaches the projector only once approved; a hidden one never reac
   await expect(moderation.locator(".reason-group[data-answer=YES] li")).toHaveCount(2);
   await expect(moderation.locator(".reason-group[data-answer=NO] li")).toHaveText([new RegExp(hidden)]);
   await expectAccessible(controls, "the controls with reasons to moderate");
-  // Approve one with its button, one from the keyboard (A), hide the third from the keyboard (H).
-  await moderation.getByRole("listitem").filter({ hasText: kept }).getByRole("button", { name: "Approve" }).click();
+  // Approve one with its button (from the keyboard), one with A, hide the third with H.
+  const approveKept = moderation.getByRole("listitem").filter({ hasText: kept }).getByRole("button", { name: "Approve" });
+  await approveKept.focus();
+  await controls.keyboard.press("Enter");
+  await expect(moderation.getByRole("listitem").filter({ hasText: kept })).toHaveAttribute("data-status", "APPROVED");
+  // Approved, its button is unavailable and keeps the keyboard focus; Tab goes on to Hide.
+  await expect(approveKept).toBeDisabled();
+  await expect(approveKept).toBeFocused();
+  await controls.keyboard.press("Tab");
+  await expect(moderation.getByRole("listitem").filter({ hasText: kept }).getByRole("button", { name: "Hide" })).toBeFocused();
   await moderation.getByRole("listitem").filter({ hasText: "**stay** professional" }).focus();
   await controls.keyboard.press("a");
   await moderation.getByRole("listitem").filter({ hasText: hidden }).focus();

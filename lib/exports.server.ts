@@ -3,7 +3,7 @@
 // even per-response files never hold every row in memory. The minimum-answers rule holds here as
 // on the pages: no split, and no per-response rows, for a round under its seminar's minimum.
 import { PassThrough, Readable } from "node:stream";
-import { stringify } from "csv-stringify";
+import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import { cohortAccess, seminarAccess } from "@/lib/cohorts.server";
 import { getPrisma } from "@/lib/db/client.server";
@@ -147,9 +147,7 @@ export async function exportSheets(tutorId: string, scope: ExportScope, rows: Ex
       {
         name: "Responses",
         header: RESPONSE_HEADER,
-        rows: async function* () {
-          for await (const { s, o } of eachOccurrence()) yield* responseRows(s.scenarioId, o);
-        },
+        rows: () => responseRows(breakdownOccurrences()),
       },
     ];
   }
@@ -203,33 +201,55 @@ export async function exportSheets(tutorId: string, scope: ExportScope, rows: Ex
 
 const BATCH = 5000;
 
+/** Seminars' scenarios whose responses are read together (in pages of BATCH rows). */
+const RESPONSE_OCCURRENCES = 50;
+
 /**
- * One row per stored response of the rounds that met their minimum, read in keyset-paged
- * batches. The participant is named by its anonymous id, never its token hash.
+ * One row per stored response of the rounds that met their minimum: the seminars' scenarios in
+ * the order given, each one's round 1 then round 2, each round by participant. The responses of
+ * up to RESPONSE_OCCURRENCES of them are read together, in keyset-paged batches of BATCH rows.
+ * The participant is named by its anonymous id, never its token hash.
  */
-async function* responseRows(scenarioId: string, o: Occurrence): AsyncIterable<Cell[]> {
-  const prisma = getPrisma();
-  {
-    const numbers = [o.round1?.split ? 1 : null, o.round2?.split ? 2 : null].filter((n): n is number => n !== null);
-    if (numbers.length === 0) return;
-    const rounds = await prisma.round.findMany({ where: { seminarId: o.seminarId, scenarioId, number: { in: numbers } }, select: { id: true, number: true } });
-    for (const round of rounds) {
-      let after: string | undefined;
-      for (;;) {
-        const batch = await prisma.response.findMany({
-          where: { roundId: round.id, ...(after ? { participantId: { gt: after } } : {}) },
-          orderBy: { participantId: "asc" },
-          take: BATCH,
-          select: { participantId: true, answer: true },
-        });
-        for (const r of batch) {
-          yield [o.seminarId, o.startedAt.toISOString().slice(0, 10), o.cohortName, scenarioId, round.number, r.participantId, r.answer === "YES" ? "Yes" : "No"];
-        }
-        if (batch.length < BATCH) break;
-        after = batch.at(-1)!.participantId;
+async function* responseRows(occurrences: AsyncIterable<{ scenarioId: string; o: Occurrence }>): AsyncIterable<Cell[]> {
+  let batch: { scenarioId: string; o: Occurrence }[] = [];
+  async function* flush() {
+    // One entry per round wanted: its seminar's scenario (by position in the batch) and its number.
+    const wanted = batch.flatMap(({ scenarioId, o }, i) =>
+      [o.round1?.split ? 1 : null, o.round2?.split ? 2 : null].flatMap((number) => (number === null ? [] : [{ i, seminarId: o.seminarId, scenarioId, number }])),
+    );
+    const dates = batch.map(({ o }) => o.startedAt.toISOString().slice(0, 10));
+    let after = { i: -1, number: 0, participantId: "" };
+    while (wanted.length > 0) {
+      const rows = await getPrisma().$queryRawUnsafe<{ i: number; number: number; participantId: string; answer: "YES" | "NO" }[]>(
+        `SELECT k."i", k."number", r."participantId", r."answer"::text AS "answer"
+         FROM unnest($1::int[], $2::text[], $3::text[], $4::int[]) AS k ("i", "seminarId", "scenarioId", "number")
+         JOIN "Round" round ON round."seminarId" = k."seminarId" AND round."scenarioId" = k."scenarioId" AND round."number" = k."number"
+         JOIN "Response" r ON r."roundId" = round."id"
+         WHERE (k."i", k."number", r."participantId") > ($5::int, $6::int, $7::text)
+         ORDER BY k."i", k."number", r."participantId"
+         LIMIT ${BATCH}`,
+        wanted.map((w) => w.i),
+        wanted.map((w) => w.seminarId),
+        wanted.map((w) => w.scenarioId),
+        wanted.map((w) => w.number),
+        after.i,
+        after.number,
+        after.participantId,
+      );
+      for (const r of rows) {
+        const { scenarioId, o } = batch[r.i]!;
+        yield [o.seminarId, dates[r.i]!, o.cohortName, scenarioId, r.number, r.participantId, r.answer === "YES" ? "Yes" : "No"];
       }
+      if (rows.length < BATCH) break;
+      after = rows.at(-1)!;
     }
+    batch = [];
   }
+  for await (const item of occurrences) {
+    batch.push(item);
+    if (batch.length >= RESPONSE_OCCURRENCES) yield* flush();
+  }
+  if (batch.length > 0) yield* flush();
 }
 
 /** A spreadsheet would run text starting with these as a formula: keep it text. */
@@ -237,16 +257,31 @@ function safeText(value: Cell): Cell {
   return typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** CSV of the first sheet, UTF-8 with a byte-order mark and a header row. */
+/** Rows turned into CSV text at a time: a chunk of about 100 KB, not one chunk per row. */
+const CSV_CHUNK_ROWS = 1000;
+
+/**
+ * CSV of the first sheet, UTF-8 with a byte-order mark and a header row. Rows are written a
+ * thousand at a time: a stream of one small chunk per row cost more than reading the rows (each
+ * chunk passes through the web stream of the response on its own).
+ */
 export function csvStream(sheet: Sheet): Readable {
-  const out = stringify({ bom: true, header: true, columns: sheet.header, cast: { number: (n) => String(n) } });
-  const source = Readable.from(
+  const options = { cast: { number: (n: number) => String(n) } };
+  return Readable.from(
     (async function* () {
-      for await (const row of sheet.rows()) yield row.map(safeText);
+      yield stringify([], { ...options, bom: true, header: true, columns: sheet.header });
+      let rows: Cell[][] = [];
+      for await (const row of sheet.rows()) {
+        rows.push(row.map(safeText));
+        if (rows.length >= CSV_CHUNK_ROWS) {
+          yield stringify(rows, options);
+          rows = [];
+        }
+      }
+      if (rows.length > 0) yield stringify(rows, options);
     })(),
+    { objectMode: false },
   );
-  source.on("error", (error) => out.destroy(error));
-  return source.pipe(out);
 }
 
 /** An XLSX workbook with one worksheet per sheet, written row by row as it streams. */

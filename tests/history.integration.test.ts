@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import ExcelJS from "exceljs";
 import { parse } from "csv-parse/sync";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { shareCohort } from "@/lib/cohorts.server";
 import { getPrisma } from "@/lib/db/client.server";
@@ -123,6 +124,16 @@ describe("export files", () => {
     // Per phone and round: the same answers as stored, round 1 then round 2.
     const answersOf = (phone: string) => rows.filter((r) => r.participant_id === phone).map((r) => `${r.round}:${r.answer}`);
     expect(answersOf(w.b.phones[1]!)).toEqual(["1:No", "2:Yes"]);
+    // Sent as the download route sends it (a web stream) in chunks of many rows, not one per row:
+    // the header, then the 10 rows at once.
+    const parts: string[] = [];
+    const web = Readable.toWeb(csvStream((await exportSheets(w.tutor.id, { scope: "cohort", id: w.y2026.id }, "responses"))[0]!)) as ReadableStream<Uint8Array | string>;
+    const reader = web.getReader();
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      parts.push(typeof part.value === "string" ? part.value : Buffer.from(part.value).toString("utf8"));
+    }
+    expect(parts.join("")).toBe(csv);
+    expect(parts).toHaveLength(2);
 
     // The XLSX has the same rows on its one sheet, and no token hash in any cell.
     const chunks: Buffer[] = [];

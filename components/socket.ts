@@ -1,10 +1,9 @@
 "use client";
 // One typed socket.io client per screen. Reconnects by itself; callers re-join on every connect.
-import { io, type Socket } from "socket.io-client";
-import { RECONNECT } from "@/lib/phone-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/protocol";
+import { io } from "socket.io-client";
+import { RECONNECT, type LiveSocket } from "@/lib/live-client";
 
-export type WeighInSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type WeighInSocket = LiveSocket;
 
 export function connectSocket(): WeighInSocket {
   return io({

@@ -4,12 +4,12 @@
 // seminar's context question, and forget the token when the seminar is over or someone
 // else takes the phone. components/PhoneSeminar.tsx renders it; tests and benchmarks drive the
 // same client.
-import type { Socket } from "socket.io-client";
-import type { AnswerValue, ClientToServerEvents, ErrorReply, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
-import { supersedes } from "@/lib/view-version";
+import { LiveClient, type LiveSocket } from "@/lib/live-client";
+import type { AnswerValue, ErrorReply, SeminarView } from "@/lib/realtime/protocol";
 import { initialPhoneState, type AnswerExtras, type PendingVote, type PhoneState } from "@/lib/phone-state";
 
-export type PhoneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type PhoneSocket = LiveSocket;
+export { RECONNECT } from "@/lib/live-client";
 
 /** Where the token and an unsent answer survive a reload: localStorage in the browser. */
 export type PhoneStorage = Pick<Storage, "getItem" | "setItem" | "removeItem">;
@@ -32,15 +32,6 @@ export interface PhoneClientOptions {
   random?: () => number;
 }
 
-/**
- * How a phone's socket comes back after the connection drops (socket.io-client's reconnection
- * options; the phone page, the tutor's screens and the benchmark's phones use the same): first
- * after 250 ms, then doubling up to 1 s, each delay jittered by ±50 % so that a hall of phones
- * does not come back in step. A restarted server is reached within about a second of being
- * ready; the pending answer is sent again right after the join.
- */
-export const RECONNECT = { reconnectionDelay: 250, reconnectionDelayMax: 1000, randomizationFactor: 0.5 } as const;
-
 export const tokenKey = (code: string) => `weighin:participant:${code}`;
 export const pendingKey = (code: string) => `weighin:pending:${code}`;
 export const segmentAskedKey = (code: string) => `weighin:segment-asked:${code}`;
@@ -61,9 +52,7 @@ export function memoryStorage(): PhoneStorage {
   };
 }
 
-export class PhoneClient {
-  state: PhoneState = initialPhoneState();
-  private listeners = new Set<(state: PhoneState, event?: PhoneEvent) => void>();
+export class PhoneClient extends LiveClient<PhoneState, PhoneEvent> {
   private storage: PhoneStorage;
   private options: Required<Omit<PhoneClientOptions, "storage">>;
   /** Counts connections: replies that arrive for an earlier one are ignored. */
@@ -72,15 +61,15 @@ export class PhoneClient {
   private attempts = 0;
   /** An unsent answer from before a reload: shown and sent once the join says which round is open. */
   private restored: PendingVote | null = null;
-  private stopped = false;
   /** Votes sent for their factors or reason (the answer unchanged): announced as such. */
   private extrasVotes = new Set<string>();
 
   constructor(
-    readonly socket: PhoneSocket,
+    socket: PhoneSocket,
     readonly code: string,
     options: PhoneClientOptions = {},
   ) {
+    super(socket, initialPhoneState());
     this.storage = options.storage ?? memoryStorage();
     this.options = {
       ackTimeoutMs: options.ackTimeoutMs ?? 8000,
@@ -94,16 +83,7 @@ export class PhoneClient {
     } catch {
       this.storage.removeItem(pendingKey(code));
     }
-    socket.on("connect", this.onConnect);
-    socket.on("disconnect", this.onDisconnect);
-    socket.on("seminar:view", this.onView);
-    if (socket.connected) this.onConnect();
-  }
-
-  /** Called with the new state after every change, and with what happened when it matters. */
-  subscribe(listener: (state: PhoneState, event?: PhoneEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.listen({ connect: this.onConnect, disconnect: this.onDisconnect, "seminar:view": this.onView });
   }
 
   get token(): string | undefined {
@@ -197,11 +177,8 @@ export class PhoneClient {
   }
 
   stop(): void {
-    this.stopped = true;
+    super.stop();
     clearTimeout(this.retryTimer);
-    this.socket.off("connect", this.onConnect);
-    this.socket.off("disconnect", this.onDisconnect);
-    this.socket.off("seminar:view", this.onView);
   }
 
   private onConnect = () => {
@@ -220,11 +197,6 @@ export class PhoneClient {
     if (view.ended) this.forget();
     this.update({ view: this.newest(view) });
   };
-
-  /** The newer of this view and the one shown: replies and announcements can cross on the way. */
-  private newest(view: SeminarView): SeminarView {
-    return supersedes(view, this.state.view) ? view : this.state.view!;
-  }
 
   private join(): void {
     const connection = this.connection;
@@ -336,14 +308,5 @@ export class PhoneClient {
     if (vote) this.storage.setItem(pendingKey(this.code), JSON.stringify(vote));
     else this.storage.removeItem(pendingKey(this.code));
     this.update({ ...patch, pending: vote });
-  }
-
-  private update(patch: Partial<PhoneState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener(this.state);
-  }
-
-  private emit(event: PhoneEvent): void {
-    for (const listener of this.listeners) listener(this.state, event);
   }
 }

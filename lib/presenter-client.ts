@@ -3,23 +3,20 @@
 // acknowledgement, answer a question ("press → again") with the second press, and keep the
 // views, the projector's display and the live counts as they arrive. components/usePresenter.ts
 // gives it to the projector and the controls; tests can drive the same client.
-import type { Socket } from "socket.io-client";
+import { LiveClient, type LiveSocket } from "@/lib/live-client";
 import type { Command } from "@/lib/seminar-flow";
-import { supersedes } from "@/lib/view-version";
 import {
   CONFIRM_MS,
   notesKey,
-  type ClientToServerEvents,
   type DisplayState,
   type NotesPaging,
   type PresenterNotice,
   type RoundProgress,
   type SeminarView,
-  type ServerToClientEvents,
   type Tally,
 } from "@/lib/realtime/protocol";
 
-export type PresenterSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type PresenterSocket = LiveSocket;
 export type PresenterMode = "projector" | "controls";
 
 /** What the controls ask of reasons (see presenter:reasons in docs/realtime.md). */
@@ -62,9 +59,7 @@ export interface PresenterClientOptions {
 
 export const NO_ANSWER = "The server did not answer: check the connection and try again.";
 
-export class PresenterClient {
-  state: PresenterState = initialPresenterState;
-  private listeners = new Set<(state: PresenterState, event?: PresenterEvent) => void>();
+export class PresenterClient extends LiveClient<PresenterState, PresenterEvent> {
   private commandTimeoutMs: number;
   /** The question the server asked, answered by pressing the same command again in time. */
   private asked: { command: Command; until: number } | null = null;
@@ -72,29 +67,24 @@ export class PresenterClient {
   /** Commands go one at a time: "→ then Space" pressed quickly must open voting on the next
    * scenario, not race it (the server refuses a command based on a state that just changed). */
   private queue: Promise<unknown> = Promise.resolve();
-  private stopped = false;
 
   constructor(
-    readonly socket: PresenterSocket,
+    socket: PresenterSocket,
     readonly seminarId: string,
     readonly mode: PresenterMode,
     options: PresenterClientOptions = {},
   ) {
+    super(socket, initialPresenterState);
     this.commandTimeoutMs = options.commandTimeoutMs ?? 8000;
-    socket.on("connect", this.onConnect);
-    socket.on("disconnect", this.onDisconnect);
-    socket.on("presenter:notice", this.onNotice);
-    socket.on("seminar:view", this.onView);
-    socket.on("projector:display", this.onDisplay);
-    socket.on("projector:notes", this.onNotes);
-    socket.on("round:progress", this.onProgress);
-    if (socket.connected) this.onConnect();
-  }
-
-  /** Called with the new state after every change, and with what happened when it matters. */
-  subscribe(listener: (state: PresenterState, event?: PresenterEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.listen({
+      connect: this.onConnect,
+      disconnect: this.onDisconnect,
+      "presenter:notice": this.onNotice,
+      "seminar:view": this.onView,
+      "projector:display": this.onDisplay,
+      "projector:notes": this.onNotes,
+      "round:progress": this.onProgress,
+    });
   }
 
   /**
@@ -162,15 +152,8 @@ export class PresenterClient {
   }
 
   stop(): void {
-    this.stopped = true;
+    super.stop();
     clearTimeout(this.noticeTimer);
-    this.socket.off("connect", this.onConnect);
-    this.socket.off("disconnect", this.onDisconnect);
-    this.socket.off("presenter:notice", this.onNotice);
-    this.socket.off("seminar:view", this.onView);
-    this.socket.off("projector:display", this.onDisplay);
-    this.socket.off("projector:notes", this.onNotes);
-    this.socket.off("round:progress", this.onProgress);
   }
 
   private send(command: Command): Promise<{ ok: true } | { ok: false; error: string; confirm?: true }> {
@@ -243,12 +226,10 @@ export class PresenterClient {
 
   private onView = (view: SeminarView) => this.takeView(view);
 
-  /**
-   * A join's reply is read before it is sent, so a command's announcement can overtake it: keep
-   * the newer state of the seminar, never go back to an older one (the phone client does the same).
-   */
+  /** The newer of this view and the one shown (a command's announcement can overtake a join's reply). */
   private takeView(view: SeminarView): void {
-    if (supersedes(view, this.state.view)) this.update({ view });
+    const newest = this.newest(view);
+    if (newest !== this.state.view) this.update({ view: newest });
   }
 
   private onDisplay = (display: DisplayState) => this.update({ display });
@@ -270,15 +251,6 @@ export class PresenterClient {
     clearTimeout(this.noticeTimer);
     if (notice) this.noticeTimer = setTimeout(() => this.update({ notice: "" }), CONFIRM_MS);
     if (notice !== this.state.notice) this.update({ notice });
-  }
-
-  private update(patch: Partial<PresenterState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener(this.state);
-  }
-
-  private emit(event: PresenterEvent): void {
-    for (const listener of this.listeners) listener(this.state, event);
   }
 }
 

@@ -13,7 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { hash } from "@node-rs/bcrypt";
-import { devices, type Browser, type Page, type Request } from "@playwright/test";
+import { devices, type Browser, type Locator, type Page, type Request } from "@playwright/test";
 import pg from "pg";
 import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
 import { applyMigrations } from "@/lib/db/migrate.server";
@@ -153,6 +153,35 @@ async function studentPhone(browser: Browser) {
   return { context, page: await context.newPage() };
 }
 
+/** A student's launch from the course page: it lands on the running seminar's phone page. */
+async function launchToPhone(page: Page, launchUrl: string) {
+  await page.goto(launchUrl);
+  await expect(page).toHaveURL(/\/j\/[A-Z2-9]{6}$/);
+  await expect(page.getByText("Your answer is anonymous.")).toBeVisible();
+}
+
+/** On the dashboard: a seminar of the shipped pack for the course's cohort, with voting open. */
+async function startVoting(page: Page, cohort: string) {
+  await page.getByLabel("Cohort", { exact: true }).selectOption({ label: cohort });
+  await page.getByLabel("Pack", { exact: true }).selectOption(SEED_PACK);
+  await page.getByRole("button", { name: "Start seminar" }).click();
+  const projector = page.getByTestId("projector");
+  await expect(projector).toHaveAttribute("data-phase", "WAITING");
+  await page.keyboard.press("Space");
+  await expect(projector).toHaveAttribute("data-phase", "VOTING");
+}
+
+/** The administrator's form to register a platform by hand, filled in with the platform's details. */
+async function fillRegistration(form: Locator, r: TestPlatform["registration"], courseSites: string) {
+  await form.getByLabel("Name (for you)").fill("Test Moodle");
+  await form.getByLabel("Issuer (platform id)").fill(r.issuer);
+  await form.getByLabel("Client id").fill(r.clientId);
+  await form.getByLabel("Authentication request URL").fill(r.authUrl);
+  await form.getByLabel("Public keyset URL").fill(r.jwksUrl);
+  await form.getByLabel(/Deployment ids/).fill(r.deploymentIds.join(", "));
+  await form.getByLabel(/Course site addresses/).fill(courseSites);
+}
+
 test("an administrator registers the platform; an ordinary tutor cannot reach the page", async ({ page, browser }) => {
   const other = await browser.newContext();
   const tutorPage = await other.newPage();
@@ -169,26 +198,14 @@ test("an administrator registers the platform; an ordinary tutor cannot reach th
 
   const form = page.getByRole("form", { name: "Register a platform by hand" });
   const r = platform.registration;
-  await form.getByLabel("Name (for you)").fill("Test Moodle");
-  await form.getByLabel("Issuer (platform id)").fill(r.issuer);
-  await form.getByLabel("Client id").fill(r.clientId);
-  await form.getByLabel("Authentication request URL").fill(r.authUrl);
-  await form.getByLabel("Public keyset URL").fill(r.jwksUrl);
-  await form.getByLabel(/Deployment ids/).fill(r.deploymentIds.join(", "));
   // A course site address with a path is refused, and nothing is registered.
-  await form.getByLabel(/Course site addresses/).fill("https://school.instructure.example/courses/12");
+  await fillRegistration(form, r, "https://school.instructure.example/courses/12");
   await form.getByRole("button", { name: "Register platform" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toHaveText(
     'Course site address "https://school.instructure.example/courses/12" is not an https origin such as https://school.instructure.com (no path, no wildcard)',
   );
   await expect(page.getByRole("heading", { name: "Test Moodle" })).toHaveCount(0);
-  await form.getByLabel("Name (for you)").fill("Test Moodle");
-  await form.getByLabel("Issuer (platform id)").fill(r.issuer);
-  await form.getByLabel("Client id").fill(r.clientId);
-  await form.getByLabel("Authentication request URL").fill(r.authUrl);
-  await form.getByLabel("Public keyset URL").fill(r.jwksUrl);
-  await form.getByLabel(/Deployment ids/).fill(r.deploymentIds.join(", "));
-  await form.getByLabel(/Course site addresses/).fill(COURSE_SITE);
+  await fillRegistration(form, r, COURSE_SITE);
   await form.getByRole("button", { name: "Register platform" }).click();
   await expect(page.getByRole("status")).toHaveText("The platform is registered.");
   const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Test Moodle" }) });
@@ -283,19 +300,12 @@ test("an instructor and five students launch into one seminar; the students vote
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(COURSE.title);
   await page.goto("/dashboard");
   await expect(page.getByLabel("Cohort", { exact: true }).locator("option:checked")).toHaveText(COURSE.title);
-  await page.getByLabel("Pack", { exact: true }).selectOption(SEED_PACK);
-  await page.getByRole("button", { name: "Start seminar" }).click();
-  const projector = page.getByTestId("projector");
-  await expect(projector).toHaveAttribute("data-phase", "WAITING");
-  await page.keyboard.press("Space");
-  await expect(projector).toHaveAttribute("data-phase", "VOTING");
+  await startVoting(page, COURSE.title);
 
   const phones = await Promise.all(students.map(() => studentPhone(browser)));
   await Promise.all(
     phones.map(async (phone, i) => {
-      await phone.page.goto(platform.launchUrl(students[i]!));
-      await expect(phone.page).toHaveURL(/\/j\/[A-Z2-9]{6}$/);
-      await expect(phone.page.getByText("Your answer is anonymous.")).toBeVisible();
+      await launchToPhone(phone.page, platform.launchUrl(students[i]!));
       const answer = i < 3 ? "Yes" : "No";
       await phone.page.getByRole("button", { name: answer, exact: true }).click();
       await expect(phone.page.getByTestId("my-answer")).toHaveText(new RegExp(`Your answer: ${answer}`));
@@ -378,9 +388,7 @@ test("a teacher adds an activity for a pack by deep linking; launching it opens 
   await expect(page).toHaveURL(/\/seminars\/[^/]+\/present$/);
   await expect(page.getByTestId("projector")).toHaveAttribute("data-phase", "WAITING");
   const phone = await studentPhone(browser);
-  await phone.page.goto(platform.launchUrl({ role: "Learner", user: "dl-student", context, custom: items[0]!.custom }));
-  await expect(phone.page).toHaveURL(/\/j\/[A-Z2-9]{6}$/);
-  await expect(phone.page.getByText("Your answer is anonymous.")).toBeVisible();
+  await launchToPhone(phone.page, platform.launchUrl({ role: "Learner", user: "dl-student", context, custom: items[0]!.custom }));
   await phone.context.close();
 });
 
@@ -406,8 +414,7 @@ test("every tampered launch is refused with a page that says why, and a replayed
 
   // A captured launch posted again: the first goes through, the copy is refused.
   const phone = await studentPhone(browser);
-  await phone.page.goto(platform.launchUrl(students[2]!));
-  await expect(phone.page).toHaveURL(/\/j\/[A-Z2-9]{6}$/);
+  await launchToPhone(phone.page, platform.launchUrl(students[2]!));
   await phone.page.goto(platform.replayUrl);
   await expect(phone.page.getByRole("heading", { name: "Launch refused" })).toBeVisible();
   await expect(phone.page.getByRole("main").getByRole("alert")).toHaveText(/already used or has timed out/);
@@ -434,13 +441,7 @@ test("in a course page's frame on another site, with third-party cookies blocked
   await expect(grades).toContainText("Grades are on.");
 
   await tutor.goto("/dashboard");
-  await tutor.getByLabel("Cohort", { exact: true }).selectOption({ label: context.title });
-  await tutor.getByLabel("Pack", { exact: true }).selectOption(SEED_PACK);
-  await tutor.getByRole("button", { name: "Start seminar" }).click();
-  const projector = tutor.getByTestId("projector");
-  await expect(projector).toHaveAttribute("data-phase", "WAITING");
-  await tutor.keyboard.press("Space");
-  await expect(projector).toHaveAttribute("data-phase", "VOTING");
+  await startVoting(tutor, context.title);
 
   // Two students in the course page's frame, 320 pixels wide: one votes, one does not.
   const voter: LaunchSpec = { role: "Learner", user: `embed-student-${randomUUID().slice(0, 8)}`, context, storageTarget: "_parent" };

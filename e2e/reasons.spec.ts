@@ -77,8 +77,14 @@ test("a reason reaches the projector only once approved; a hidden one never reac
 
 test("the factors are ranked by how often they were ticked with Yes and with No; a segment too small is merged away", async ({ tutor, phones }) => {
   test.setTimeout(180_000);
-  // The tutor takes the pack's suggested context question on the start form.
+  // A cohort of its own, so that the history page below shows this seminar alone.
   const page = tutor.page;
+  const cohort = `Placements ${Date.now().toString(36)}`;
+  await page.getByLabel("Name", { exact: true }).fill(cohort);
+  await page.getByRole("button", { name: "Add cohort" }).click();
+  await expect(page.getByLabel("Cohort", { exact: true })).toContainText(cohort);
+  await page.getByLabel("Cohort", { exact: true }).selectOption({ label: cohort });
+  // The tutor takes the pack's suggested context question on the start form.
   await page.getByLabel("Pack", { exact: true }).selectOption(SEED_PACK);
   await page.getByRole("button", { name: /Use the pack’s suggestion/ }).click();
   await expect(page.getByLabel("Question", { exact: true })).toHaveValue(/placement/);
@@ -128,4 +134,31 @@ test("the factors are ranked by how often they were ticked with Yes and with No;
       expect(round.segments?.groups.map((g) => g.label) ?? []).not.toContain("Community settings");
     }
   }
+
+  // Looking back, the history page has the same tables, each named by its caption.
+  await page.goto(`/history?scenario=${SEED_PACK}/colleague-friend-request`);
+  await page.getByRole("checkbox", { name: cohort }).check();
+  await page.getByRole("button", { name: "Show" }).click();
+  const behind = page.getByTestId("history-breakdown");
+  await expect(behind).toHaveCount(1);
+  await behind.getByText(cohort).click();
+  await expect(behind.getByRole("table", { name: "Factors that weighed, most ticked first" }).getByRole("row")).toHaveText([
+    /Factor\s*With Yes\s*With No/,
+    /Power and seniority\s*0\s*3/,
+    /Trust\s*1\s*1/,
+  ]);
+  const groups = behind.getByRole("table", { name: /^By group: .*placement/ });
+  await expect(groups.getByRole("row")).toHaveText([/Group\s*Yes\s*No/, /Children and families\s*1\s*1/, /Other or not said\s*0\s*2/]);
+  await expect(behind).toContainText(/groups? (is|are) counted under “Other or not said” so that no small group can be picked out\./);
+  await expect(behind).not.toContainText("Community settings");
+  await expectAccessible(page, "the history page with a seminar's factors and groups");
+
+  // Done with the placements: the cohort is archived from its page, and restored.
+  await page.goto("/cohorts");
+  await page.getByRole("link", { name: cohort }).click();
+  await page.getByRole("button", { name: "Archive cohort" }).click();
+  await expect(page.getByRole("status")).toHaveText(/The cohort is archived/);
+  await page.getByRole("button", { name: "Restore cohort" }).click();
+  await expect(page.getByRole("status")).toHaveText("The cohort is active again.");
+  await expect(page.getByRole("button", { name: "Archive cohort" })).toBeVisible();
 });

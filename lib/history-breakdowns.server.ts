@@ -10,8 +10,7 @@ import { parseStoredPack } from "@/lib/seminars.server";
 import type { FactorCount, SegmentSplit } from "@/lib/seminar-view";
 import { countFactors, countSegments } from "@/lib/tallies.server";
 
-/** The group that holds the segments too small to show and the answers that gave none. */
-export const OTHER_GROUP = "Other or not said";
+export { OTHER_GROUP } from "@/lib/reasons";
 
 export interface HistoryReason {
   id: string;

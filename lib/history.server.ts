@@ -1,7 +1,7 @@
 // A scenario's history across seminars and cohorts, read from the database with a few grouped
 // queries (never every response into memory), for the tutor's own and shared cohorts only.
 import { getPrisma } from "@/lib/db/client.server";
-import { cohortAccess, readableCohortIds } from "@/lib/cohorts.server";
+import { readableCohortIds } from "@/lib/cohorts.server";
 import { figure, poolCohorts, wordingHash, type CohortFigures, type Occurrence, type Wording } from "@/lib/history";
 
 interface StoredScenario {
@@ -88,12 +88,12 @@ export class HistoryError extends Error {
   }
 }
 
-/** The cohorts asked for, each checked against the tutor; all readable ones when none is named. */
+/** The cohorts asked for, checked against the tutor's in one query; all readable ones when none is named. */
 async function cohortsFor(tutorId: string, requested: string[]): Promise<string[]> {
-  if (requested.length === 0) return readableCohortIds(tutorId);
-  for (const id of requested) {
-    if (!(await cohortAccess(tutorId, id))) throw new HistoryError("That cohort does not exist or is not shared with you.");
-  }
+  const readable = await readableCohortIds(tutorId);
+  if (requested.length === 0) return readable;
+  const allowed = new Set(readable);
+  if (requested.some((id) => !allowed.has(id))) throw new HistoryError("That cohort does not exist or is not shared with you.");
   return [...new Set(requested)];
 }
 

@@ -6,7 +6,7 @@ import { importJWK, jwtVerify, SignJWT, type JWK } from "jose";
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client.server";
 import { CLAIMS, LTI_VERSION, LtiError, PACK_PARAMETER, ensureToolKey, type ValidLaunch } from "@/lib/lti.server";
-import { resolvePackToRun } from "@/lib/pack-library.server";
+import { listPacksFor, resolvePackToRun } from "@/lib/pack-library.server";
 
 const REQUEST_LIFETIME = "30m";
 
@@ -50,12 +50,26 @@ export async function readDeepLinkingRequest(secret: string, token: string): Pro
   }
 }
 
+/** The request's teacher may still use Weigh In: not disabled (or removed) since the launch. */
+async function teacherActive(request: DeepLinkingRequest): Promise<boolean> {
+  const tutor = await getPrisma().tutor.findUnique({ where: { id: request.tutorId }, select: { disabledAt: true } });
+  return tutor !== null && tutor.disabledAt === null;
+}
+
+/** The packs the teacher may choose from for the activity, or null when their account is disabled or gone. */
+export async function deepLinkingPacks(request: DeepLinkingRequest): Promise<{ slug: string; title: string; scenarioCount: number }[] | null> {
+  if (!(await teacherActive(request))) return null;
+  const packs = await listPacksFor(request.tutorId);
+  return [...packs.own, ...packs.shared, ...packs.shipped].map(({ slug, title, scenarioCount }) => ({ slug, title, scenarioCount }));
+}
+
 /**
  * The signed deep linking response for a chosen pack: one LTI resource link to the launch URL
  * with the pack's slug as a custom parameter, signed with Weigh In's current key, for the
  * platform (audience) as the tool's client id (issuer). The browser posts it to `returnUrl`.
  */
 export async function deepLinkingResponse(request: DeepLinkingRequest, packSlug: string, base: string): Promise<{ returnUrl: string; jwt: string }> {
+  if (!(await teacherActive(request))) throw new LtiError("account-disabled");
   const found = await resolvePackToRun(request.tutorId, packSlug);
   if (!found) throw new LtiError("bad-request", "no such pack");
   const platform = await getPrisma().ltiPlatform.findFirst({ where: { id: request.platformId, removedAt: null } });

@@ -96,10 +96,10 @@ export interface GradesStatus {
   errorAt: Date | null;
 }
 
-/** The grades of a cohort made for a course, or null for other cohorts. */
-export async function gradesStatus(cohortId: string): Promise<GradesStatus | null> {
+/** The grades of a cohort made for a course, for its owner; null for other cohorts and other tutors. */
+export async function gradesStatus(tutorId: string, cohortId: string): Promise<GradesStatus | null> {
   const prisma = getPrisma();
-  const context = await prisma.ltiContext.findUnique({ where: { cohortId }, include: { platform: { select: { tokenUrl: true } } } });
+  const context = await prisma.ltiContext.findFirst({ where: { cohortId, cohort: { ownerId: tutorId } }, include: { platform: { select: { tokenUrl: true } } } });
   if (!context) return null;
   const [waiting, retrying] = await Promise.all([
     prisma.ltiGrade.count({ where: { contextId: context.id } }),

@@ -62,7 +62,8 @@ export type LtiRefusal =
   | "wrong-message"
   | "no-course"
   | "invalid-token"
-  | "platform-unreachable";
+  | "platform-unreachable"
+  | "account-disabled";
 
 export const REFUSAL_TEXT: Record<LtiRefusal, string> = {
   "unknown-platform": "This learning platform is not registered with Weigh In. Ask your administrator to register it.",
@@ -79,6 +80,7 @@ export const REFUSAL_TEXT: Record<LtiRefusal, string> = {
   "no-course": "The launch did not say which course it came from.",
   "invalid-token": "The launch was not a valid LTI 1.3 launch.",
   "platform-unreachable": "The learning platform's key set could not be read. Try again in a moment.",
+  "account-disabled": "Your Weigh In account is disabled.",
 };
 
 export class LtiError extends Error {
@@ -638,4 +640,11 @@ export async function readContinueToken(secret: string, token: string): Promise<
   } catch {
     return null;
   }
+}
+
+/** The teacher a continue token signs in (still allowed to use Weigh In) and where they land, or null. */
+export async function continueSignIn(secret: string, token: string) {
+  const read = await readContinueToken(secret, token);
+  const tutor = read ? await getPrisma().tutor.findUnique({ where: { id: read.tutorId } }) : null;
+  return read && tutor && !tutor.disabledAt ? { tutor, target: read.target } : null;
 }

@@ -14,6 +14,9 @@ export function tidyReason(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
+/** How the tables name the group that holds the segments too small to show and the answers that gave none. */
+export const OTHER_GROUP = "Other or not said";
+
 /**
  * How often each factor was ticked with a Yes and with a No, most ticked first (ties in the
  * pack's order). Factors nobody ticked are listed last, with zero counts.

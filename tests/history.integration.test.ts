@@ -175,18 +175,25 @@ describe("export files", () => {
   });
 });
 
+/** A tutor's seminar (minimum 3) with four phones joined and round 1 open; `vote` answers on the first phones. */
+async function openRoundWithFourPhones(name: string) {
+  const prisma = getPrisma();
+  const tutor = await prisma.tutor.create({ data: { email: `${name.toLowerCase()}-${randomUUID()}@example.org`, name } });
+  const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: `${name} cohort` } });
+  const seminar = await startSeminar({ tutorId: tutor.id, cohortId: cohort.id, packSlug: FIRST_PACK, minResponses: 3 });
+  const command = (c: Parameters<typeof runCommand>[2]) => runCommand(seminar.id, tutor.id, c);
+  const phones = await Promise.all([0, 1, 2, 3].map(async () => (await joinSeminar(seminar.id)).participant.id));
+  await command("open");
+  const round = await prisma.round.findFirstOrThrow({ where: { seminarId: seminar.id } });
+  const vote = (roundId: string, answers: ("YES" | "NO")[]) =>
+    Promise.all(answers.map((answer, i) => recordResponse({ seminarId: seminar.id, participantId: phones[i]!, roundId, answer, voteId: randomUUID() })));
+  return { tutor, seminar, command, phones, round, vote };
+}
+
 describe("a seminar still running", () => {
   it("keeps a closed round's counts once no vote can still arrive, and counts a reopened round afresh", async () => {
     const prisma = getPrisma();
-    const tutor = await prisma.tutor.create({ data: { email: `live-${randomUUID()}@example.org`, name: "Live" } });
-    const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: "Running cohort" } });
-    const seminar = await startSeminar({ tutorId: tutor.id, cohortId: cohort.id, packSlug: FIRST_PACK, minResponses: 3 });
-    const command = (c: Parameters<typeof runCommand>[2]) => runCommand(seminar.id, tutor.id, c);
-    const phones = await Promise.all([0, 1, 2, 3].map(async () => (await joinSeminar(seminar.id)).participant.id));
-    const vote = (roundId: string, answers: ("YES" | "NO")[]) =>
-      Promise.all(answers.map((answer, i) => recordResponse({ seminarId: seminar.id, participantId: phones[i]!, roundId, answer, voteId: randomUUID() })));
-    await command("open");
-    const round = await prisma.round.findFirstOrThrow({ where: { seminarId: seminar.id } });
+    const { tutor, seminar, command, round, vote } = await openRoundWithFourPhones("Live");
     await vote(round.id, ["YES", "YES", "YES", "NO"]);
     await command("close");
     const round1 = async () =>
@@ -218,16 +225,8 @@ describe("a seminar still running", () => {
 describe("a seminar that ends while votes are being written", () => {
   it("counts its rounds once more when no vote written at the moment it ended can still land", async () => {
     const prisma = getPrisma();
-    const tutor = await prisma.tutor.create({ data: { email: `end-${randomUUID()}@example.org`, name: "End" } });
-    const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: "Ending cohort" } });
-    const seminar = await startSeminar({ tutorId: tutor.id, cohortId: cohort.id, packSlug: FIRST_PACK, minResponses: 3 });
-    const command = (c: Parameters<typeof runCommand>[2]) => runCommand(seminar.id, tutor.id, c);
-    const phones = await Promise.all([0, 1, 2, 3].map(async () => (await joinSeminar(seminar.id)).participant.id));
-    await command("open");
-    const round = await prisma.round.findFirstOrThrow({ where: { seminarId: seminar.id } });
-    await Promise.all(
-      (["YES", "YES", "NO"] as const).map((answer, i) => recordResponse({ seminarId: seminar.id, participantId: phones[i]!, roundId: round.id, answer, voteId: randomUUID() })),
-    );
+    const { command, phones, round, vote } = await openRoundWithFourPhones("End");
+    await vote(round.id, ["YES", "YES", "NO"]);
     await command("end");
     const stored = () => prisma.roundTally.findUniqueOrThrow({ where: { roundId: round.id } });
     expect(await stored()).toMatchObject({ yes: 2, no: 1 });

@@ -12,13 +12,16 @@
 import { randomUUID } from "node:crypto";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { disableTutor } from "@/lib/auth.server";
+import { shareCohort } from "@/lib/cohorts.server";
 import { getPrisma } from "@/lib/db/client.server";
 import { env } from "@/lib/env.server";
-import { deepLinkingRequestToken, deepLinkingResponse, readDeepLinkingRequest } from "@/lib/lti-deep-linking.server";
+import { deepLinkingPacks, deepLinkingRequestToken, deepLinkingResponse, readDeepLinkingRequest } from "@/lib/lti-deep-linking.server";
 import {
   KEY_OVERLAP_MS,
   LtiError,
   cohortForCourse,
+  continueSignIn,
   continueToken,
   ensureToolKey,
   instructorSeminarForPack,
@@ -185,6 +188,15 @@ describe("LTI launch validation", () => {
     }
   });
 
+  it("signs in, from the new window, only a teacher who may still use Weigh In", async () => {
+    const tutor = await getPrisma().tutor.create({ data: { email: `w-${randomUUID()}@uni.example`, name: "Window Teacher" } });
+    const token = await continueToken(SECRET, tutor.id, "/cohorts/abc");
+    expect(await continueSignIn(SECRET, token)).toMatchObject({ tutor: { id: tutor.id, email: tutor.email }, target: "/cohorts/abc" });
+    expect(await continueSignIn(SECRET, await continueToken(SECRET, `gone-${randomUUID()}`, "/dashboard"))).toBeNull();
+    await disableTutor(tutor.id);
+    expect(await continueSignIn(SECRET, token)).toBeNull();
+  });
+
   it("refuses a login that timed out (ten minutes)", async () => {
     const form = await launchForm(instructor());
     expect(await refusal(validateLaunch(form, new Date(Date.now() + 11 * 60_000)))).toBe("replayed");
@@ -320,7 +332,7 @@ const scoresFor = (seminarId: string) => {
 describe("LTI participation marks", () => {
   it("are off by default: nothing about learners is kept and nothing is sent", async () => {
     const c = await gradedCourse();
-    expect(await gradesStatus(c.cohortId)).toMatchObject({ on: false, possible: true, sent: 0, waiting: 0 });
+    expect(await gradesStatus(c.tutorId, c.cohortId)).toMatchObject({ on: false, possible: true, sent: 0, waiting: 0 });
     await student(c, `s-${randomUUID()}`, true);
     await student(c, `s-${randomUUID()}`, false);
     await runCommand(c.seminarId, c.tutorId, "end");
@@ -331,14 +343,16 @@ describe("LTI participation marks", () => {
     expect(await getPrisma().ltiGrade.count({ where: { context: { cohortId: c.cohortId } } })).toBe(0);
   });
 
-  it("only the owner of a course's cohort turns them on", async () => {
+  it("only the owner of a course's cohort sees them and turns them on", async () => {
     const c = await gradedCourse();
     const colleague = await getPrisma().tutor.create({ data: { email: `c-${randomUUID()}@uni.example`, name: "Colleague" } });
+    await shareCohort(c.tutorId, c.cohortId, colleague.email);
     await expect(setGrades(colleague.id, c.cohortId, true)).rejects.toBeInstanceOf(GradesError);
+    expect(await gradesStatus(colleague.id, c.cohortId)).toBeNull();
     const plain = await getPrisma().cohort.create({ data: { ownerId: c.tutorId, name: `Plain ${randomUUID()}` } });
     await expect(setGrades(c.tutorId, plain.id, true)).rejects.toBeInstanceOf(GradesError);
-    expect(await gradesStatus(plain.id)).toBeNull();
-    expect((await gradesStatus(c.cohortId))?.on).toBe(false);
+    expect(await gradesStatus(c.tutorId, plain.id)).toBeNull();
+    expect((await gradesStatus(c.tutorId, c.cohortId))?.on).toBe(false);
   });
 
   it("when on, give each learner who launched 1 if they answered and 0 if not, after the seminar ends, and nothing more", async () => {
@@ -377,7 +391,7 @@ describe("LTI participation marks", () => {
 
     // Sent marks leave nothing behind, and are not sent twice.
     expect(await getPrisma().ltiGrade.count({ where: { context: { cohortId: c.cohortId } } })).toBe(0);
-    expect(await gradesStatus(c.cohortId)).toMatchObject({ on: true, sent: 3, waiting: 0, failed: 0 });
+    expect(await gradesStatus(c.tutorId, c.cohortId)).toMatchObject({ on: true, sent: 3, waiting: 0, failed: 0 });
     expect((await sendDueGrades(SECRET)).sent).toBe(0);
     expect(scoresFor(c.seminarId)).toHaveLength(3);
   });
@@ -473,7 +487,7 @@ describe("LTI participation marks", () => {
     const c = await gradedCourse();
     await setGrades(c.tutorId, c.cohortId, true);
     await student(c, `s-${randomUUID()}`, true);
-    expect((await gradesStatus(c.cohortId))?.waiting).toBe(1);
+    expect((await gradesStatus(c.tutorId, c.cohortId))?.waiting).toBe(1);
     await setGrades(c.tutorId, c.cohortId, false);
     expect(await getPrisma().ltiGrade.count({ where: { context: { cohortId: c.cohortId } } })).toBe(0);
     await runCommand(c.seminarId, c.tutorId, "end");
@@ -494,7 +508,7 @@ describe("LTI participation marks", () => {
 
       let now = new Date();
       expect(await sendDueGrades(SECRET, { now })).toMatchObject({ sent: 0, retrying: 1 });
-      expect(await gradesStatus(c.cohortId)).toMatchObject({ waiting: 1, retrying: expect.stringMatching(/503/) });
+      expect(await gradesStatus(c.tutorId, c.cohortId)).toMatchObject({ waiting: 1, retrying: expect.stringMatching(/503/) });
       // Not again before its pause is over.
       expect(await sendDueGrades(SECRET, { now })).toMatchObject({ retrying: 0 });
 
@@ -516,7 +530,7 @@ describe("LTI participation marks", () => {
         now = new Date(now.getTime() + retryDelayMs(attempt));
       }
       expect(given).toBe(1);
-      expect(await gradesStatus(d.cohortId)).toMatchObject({ waiting: 0, failed: 1, sent: 0, error: expect.stringMatching(/503/) });
+      expect(await gradesStatus(d.tutorId, d.cohortId)).toMatchObject({ waiting: 0, failed: 1, sent: 0, error: expect.stringMatching(/503/) });
       expect(await getPrisma().ltiGrade.count({ where: { context: { cohortId: d.cohortId } } })).toBe(0);
     } finally {
       platform.gradesDown = false;
@@ -745,5 +759,18 @@ describe("LTI deep linking", () => {
     await cohortForCourse(colleague, otherId);
     await getPrisma().seminar.update({ where: { id: seminarId! }, data: { endedAt: new Date() } });
     expect(await instructorSeminarForPack(colleague, otherId, cohort!.id)).toBeNull();
+  });
+
+  it("a teacher disabled after the request gets no pack to choose and no signed answer", async () => {
+    const context = { id: `course-${randomUUID()}`, title: `Deep ${randomUUID().slice(0, 6)}` };
+    const request = await launch({ role: "Instructor", user: `t-${randomUUID()}`, email: `t-${randomUUID()}@uni.example`, context, deepLinking: true });
+    const found = await tutorForLaunch(request, { linkByEmail: false });
+    const tutorId = "tutor" in found ? found.tutor.id : "";
+    const read = (await readDeepLinkingRequest(SECRET, await deepLinkingRequestToken(SECRET, request, tutorId)))!;
+    expect((await deepLinkingPacks(read))?.map((p) => p.slug)).toContain(FIRST_PACK);
+
+    await disableTutor(tutorId);
+    expect(await deepLinkingPacks(read)).toBeNull();
+    await expect(deepLinkingResponse(read, FIRST_PACK, TOOL)).rejects.toThrow(/account is disabled/);
   });
 });

@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { BreakdownTables } from "@/components/Breakdowns";
 import { CohortChart } from "@/components/CohortChart";
 import { TutorBar } from "@/components/TutorBar";
 import { requireTutor } from "@/lib/auth.server";
 import { listCohorts } from "@/lib/cohorts.server";
 import { yesShare, type RoundFigure, type Split } from "@/lib/history";
-import { OTHER_GROUP, roundBreakdowns, type RoundBreakdown } from "@/lib/history-breakdowns.server";
+import { roundBreakdowns, type RoundBreakdown } from "@/lib/history-breakdowns.server";
 import { HistoryError, historyChoices, scenarioHistory } from "@/lib/history.server";
 import { historySearchSchema, exportQueryString } from "@/lib/history-query";
 import "../history.css";
@@ -55,13 +56,13 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       error = e.message;
     }
   }
+  const ownCohorts = new Set(result?.cohorts.filter((c) => c.ownerId === tutor.id).map((c) => c.id));
+  const owned = (cohortId: string) => ownCohorts.has(cohortId);
   if (result) {
     // Reasons, factors and groups of the seminars listed; every reason only in the tutor's own cohorts.
-    const owned = new Set(result.cohorts.filter((c) => c.ownerId === tutor.id).map((c) => c.id));
     const listed = result.scenarios.flatMap((s) => (s.occurrences ?? []).map((o) => ({ scenarioId: s.scenarioId, o })));
-    breakdowns = await roundBreakdowns(listed, (cohortId) => owned.has(cohortId));
+    breakdowns = await roundBreakdowns(listed, owned);
   }
-  const owned = (cohortId: string) => result?.cohorts.some((c) => c.id === cohortId && c.ownerId === tutor.id) === true;
   const selected = query?.scenario ? `${query.scenario.packSlug}${query.scenario.scenarioId ? `/${query.scenario.scenarioId}` : ""}` : "";
 
   return (
@@ -288,59 +289,10 @@ const STATUS = { APPROVED: "shown", HIDDEN: "hidden", PENDING: "not moderated" }
 
 /** One round's factors, groups and reasons, as text and tables. */
 function RoundBehind({ breakdown: b, owner }: { breakdown: RoundBreakdown; owner: boolean }) {
-  const ticked = (b.factors ?? []).filter((f) => f.yes + f.no > 0);
-  const groups = b.segments ? [...b.segments.groups, ...(b.segments.other ? [{ label: OTHER_GROUP, tally: b.segments.other }] : [])] : [];
   return (
     <div className="stack behind">
       <h5>Round {b.round}</h5>
-      {ticked.length > 0 && (
-        <table className="figures">
-          <caption>Factors that weighed, most ticked first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Factor</th>
-              <th scope="col">With Yes</th>
-              <th scope="col">With No</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ticked.map((f) => (
-              <tr key={f.label}>
-                <th scope="row">{f.label}</th>
-                <td>{f.yes}</td>
-                <td>{f.no}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {b.segments && (
-        <table className="figures">
-          <caption>By group: {b.segments.question}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Group</th>
-              <th scope="col">Yes</th>
-              <th scope="col">No</th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.map((g) => (
-              <tr key={g.label}>
-                <th scope="row">{g.label}</th>
-                <td>{g.tally.yes}</td>
-                <td>{g.tally.no}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {b.segments && b.segments.merged > 0 && (
-        <p className="muted">
-          {b.segments.merged} {b.segments.merged === 1 ? "group is" : "groups are"} counted under “{OTHER_GROUP}” so that no
-          small group can be picked out.
-        </p>
-      )}
+      <BreakdownTables factors={b.factors} segments={b.segments} />
       {(["YES", "NO"] as const).map((answer) => {
         const list = b.reasons.filter((r) => r.answer === answer);
         if (list.length === 0) return null;

@@ -4,10 +4,9 @@
 import type { Metadata } from "next";
 import { z } from "zod";
 import { DeepLinkForm } from "@/components/LtiDeepLinkForm";
-import { getPrisma } from "@/lib/db/client.server";
 import { env } from "@/lib/env.server";
-import { readDeepLinkingRequest } from "@/lib/lti-deep-linking.server";
-import { listPacksFor } from "@/lib/pack-library.server";
+import { deepLinkingPacks, readDeepLinkingRequest } from "@/lib/lti-deep-linking.server";
+import { REFUSAL_TEXT } from "@/lib/lti.server";
 import { chooseDeepLinkPackAction } from "./actions";
 
 export const metadata: Metadata = { title: "Add Weigh In to the course" };
@@ -26,19 +25,14 @@ export default async function DeepLinkPage({ searchParams }: { searchParams: Pro
       </main>
     );
   }
-  const tutor = await getPrisma().tutor.findUnique({ where: { id: request.tutorId }, select: { name: true, disabledAt: true } });
-  const packs = tutor && !tutor.disabledAt ? await listPacksFor(request.tutorId) : null;
+  const packs = await deepLinkingPacks(request);
   return (
     <main id="main" className="page narrow stack">
       <h1>Add Weigh In to the course</h1>
       {packs ? (
-        <DeepLinkForm
-          action={chooseDeepLinkPackAction}
-          request={query.data.request}
-          packs={[...packs.own, ...packs.shared, ...packs.shipped].map(({ slug, title, scenarioCount }) => ({ slug, title, scenarioCount }))}
-        />
+        <DeepLinkForm action={chooseDeepLinkPackAction} request={query.data.request} packs={packs} />
       ) : (
-        <p role="alert">Your Weigh In account is disabled.</p>
+        <p role="alert">{REFUSAL_TEXT["account-disabled"]}</p>
       )}
     </main>
   );

@@ -1,12 +1,13 @@
 // A course's participation marks on its cohort's page (owner only): what is sent, the state of
 // sending, and the switch. Only cohorts made for a course (LTI) have one.
+import { CohortSwitch } from "@/components/CohortSwitch";
 import { gradesStatus } from "@/lib/lti-grades.server";
 import { setGradesAction } from "./actions";
 
 const dateTime = (d: Date) => d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
-export async function GradesSection({ cohortId }: { cohortId: string }) {
-  const status = await gradesStatus(cohortId);
+export async function GradesSection({ tutorId, cohortId }: { tutorId: string; cohortId: string }) {
+  const status = await gradesStatus(tutorId, cohortId);
   if (!status) return null;
   return (
     <section aria-labelledby="grades-heading" className="card stack">
@@ -34,13 +35,9 @@ export async function GradesSection({ cohortId }: { cohortId: string }) {
           {status.errorAt ? ` (last on ${dateTime(status.errorAt)}: ${status.error})` : ""}.
         </p>
       )}
-      <form action={setGradesAction}>
-        <input type="hidden" name="cohortId" value={cohortId} />
-        <input type="hidden" name="on" value={status.on ? "false" : "true"} />
-        <button type="submit" className="secondary">
-          {status.on ? "Turn grades off" : "Turn grades on"}
-        </button>
-      </form>
+      <CohortSwitch action={setGradesAction} cohortId={cohortId} field="on" turnTo={!status.on}>
+        {status.on ? "Turn grades off" : "Turn grades on"}
+      </CohortSwitch>
     </section>
   );
 }

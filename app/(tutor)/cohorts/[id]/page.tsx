@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactElement } from "react";
 import { z } from "zod";
+import { CohortSwitch } from "@/components/CohortSwitch";
 import { PageHeader, PageNotices, RowLink, TableHead } from "@/components/PageParts";
 import { TutorBar } from "@/components/TutorBar";
 import { GradesSection } from "@/app/lti/grades/GradesSection";
@@ -137,17 +138,13 @@ export default async function CohortPage({
               </CohortField>
             </section>
 
-            <GradesSection cohortId={cohort.id} />
+            <GradesSection tutorId={tutor.id} cohortId={cohort.id} />
 
             <section aria-labelledby="archive-heading" className="card stack">
               <h2 id="archive-heading">{cohort.archived ? "Restore" : "Archive"}</h2>
-              <form action={archiveCohortAction}>
-                <input type="hidden" name="cohortId" value={cohort.id} />
-                <input type="hidden" name="archived" value={cohort.archived ? "false" : "true"} />
-                <button type="submit" className="secondary">
-                  {cohort.archived ? "Restore cohort" : "Archive cohort"}
-                </button>
-              </form>
+              <CohortSwitch action={archiveCohortAction} cohortId={cohort.id} field="archived" turnTo={!cohort.archived}>
+                {cohort.archived ? "Restore cohort" : "Archive cohort"}
+              </CohortSwitch>
             </section>
 
             <section aria-labelledby="delete-heading" className="card stack">

@@ -4,9 +4,8 @@
 // launch would have gone.
 import { NextResponse } from "next/server";
 import { sessionCookieFor } from "@/lib/auth.server";
-import { getPrisma } from "@/lib/db/client.server";
 import { env } from "@/lib/env.server";
-import { readContinueToken } from "@/lib/lti.server";
+import { continueSignIn } from "@/lib/lti.server";
 import { fromOurPage, refused, requestParams, toolUrls } from "../request";
 
 export const dynamic = "force-dynamic";
@@ -19,11 +18,10 @@ export async function POST(request: Request) {
   } catch (error) {
     return refused(urls.base, error);
   }
-  const read = fromOurPage(request, urls.base) ? await readContinueToken(env().NEXTAUTH_SECRET!, params.token ?? "") : null;
-  const tutor = read ? await getPrisma().tutor.findUnique({ where: { id: read.tutorId } }) : null;
-  if (!read || !tutor) return NextResponse.redirect(`${urls.base}/lti/refused?reason=replayed`, 303);
-  const cookie = await sessionCookieFor(tutor, urls.secure);
-  const response = NextResponse.redirect(`${urls.base}${read.target}`, 303);
+  const signIn = fromOurPage(request, urls.base) ? await continueSignIn(env().NEXTAUTH_SECRET!, params.token ?? "") : null;
+  if (!signIn) return NextResponse.redirect(`${urls.base}/lti/refused?reason=replayed`, 303);
+  const cookie = await sessionCookieFor(signIn.tutor, urls.secure);
+  const response = NextResponse.redirect(`${urls.base}${signIn.target}`, 303);
   response.cookies.set(cookie.name, cookie.value, cookie.options);
   return response;
 }

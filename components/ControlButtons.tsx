@@ -159,12 +159,13 @@ function UndoButton({ view, command }: { view: SeminarView; command: (c: Command
     return () => clearTimeout(timer);
   }, [undo]);
   const shownFor = undo && undo.remainingMs > 0 && expired !== undo ? undo : null;
-  if (!shownFor) return null;
+  // Always in its place, unavailable when there is nothing to undo: the buttons below do not jump
+  // down under a finger after each command, and Undo pressed from the keyboard keeps the focus.
   return (
     <div className="controls-bar">
-      <button type="button" className="secondary" onClick={() => command("undo")}>
-        Undo {shownFor.label}
-      </button>
+      <CommandButton className="secondary" available={shownFor !== null} onPress={() => command("undo")}>
+        {shownFor ? `Undo ${shownFor.label}` : "Undo"}
+      </CommandButton>
     </div>
   );
 }

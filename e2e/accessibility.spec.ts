@@ -327,3 +327,38 @@ test("on the controls, a button that a press makes unavailable keeps the keyboar
   await expectAccessible(controls, "the controls with unavailable buttons focused");
   await controls.close();
 });
+
+test("Undo on the controls, from the keyboard: the button stays where it is, keeps the focus once used, and the buttons below do not move", async ({
+  tutor,
+}) => {
+  const seminar = await tutor.startSeminar({ minResponses: 1 });
+  const controls = await tutor.openControls(seminar);
+  const next = controls.getByRole("button", { name: "Next →" });
+  const undo = controls.getByRole("button", { name: /^Undo/ });
+  const before = await next.boundingBox();
+
+  // Space opens voting; the undo it offers is in the place kept for it: Next has not moved.
+  await controls.keyboard.press("Space");
+  await expect(controls.getByTestId("controls-status")).toContainText("Voting open");
+  await expect(undo).toHaveText("Undo open voting");
+  expect((await next.boundingBox())?.y).toBe(before?.y);
+
+  // Pressed from the keyboard, Undo withdraws the round and keeps the focus, now with nothing to undo.
+  await undo.focus();
+  await controls.keyboard.press("Enter");
+  await expect(controls.getByTestId("controls-status")).toContainText("Waiting to open voting");
+  await expect(controls.getByTestId("notice")).toHaveText("Undone: open voting.");
+  await expect(undo).toBeFocused();
+  await expect(undo).toBeDisabled();
+  expect((await next.boundingBox())?.y).toBe(before?.y);
+
+  // U does the same for → (from anywhere on the page).
+  await controls.keyboard.press("Tab");
+  await controls.keyboard.press("ArrowRight");
+  await expect(controls.getByRole("heading", { name: "Scenario 2 of 3, round 1" })).toBeVisible();
+  await controls.keyboard.press("u");
+  await expect(controls.getByRole("heading", { name: "Scenario 1 of 3, round 1" })).toBeVisible();
+  await expect(tutor.projector.getByTestId("step")).toHaveText("Scenario 1 of 3");
+  await expectAccessible(controls, "the controls with nothing to undo");
+  await controls.close();
+});

@@ -16,22 +16,24 @@ const received = (phone: { traffic: { messages(): unknown[] } }) => JSON.stringi
 test("a reason reaches the projector only once approved; a hidden one never reaches it, and phones get none", async ({ tutor, phones }) => {
   test.setTimeout(180_000);
   const seminar = await tutor.startSeminar({ minResponses: 2 });
-  const room = await phones.join(seminar.code, 3);
+  const room = await phones.join(seminar.code, 4);
   await tutor.press("Space");
   await onEveryPhone(room, (phone, i) => vote(phone, i === 2 ? "No" : "Yes"));
 
   const kept = "Boundaries protect both of us";
   const markup = "<script>document.title='pwned'</script> **stay** professional";
   const hidden = "This one stays between me and the tutor";
+  const together = "Only through the agency's own page";
   await expectAccessible(room[0]!.page, "the phone with its reason field");
   await giveReason(room[0]!, kept);
   await giveReason(room[1]!, markup);
   await giveReason(room[2]!, hidden);
+  await giveReason(room[3]!, together);
 
   // The controls list every reason under its answer, waiting.
   const controls = await tutor.openControls(seminar);
   const moderation = controls.getByTestId("moderation");
-  await expect(moderation.locator(".reason-group[data-answer=YES] li")).toHaveCount(2);
+  await expect(moderation.locator(".reason-group[data-answer=YES] li")).toHaveCount(3);
   await expect(moderation.locator(".reason-group[data-answer=NO] li")).toHaveText([new RegExp(hidden)]);
   await expectAccessible(controls, "the controls with reasons to moderate");
   // Approve one with its button (from the keyboard), one with A, hide the third with H.
@@ -50,6 +52,11 @@ test("a reason reaches the projector only once approved; a hidden one never reac
   await controls.keyboard.press("h");
   await expect(moderation.locator("li[data-status=APPROVED]")).toHaveCount(2);
   await expect(moderation.locator("li[data-status=HIDDEN]")).toHaveText([new RegExp(hidden)]);
+  // "Approve all" approves the one still waiting, and leaves the hidden one hidden.
+  await moderation.getByRole("button", { name: "Approve all waiting (1)" }).click();
+  await expect(moderation.locator("li[data-status=APPROVED]")).toHaveCount(3);
+  await expect(moderation.getByRole("button", { name: "Approve all waiting (0)" })).toBeVisible();
+  await expect(moderation.locator("li[data-status=HIDDEN]")).toHaveText([new RegExp(hidden)]);
   // The controls' shortcut help lists both keys.
   await controls.keyboard.press("?");
   const help = controls.getByRole("dialog", { name: "Keyboard shortcuts" });
@@ -60,7 +67,7 @@ test("a reason reaches the projector only once approved; a hidden one never reac
   await tutor.press("Space"); // close voting
   await tutor.press("r");
   const reasons = tutor.projector.getByTestId("reasons");
-  await expect(reasons.getByRole("listitem")).toHaveCount(2);
+  await expect(reasons.getByRole("listitem")).toHaveCount(3);
   // Plain text: the markup shows as typed and runs nothing.
   await expect(reasons.getByText(markup, { exact: true })).toBeVisible();
   expect(await tutor.page.title()).not.toBe("pwned");
@@ -70,7 +77,7 @@ test("a reason reaches the projector only once approved; a hidden one never reac
   // On the wire: the projector never got the hidden reason; no phone got any reason at all.
   expect(received(tutor)).not.toContain(hidden);
   for (const phone of room) {
-    for (const text of [kept, "stay** professional", hidden]) expect(received(phone)).not.toContain(text);
+    for (const text of [kept, "stay** professional", hidden, together]) expect(received(phone)).not.toContain(text);
   }
   await controls.close();
 });

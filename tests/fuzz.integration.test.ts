@@ -11,7 +11,20 @@
 import fc from "fast-check";
 import { io as connect } from "socket.io-client";
 import { describe, expect, it } from "vitest";
-import { APPROVE_ALL_MAX } from "@/lib/realtime/protocol";
+import { readFileSync } from "node:fs";
+import type { z } from "zod";
+import {
+  APPROVE_ALL_MAX,
+  displaySchema,
+  notesPagingSchema,
+  participantJoinSchema,
+  participantSegmentSchema,
+  presenterCommandSchema,
+  presenterJoinSchema,
+  presenterLookSchema,
+  presenterReasonsSchema,
+  responseSubmitSchema,
+} from "@/lib/realtime/protocol";
 import { REASON_MAX_LENGTH } from "@/lib/reasons";
 import { MAX_SEGMENT_OPTIONS } from "@/lib/packs";
 import { COMMANDS } from "@/lib/seminar-flow";
@@ -95,6 +108,8 @@ const seen: Field = { kind: "int", min: 0, max: 2 ** 31 - 1 };
 type As = "stranger" | "phone" | "tutor";
 interface EventUnderTest {
   event: string;
+  /** Only to check that each shape's valid payload is valid (the breaches are made from the shapes). */
+  schema: z.ZodType;
   as: As;
   shapes: Shape[];
   /** Well-formed payloads that are not the sender's to send (a seminar or round that is not theirs). */
@@ -104,8 +119,9 @@ interface EventUnderTest {
 function eventsUnderTest(): EventUnderTest[] {
   const { seminar, round } = target.fixture;
   const otherId = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: 1, maxLength: 64 }).filter((s) => s !== seminar.id && s !== round.id);
-  const presenter = (event: string, shapes: Shape[]): EventUnderTest => ({
+  const presenter = (event: string, schema: z.ZodType, shapes: Shape[]): EventUnderTest => ({
     event,
+    schema,
     as: "tutor",
     shapes,
     notTheirs: fc.tuple(fc.constantFrom(...shapes), otherId).map(([shape, other]) => ({ ...shape.valid, seminarId: other })),
@@ -114,6 +130,7 @@ function eventsUnderTest(): EventUnderTest[] {
   return [
     {
       event: "participant:join",
+      schema: participantJoinSchema,
       as: "stranger",
       shapes: [
         {
@@ -129,6 +146,7 @@ function eventsUnderTest(): EventUnderTest[] {
     },
     {
       event: "response:submit",
+      schema: responseSubmitSchema,
       as: "phone",
       shapes: [
         {
@@ -148,24 +166,25 @@ function eventsUnderTest(): EventUnderTest[] {
     },
     {
       event: "participant:segment",
+      schema: participantSegmentSchema,
       as: "phone",
       shapes: [{ valid: { segment: 0 }, fields: { segment: { kind: "int", min: 0, max: MAX_SEGMENT_OPTIONS - 1, nullable: true } } }],
     },
-    presenter("presenter:join", [{ valid: { seminarId, view: "controls" }, fields: { seminarId: id, view: { kind: "oneOf", values: ["projector", "controls"] } } }]),
-    presenter("presenter:command", [
+    presenter("presenter:join", presenterJoinSchema, [{ valid: { seminarId, view: "controls" }, fields: { seminarId: id, view: { kind: "oneOf", values: ["projector", "controls"] } } }]),
+    presenter("presenter:command", presenterCommandSchema, [
       { valid: { seminarId, command: "close", confirm: true }, fields: { seminarId: id, command: { kind: "oneOf", values: COMMANDS }, confirm: { kind: "boolean", optional: true } } },
     ]),
-    presenter("presenter:look", [{ valid: { seminarId, on: true }, fields: { seminarId: id, on: { kind: "boolean" } } }]),
-    presenter("presenter:display", [
+    presenter("presenter:look", presenterLookSchema, [{ valid: { seminarId, on: true }, fields: { seminarId: id, on: { kind: "boolean" } } }]),
+    presenter("presenter:display", displaySchema, [
       { valid: { seminarId, blank: true, qr: false }, fields: { seminarId: id, blank: { kind: "boolean", optional: true }, qr: { kind: "boolean", optional: true } } },
     ]),
-    presenter("presenter:notes", [
+    presenter("presenter:notes", notesPagingSchema, [
       {
         valid: { seminarId, key: "0/1/voting", page: 0, pages: 2 },
         fields: { seminarId: id, key: { kind: "text", min: 1, max: 64 }, page: { kind: "int", min: 0, max: 999 }, pages: { kind: "int", min: 1, max: 1000 } },
       },
     ]),
-    presenter("presenter:reasons", [
+    presenter("presenter:reasons", presenterReasonsSchema, [
       {
         name: "approve",
         valid: { seminarId, action: "approve", ids: ["r1"], seen: 0 },
@@ -198,6 +217,13 @@ describe("socket events", () => {
     const { seminar } = fixture;
     const tutorHeaders = { cookie: target.cookie, origin: app.url };
     const events = eventsUnderTest();
+    // Every event the server handles is here, and each shape's valid payload is valid: a breach of
+    // a payload that is refused anyway would prove nothing.
+    const handled = [...readFileSync("lib/realtime/socket-server.ts", "utf8").matchAll(/\bon\(socket, "([^"]+)"/g)].map((m) => m[1]);
+    expect(events.map((e) => e.event).sort(), "the events the server handles (lib/realtime/socket-server.ts)").toEqual(handled.sort());
+    for (const { event, schema, shapes } of events) {
+      for (const shape of shapes) expect(schema.safeParse(shape.valid).error?.issues, `${event} ${shape.name ?? ""}: the valid payload of the test`).toBeUndefined();
+    }
 
     // A joined phone (so that votes reach the vote handler) and a signed-in tutor, made before the snapshot.
     // A phone whose connection a huge payload closed comes back with its token, as a real phone

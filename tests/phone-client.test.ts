@@ -1,7 +1,8 @@
 // The phone client against a socket.io server that answers in an order the real one produces
 // only now and then (under load, about one join in a few hundred that overlaps a command): the
 // reply to a join carries a state read just before a command committed, and is sent just after
-// that command's announcement. The phone must keep the newer state.
+// that command's announcement. The phone must keep the newer state. Also: a client made on a
+// socket already connected joins at once, and a stopped one no longer follows its socket.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
@@ -110,5 +111,37 @@ describe("the phone client, when a join's reply is older than an announcement th
     });
     await joined;
     await expect.poll(() => phone.state.view?.phase).toBe("VOTING");
+  });
+});
+
+describe("the phone client on a socket it did not see connect", () => {
+  it("joins at once when the socket is already connected, and leaves it alone once stopped", async () => {
+    const http = createServer();
+    const server = new Server<ClientToServerEvents, ServerToClientEvents>(http);
+    let joins = 0;
+    server.on("connection", (socket) => {
+      socket.on("participant:join", (_payload, ack) => {
+        joins++;
+        (ack as (reply: never) => void)({ ok: true, token: "t".repeat(32), view: view("WAITING", 0), answers: {} } as never);
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const socket: PhoneSocket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ["websocket"], forceNew: true });
+    cleanups.push(() => {
+      socket.disconnect();
+      void server.close();
+    });
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+
+    const phone = new PhoneClient(socket, "ABCDEF", { storage: memoryStorage() });
+    await expect.poll(() => phone.state.joined).toBe(true);
+    expect(phone.state.connected).toBe(true);
+
+    // Stopped, it no longer follows the socket: a dropped connection changes nothing it shows.
+    phone.stop();
+    socket.disconnect();
+    await expect.poll(() => socket.connected).toBe(false);
+    expect(phone.state.connected).toBe(true);
+    expect(joins).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 "use client";
 // The tutor's buttons on the controls. Which ones work now comes from the server
 // (availableCommands in lib/seminar-flow.ts), so the rules live in one place.
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { Command } from "@/lib/seminar-flow";
 import { notesKey, type DisplayState, type NotesPaging, type SeminarView } from "@/lib/realtime/protocol";
 import { Bars, roundCaption } from "@/components/ResultsChart";
@@ -93,23 +93,7 @@ export function ControlButtons({ view, display, command, notes, toggleDisplay, o
         </div>
       )}
       <PrivateLook view={view} look={look} onLook={onLook} />
-      <div className="controls-bar end-bar">
-        {confirmEnd ? (
-          <>
-            <span className="status">End the seminar? Phones can no longer join or answer.</span>
-            <button type="button" className="danger" onClick={() => command("end")}>
-              Yes, end the seminar
-            </button>
-            <button type="button" className="secondary" onClick={() => setConfirmEnd(false)}>
-              Keep going
-            </button>
-          </>
-        ) : (
-          <button type="button" className="secondary" onClick={() => setConfirmEnd(true)}>
-            End seminar…
-          </button>
-        )}
-      </div>
+      <EndSeminar confirm={confirmEnd} setConfirm={setConfirmEnd} end={() => command("end")} />
     </section>
   );
 }
@@ -145,6 +129,43 @@ function CommandButton({
     >
       {children}
     </button>
+  );
+}
+
+/**
+ * "End seminar…" asks first. The question takes the focus to its safe answer, Keep going, which
+ * says the question to a screen reader; Keep going gives the focus back to End seminar…, so a
+ * keyboard user keeps their place (the buttons pressed are gone from the page).
+ */
+function EndSeminar({ confirm, setConfirm, end }: { confirm: boolean; setConfirm: (on: boolean) => void; end: () => void }) {
+  const keepGoing = useRef<HTMLButtonElement>(null);
+  const endButton = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (confirm) keepGoing.current?.focus();
+    else if (asked.current) endButton.current?.focus();
+    asked.current = confirm;
+  }, [confirm]);
+  return (
+    <div className="controls-bar end-bar">
+      {confirm ? (
+        <>
+          <span className="status" id="end-question">
+            End the seminar? Phones can no longer join or answer.
+          </span>
+          <button type="button" className="danger" aria-describedby="end-question" onClick={end}>
+            Yes, end the seminar
+          </button>
+          <button type="button" className="secondary" aria-describedby="end-question" ref={keepGoing} onClick={() => setConfirm(false)}>
+            Keep going
+          </button>
+        </>
+      ) : (
+        <button type="button" className="secondary" ref={endButton} onClick={() => setConfirm(true)}>
+          End seminar…
+        </button>
+      )}
+    </div>
   );
 }
 

@@ -193,7 +193,14 @@ test("a whole seminar run from the controls with Tab, Enter and Space alone; the
 
   await tabTo(controls, "End seminar…");
   await controls.keyboard.press("Enter");
-  await tabTo(controls, "Yes, end the seminar");
+  // The question takes the focus to its safe answer; Keep going gives it back to End seminar….
+  await expect(controls.getByRole("button", { name: "Keep going" })).toBeFocused();
+  await expect(controls.getByRole("button", { name: "Keep going" })).toHaveAccessibleDescription("End the seminar? Phones can no longer join or answer.");
+  await controls.keyboard.press("Enter");
+  await expect(controls.getByRole("button", { name: "End seminar…" })).toBeFocused();
+  await controls.keyboard.press("Enter");
+  await controls.keyboard.press("Shift+Tab");
+  await expect(controls.getByRole("button", { name: "Yes, end the seminar" })).toBeFocused();
   await controls.keyboard.press("Space");
   await expect(heard).toHaveText("The seminar has ended. Summary on screen.");
   await phone.context.close();

@@ -2,10 +2,30 @@
 // each screen receives over its socket (to prove the split is not sent before the reveal).
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { test as base, devices, expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { test as base, devices, expect, type APIResponse, type Browser, type BrowserContext, type Locator, type Page, type Request } from "@playwright/test";
 import type { SeminarView } from "@/lib/realtime/protocol";
 
 export { expect };
+
+/**
+ * Sends a recorded server-action request again from another browser (with that browser's
+ * cookies): what a forged or replayed form post does. Redirects are not followed when
+ * `maxRedirects` is 0.
+ */
+export async function replayAction(page: Page, request: Request, options: { maxRedirects?: number } = {}): Promise<APIResponse> {
+  const headers = await request.allHeaders();
+  return page.request.post(request.url(), {
+    headers: {
+      "next-action": headers["next-action"]!,
+      "next-router-state-tree": headers["next-router-state-tree"] ?? "",
+      "content-type": headers["content-type"] ?? "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+      origin: new URL(request.url()).origin,
+    },
+    data: request.postDataBuffer() ?? "",
+    ...options,
+  });
+}
 
 /** The demo tutor; playwright.config.ts picks its password for each run (E2E_DEMO_PASSWORD). */
 export const DEMO_TUTOR = { email: "tutor@example.org", password: process.env.E2E_DEMO_PASSWORD ?? "" };

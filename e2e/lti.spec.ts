@@ -13,14 +13,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { hash } from "@node-rs/bcrypt";
-import { devices, type Browser, type Locator, type Page, type Request } from "@playwright/test";
+import { devices, type Browser, type Locator, type Page } from "@playwright/test";
 import pg from "pg";
 import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
 import { applyMigrations } from "@/lib/db/migrate.server";
 import { createScratchDatabase } from "@/lib/db/schema-engine.server";
 import { buildIfStale } from "../scripts/build-if-stale";
 import { startTestPlatform, type LaunchSpec, type Tamper, type TestPlatform } from "../tests/helpers/lti-platform";
-import { expect, expectAccessible, SEED_PACK, test } from "./fixtures";
+import { expect, expectAccessible, replayAction, SEED_PACK, test } from "./fixtures";
 
 test.skip(!!process.env.E2E_BASE_URL, "starts an app and a test platform of its own");
 // Third-party cookies blocked, as browsers do more and more (the frame on the course page gets none).
@@ -220,23 +220,6 @@ test("an administrator registers the platform; an ordinary tutor cannot reach th
   expect(keys.keys.every((k) => k.kty === "RSA" && !("d" in k))).toBe(true);
 });
 
-/** Sends a recorded server-action request again, from another browser (with its own cookies). */
-async function replay(page: Page, request: Request): Promise<number> {
-  const headers = await request.allHeaders();
-  const response = await page.request.post(request.url(), {
-    headers: {
-      "next-action": headers["next-action"]!,
-      "next-router-state-tree": headers["next-router-state-tree"] ?? "",
-      "content-type": headers["content-type"] ?? "text/plain;charset=UTF-8",
-      accept: "text/x-component",
-      origin: new URL(request.url()).origin,
-    },
-    data: request.postDataBuffer() ?? "",
-    maxRedirects: 0,
-  });
-  return response.status();
-}
-
 test("an administrator edits a registered platform and is told what changed; a tutor's replayed edit changes nothing", async ({ page, browser }) => {
   const r = platform.registration;
   await signIn(page, ADMIN);
@@ -269,7 +252,7 @@ test("an administrator edits a registered platform and is told what changed; a t
   const other = await browser.newContext();
   const tutorPage = await other.newPage();
   await signIn(tutorPage, TUTOR);
-  await replay(tutorPage, edit);
+  await replayAction(tutorPage, edit, { maxRedirects: 0 });
   await other.close();
   const [stored] = await sql<{ tokenAudience: string | null; deployments: string[] }>(
     `SELECT p."tokenAudience", array(SELECT d."deploymentId" FROM "LtiDeployment" d WHERE d."platformId" = p.id) AS deployments FROM "LtiPlatform" p WHERE p.issuer = $1 AND p."clientId" = $2`,

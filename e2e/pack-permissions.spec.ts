@@ -1,8 +1,8 @@
 // A pack is its owner's until shared: another tutor cannot open, export or edit it by typing its
 // address, nor by replaying the owner's own save request; a read-only share may look and
 // duplicate but still not save.
-import type { Browser, Page, Request } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import type { Browser, Page } from "@playwright/test";
+import { expect, replayAction, test } from "./fixtures";
 import { SSO_TUTOR } from "./oidc-provider";
 
 const SLUG = `private-${Date.now().toString(36)}`;
@@ -32,22 +32,6 @@ async function signInOtherTutor(browser: Browser): Promise<Page> {
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("heading", { name: "Your seminars" })).toBeVisible();
   return page;
-}
-
-/** Sends a recorded server-action request again, from another tutor's browser. */
-async function replay(page: Page, request: Request): Promise<string> {
-  const headers = await request.allHeaders();
-  const response = await page.request.post(request.url(), {
-    headers: {
-      "next-action": headers["next-action"]!,
-      "next-router-state-tree": headers["next-router-state-tree"] ?? "",
-      "content-type": headers["content-type"] ?? "text/plain;charset=UTF-8",
-      accept: "text/x-component",
-      origin: new URL(request.url()).origin,
-    },
-    data: request.postData() ?? "",
-  });
-  return response.text();
 }
 
 test("another tutor cannot read or edit an unshared pack by its address or a replayed save; a read-only share cannot save", async ({ tutor, browser }) => {
@@ -85,7 +69,7 @@ test("another tutor cannot read or edit an unshared pack by its address or a rep
   }
   await other.goto("/packs");
   await expect(other.getByRole("main")).not.toContainText("Private pack");
-  expect(await replay(other, saveRequest)).toContain("Pack not found.");
+  expect(await (await replayAction(other, saveRequest)).text()).toContain("Pack not found.");
   expect(await ownerWording()).toBe("The owner's final wording.");
 
   // ── Shared read-only ─────────────────────────────────────────────────────────────────────────
@@ -99,7 +83,7 @@ test("another tutor cannot read or edit an unshared pack by its address or a rep
   await expect(other.getByRole("link", { name: "Edit", exact: true })).toHaveCount(0);
   await other.goto(`${packUrl}/edit`);
   await expect(other).toHaveURL(packUrl);
-  expect(await replay(other, saveRequest)).toContain("read-only");
+  expect(await (await replayAction(other, saveRequest)).text()).toContain("read-only");
   expect(await ownerWording()).toBe("The owner's final wording.");
 
   // Duplicating gives the other tutor a copy of their own to edit.

@@ -32,14 +32,16 @@ interface PlanNode {
 }
 
 /**
- * Rows handled by the plan's repeated steps: every node run more than once (an index lookup per
- * row, a sub-query per row), rows produced and rows read and thrown away, over all its runs.
- * Steps run once (a scan of a table, whose size depends on the other tests) are left out.
+ * Rows handled by the plan's steps run once per vote (an index lookup per row, a sub-query per
+ * row): rows produced and rows read and thrown away, over all its runs. Steps run once, or once
+ * per row of another table (the planner may loop over a few seminars when the other tests left
+ * only a few), depend on what else is in the database and are left out.
  */
-function rowsHandled(node: PlanNode): number {
+function rowsHandled(node: PlanNode, votes: number): number {
   const loops = node["Actual Loops"] ?? 1;
-  const own = loops > 1 ? ((node["Actual Rows"] ?? 0) + (node["Rows Removed by Filter"] ?? 0) + (node["Rows Removed by Join Filter"] ?? 0)) * loops : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsHandled(child), 0);
+  const perVote = loops > 1 && loops >= votes / 2;
+  const own = perVote ? ((node["Actual Rows"] ?? 0) + (node["Rows Removed by Filter"] ?? 0) + (node["Rows Removed by Join Filter"] ?? 0)) * loops : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsHandled(child, votes), 0);
 }
 
 /** The database's work for storing every phone's changed answer (with a changed reason) in one batch; rolled back. */
@@ -68,11 +70,14 @@ async function workOfChangedBatch(phones: number): Promise<number> {
       if (!(error instanceof Error) || error.message !== "rollback") throw error;
     });
   expect(await getPrisma().response.count({ where: { roundId: round.id, answer: "NO" } })).toBe(0);
-  return rowsHandled(plan!);
+  return rowsHandled(plan!, phones);
 }
 
 describe("a batch of votes", () => {
   it("costs the database work in proportion to its size when every vote changes a stored answer", async () => {
+    // Other seminars in the database, as the other tests leave them: the planner may then loop
+    // over the seminars, once each, which is not work per vote.
+    for (let i = 0; i < 30; i++) await openRound(0);
     const small = await workOfChangedBatch(100);
     const large = await workOfChangedBatch(800);
     // Eight times the votes: about eight times the rows handled, give or take a plan that differs

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { requestOwn } from "@/lib/own-request.server";
+import { DROPPED_RESPONSE_HEADERS, NEXT_VARIANT_HEADERS, requestOwn } from "@/lib/own-request.server";
 import { acceptsGzip } from "@/lib/phone-page-cache.server";
 import { acceptsBrotli } from "@/lib/static-brotli.server";
 
@@ -19,23 +19,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 /** Distinct addresses kept (an address with its query: the icon's names its version). */
 const MAX_ENTRIES = 16;
 
-/** Headers that make Next.js answer differently (304, a part) or that it must see. */
-const BYPASS_HEADERS = [
-  "if-none-match",
-  "if-modified-since",
-  "if-match",
-  "if-unmodified-since",
-  "if-range",
-  "range",
-  "rsc",
-  "next-router-state-tree",
-  "next-router-prefetch",
-  "next-router-segment-prefetch",
-  "next-url",
-];
-
-/** Response headers not kept: recomputed for each response, or about the connection. */
-const DROPPED = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date"]);
+const BYPASS_HEADERS = NEXT_VARIANT_HEADERS;
+const DROPPED = DROPPED_RESPONSE_HEADERS;
 
 interface Kept {
   /** Next.js's headers, as name, value, name, value… */

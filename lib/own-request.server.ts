@@ -21,3 +21,21 @@ export function requestOwn(at: AddressInfo, path: string, headers: Record<string
     outgoing.end();
   });
 }
+
+/** Request headers that make Next.js answer differently (304, a part, a React Server Components payload). */
+export const NEXT_VARIANT_HEADERS = [
+  "if-none-match",
+  "if-modified-since",
+  "if-match",
+  "if-unmodified-since",
+  "if-range",
+  "range",
+  "rsc",
+  "next-router-state-tree",
+  "next-router-prefetch",
+  "next-router-segment-prefetch",
+  "next-url",
+];
+
+/** Response headers not kept from Next.js's answer: recomputed for each response, or about the connection. */
+export const DROPPED_RESPONSE_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date"]);

@@ -16,7 +16,7 @@ import type { AddressInfo } from "node:net";
 import { constants, crc32, deflateRawSync } from "node:zlib";
 import { getBotType } from "next/dist/shared/lib/router/utils/is-bot";
 import { isJoinCode } from "@/lib/join-code";
-import { requestOwn } from "@/lib/own-request.server";
+import { DROPPED_RESPONSE_HEADERS, NEXT_VARIANT_HEADERS, requestOwn } from "@/lib/own-request.server";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -31,25 +31,9 @@ const MAX_ENTRIES = 200;
 const GZIP_THRESHOLD = 1024;
 
 /** Headers that make a response depend on who asks, or that Next.js answers in its own way. */
-const BYPASS_HEADERS = [
-  "cookie",
-  "authorization",
-  "if-none-match",
-  "if-modified-since",
-  "if-match",
-  "if-unmodified-since",
-  "if-range",
-  "range",
-  "rsc",
-  "next-action",
-  "next-router-state-tree",
-  "next-router-prefetch",
-  "next-router-segment-prefetch",
-  "next-url",
-];
+const BYPASS_HEADERS = ["cookie", "authorization", "next-action", ...NEXT_VARIANT_HEADERS];
 
-/** Response headers not copied: recomputed for each response, or about the connection. */
-const DROPPED = new Set(["content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive", "date"]);
+const DROPPED = DROPPED_RESPONSE_HEADERS;
 
 interface Rendered {
   /** The HTML split at the render's nonce: joined with a fresh one per response. */

@@ -7,6 +7,7 @@
 // after a restart the phones' live channel is back without waiting for the pages.
 import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { getPrisma } from "@/lib/db/client.server";
@@ -157,7 +158,11 @@ async function main() {
 /** Next.js, prepared: the handler for every request that is not the live channel. */
 async function prepareNext(dev: boolean, hostname: string, port: number, trustProxy: boolean, address: () => AddressInfo | null): Promise<RequestHandler> {
   const { default: next } = await import("next");
-  const app = next({ dev, hostname, port });
+  // Next.js attaches its own 'upgrade' listener to the server of the first request it sees, and
+  // then runs its routing on every websocket upgrade, socket.io's included (a share of every
+  // phone's join). In production it has nothing to upgrade: it is given a server that never
+  // listens. In development its listener carries hot reloading, so it gets the real one.
+  const app = next({ dev, hostname, port, ...(dev ? {} : { httpServer: createServer() }) });
   const nextHandler = app.getRequestHandler();
   await app.prepare();
   // Next.js compresses pages and files with gzip; the build's scripts go out in Brotli (smaller).

@@ -5,7 +5,7 @@
 // statement), like the votes in lib/responses.server.ts.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { batcher } from "@/lib/db/batch.server";
-import { getPrisma } from "@/lib/db/client.server";
+import { getPool, getPrisma } from "@/lib/db/client.server";
 import type { AnswerValue } from "@/lib/seminar-view";
 import { SeminarError } from "@/lib/seminars.server";
 
@@ -64,7 +64,7 @@ export async function joinSeminar(seminarId: string, token?: string, beforeCreat
   return { participant, token: fresh, rejoined: false, answers: {}, extras: {}, seq: 0 };
 }
 
-/** New participants, one INSERT per batch; a seminar gone meanwhile refuses its phones alone. */
+/** New participants, one INSERT per batch (sent to the pool as it is); a seminar gone meanwhile refuses its phones alone. */
 const create = batcher<{ seminarId: string; tokenHash: string }, JoinedParticipant>("participants.create", async (inputs) => {
   const values: string[] = [];
   const params: string[] = [];
@@ -74,12 +74,12 @@ const create = batcher<{ seminarId: string; tokenHash: string }, JoinedParticipa
     values.push(`($${i + 1}, $${i + 2}, $${i + 3})`);
     params.push(ids[n]!, input.seminarId, input.tokenHash);
   });
-  const rows = await getPrisma().$queryRawUnsafe<{ id: string }[]>(
+  const { rows } = await getPool().query<{ id: string }>(
     `WITH input ("id", "seminarId", "tokenHash") AS (VALUES ${values.join(", ")})
      INSERT INTO "Participant" ("id", "seminarId", "tokenHash")
      SELECT input."id", input."seminarId", input."tokenHash" FROM input JOIN "Seminar" s ON s."id" = input."seminarId"
      RETURNING "id"`,
-    ...params,
+    params,
   );
   const created = new Set(rows.map((r) => r.id));
   return inputs.map((input, n) =>
@@ -101,8 +101,8 @@ const rejoin = batcher<{ seminarId: string; tokenHash: string }, Rejoined | null
     values.push(`($${i + 1}, $${i + 2})`);
     params.push(input.tokenHash, input.seminarId);
   }
-  const rows = await getPrisma().$queryRawUnsafe<
-    { id: string; tokenHash: string; segment: number | null; roundId: string | null; answer: AnswerValue | null; factors: number[] | null; reason: string | null; seq: number | null }[]
+  const { rows } = await getPool().query<
+    { id: string; tokenHash: string; segment: number | null; roundId: string | null; answer: AnswerValue | null; factors: number[] | null; reason: string | null; seq: number | null }
   >(
     `WITH input ("tokenHash", "seminarId") AS (VALUES ${values.join(", ")}),
      touched AS (
@@ -111,7 +111,7 @@ const rejoin = batcher<{ seminarId: string; tokenHash: string }, Rejoined | null
        RETURNING p."id", p."tokenHash", p."segment")
      SELECT t."id", t."tokenHash", t."segment", r."roundId", r."answer"::text AS "answer", r."factors", r."reason", r."seq"
      FROM touched t LEFT JOIN "Response" r ON r."participantId" = t."id"`,
-    ...params,
+    params,
   );
   const found = new Map<string, Rejoined>();
   for (const row of rows) {

@@ -1,7 +1,7 @@
 // Whether a seminar's join code still works. A seminar nobody has used for JOIN_CODE_IDLE_HOURS
 // (no command, join or vote) takes no more phones, so a code on an old slide or photo, or a
 // participant token left on a shared phone, does not open it again.
-import { getPrisma } from "@/lib/db/client.server";
+import { getPool, getPrisma } from "@/lib/db/client.server";
 import { env } from "@/lib/env.server";
 import { isJoinCode, normalizeJoinCode } from "@/lib/join-code";
 import { batcher } from "@/lib/db/batch.server";
@@ -15,18 +15,41 @@ const written = singleton("seminar-activity", () => new Map<string, number>());
 
 export const SEMINAR_GONE = "This seminar has ended or expired. Ask your tutor for the current code.";
 
-/** What a join needs of the seminar row. */
-const joinSelect = { id: true, code: true, endedAt: true, lastActiveAt: true, stateVersion: true, summaryToPhones: true } as const;
 export type JoinableSeminar = { id: string; code: string; endedAt: Date | null; lastActiveAt: Date; stateVersion: number; summaryToPhones: boolean };
 
 /**
  * A lecture hall joins within seconds: the joins waiting for their seminar row are answered by one
  * read (each read starts after the joins it answers arrived, so each sees every change committed
- * before it, whichever process made it).
+ * before it, whichever process made it). Sent to the pool as it is (one of the hot statements).
  */
 const readJoinable = batcher<string, JoinableSeminar | null>("seminar-activity.by-code", async (codes) => {
-  const rows = await getPrisma().seminar.findMany({ where: { code: { in: [...new Set(codes)] } }, select: joinSelect });
-  const byCode = new Map(rows.map((row) => [row.code, row]));
+  const { rows } = await getPool().query<{
+    id: string;
+    code: string;
+    stateVersion: number;
+    summaryToPhones: boolean;
+    endedAtMs: number | null;
+    lastActiveAtMs: number;
+  }>(
+    `SELECT "id", "code", "stateVersion", "summaryToPhones",
+       round(extract(epoch FROM "endedAt") * 1000)::float8 AS "endedAtMs",
+       round(extract(epoch FROM "lastActiveAt") * 1000)::float8 AS "lastActiveAtMs"
+     FROM "Seminar" WHERE "code" = ANY($1::text[])`,
+    [[...new Set(codes)]],
+  );
+  const byCode = new Map<string, JoinableSeminar>(
+    rows.map((row) => [
+      row.code,
+      {
+        id: row.id,
+        code: row.code,
+        stateVersion: row.stateVersion,
+        summaryToPhones: row.summaryToPhones,
+        endedAt: row.endedAtMs === null ? null : new Date(row.endedAtMs),
+        lastActiveAt: new Date(row.lastActiveAtMs),
+      },
+    ]),
+  );
   return codes.map((code) => byCode.get(code) ?? null);
 });
 

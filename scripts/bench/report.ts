@@ -24,6 +24,8 @@ export interface RunSummary {
     errors: Record<string, number>;
     serverCpuMsPerPhone: number;
     databaseCpuSeconds: number;
+    /** CPU seconds while the phones joined: the server in its own code and in the kernel, the database, the load client, the rest of the machine. */
+    cpu: { serverUser: number; serverKernel: number; database: number; phones: number; other: number };
     /** With --page-load: the join page and its files, and first request → joined. */
     page?: { latency: Distribution; total: Distribution; bytesPerPhone: number; requestsPerPhone: number; compressed: boolean; cacheable: boolean };
   };
@@ -72,6 +74,7 @@ export function formatRun(r: RunSummary): string {
     "",
     `Join: ${r.join.ok}/${r.phones} phones in ${r.join.seconds.toFixed(1)} s (${r.join.perSecond.toFixed(0)} joins/s), connect+join ${formatDistribution(r.join.latency)}`,
     `  server CPU ${r.join.serverCpuMsPerPhone.toFixed(1)} ms per phone, database ${r.join.databaseCpuSeconds.toFixed(1)} s`,
+    `  CPU over the join: server ${r.join.cpu.serverUser.toFixed(1)} s in its code + ${r.join.cpu.serverKernel.toFixed(1)} s in the kernel (system calls: sending, receiving, connections), database ${r.join.cpu.database.toFixed(1)} s, phones (load client) ${r.join.cpu.phones.toFixed(1)} s, other processes ${r.join.cpu.other.toFixed(1)} s`,
     ...(r.join.page
       ? [
           `  page load (join page + ${(r.join.page.requestsPerPhone - 1).toFixed(0)} files: scripts, styles, icon, ${(r.join.page.bytesPerPhone / 1024).toFixed(0)} KiB as sent per phone; static files ${r.join.page.compressed ? "compressed" : "NOT all compressed"}, ${r.join.page.cacheable ? "cacheable" : "NOT all cacheable"}): ${formatDistribution(r.join.page.latency)}`,

@@ -17,7 +17,7 @@ import { parseOptions, type Options } from "./options";
 import { cpuPerThousand, flip, monotonicUs, runPhase, seededRandom, spreadPlan, tallyLatencies, type PhaseContext, type PhaseResult } from "./phases";
 import { summarizeProfile, type ProfileSummary } from "./profile";
 import { formatRun, type RunSummary } from "./report";
-import { cpuSeconds, distribution, procStatusKiB, round1, type Distribution } from "./stats";
+import { cpuSplit, distribution, machineBusySeconds, procStatusKiB, round1, type Distribution } from "./stats";
 import { verify } from "./verify";
 import { loadCpuSeconds, Worker, workerCounters } from "./workers";
 
@@ -164,8 +164,10 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
   for (let i = 0; i < N; i++) workerOf(i).phones.push(i);
   await sleep(1000);
   const rssBefore = procStatusKiB(server.pid, "VmRSS");
-  const joinCpu0 = cpuSeconds(server.pid);
+  const joinCpu0 = cpuSplit(server.pid);
   const joinDbCpu0 = await db.cpuSeconds();
+  const joinLoadCpu0 = loadCpuSeconds(workers);
+  const joinMachine0 = machineBusySeconds();
   const joinFromUs = monotonicUs();
   const joinStarted = epochNow();
   const joinReplies = workers.map((w) => w.next("joined", 30 * 60_000));
@@ -175,8 +177,13 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
   const joinTicker = setInterval(() => log(`  joined ${workers.reduce((s, w) => s + w.joined, 0)}/${N}`), 5000);
   const joins: JoinRecord[] = (await Promise.all(joinReplies).finally(() => clearInterval(joinTicker))).flatMap((r) => r.phones);
   const joinSeconds = (epochNow() - joinStarted) / 1000;
-  const joinCpu = cpuSeconds(server.pid) - joinCpu0;
+  const joinCpuSplit = cpuSplit(server.pid);
+  const joinServerUser = joinCpuSplit.user - joinCpu0.user;
+  const joinServerKernel = joinCpuSplit.kernel - joinCpu0.kernel;
+  const joinCpu = joinServerUser + joinServerKernel;
   const joinDbCpu = (await db.cpuSeconds()) - joinDbCpu0;
+  const joinLoadCpu = loadCpuSeconds(workers) - joinLoadCpu0;
+  const joinOtherCpu = Math.max(0, machineBusySeconds() - joinMachine0 - joinCpu - joinDbCpu - joinLoadCpu);
   const joinWindow = { fromUs: joinFromUs, toUs: monotonicUs() };
   const joinedOk = joins.filter((j) => j.ok);
   const joinErrors: Record<string, number> = {};
@@ -352,7 +359,7 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? "?", node: process.version, loadBefore, loadAfter: os.loadavg(), otherCores },
     startupMs,
     commit,
-    join: { ok: joinedOk.length, seconds: joinSeconds, perSecond: joinedOk.length / joinSeconds, latency: joinLatency, errors: joinErrors, serverCpuMsPerPhone: (joinCpu / Math.max(1, joinedOk.length)) * 1000, databaseCpuSeconds: joinDbCpu, page },
+    join: { ok: joinedOk.length, seconds: joinSeconds, perSecond: joinedOk.length / joinSeconds, latency: joinLatency, errors: joinErrors, serverCpuMsPerPhone: (joinCpu / Math.max(1, joinedOk.length)) * 1000, databaseCpuSeconds: joinDbCpu, cpu: { serverUser: joinServerUser, serverKernel: joinServerKernel, database: joinDbCpu, phones: joinLoadCpu, other: joinOtherCpu }, page },
     rss: { beforeKiB: rssBefore, afterKiB: rssAfter, peakKiB: rssPeak, perPhoneKiB: joinedOk.length ? round1((rssAfter - rssBefore) / joinedOk.length) : Number.NaN },
     phases: phases.map(({ records: _records, ...rest }) => rest),
     votes: votesOk,

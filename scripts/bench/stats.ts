@@ -61,13 +61,19 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** CPU seconds (user + system) used so far by a process, or NaN when it is gone. */
 export function cpuSeconds(pid: number): number {
+  const { user, kernel } = cpuSplit(pid);
+  return user + kernel;
+}
+
+/** A process's CPU seconds so far, in its own code (user) and in the kernel on its behalf (system calls). */
+export function cpuSplit(pid: number): { user: number; kernel: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name is in parentheses and may contain spaces: count fields after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
+    return { user: Number(fields[11]) / TICKS_PER_SECOND, kernel: Number(fields[12]) / TICKS_PER_SECOND }; // utime, stime
   } catch {
-    return Number.NaN;
+    return { user: Number.NaN, kernel: Number.NaN };
   }
 }
 

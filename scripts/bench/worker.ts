@@ -4,10 +4,10 @@
 // until the server says it is stored and sends it again after a reconnect, like a real phone.
 // The phones send the votes the parent planned at the planned times; everything measured goes
 // back to the parent over IPC (scripts/bench/messages.ts).
-import { Agent, get as httpGet, type IncomingHttpHeaders } from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { io } from "socket.io-client";
 import { PhoneClient, RECONNECT, type PhoneEvent, type PhoneSocket } from "@/lib/phone-client";
+import { HttpClient } from "./http-client";
 import {
   epochNow,
   type JoinRecord,
@@ -46,26 +46,16 @@ function send(message: WorkerToParent): void {
 const chunksNamedIn = new Map<string, string[]>();
 
 /** One GET over the phone's own connections; the body decompressed only when asked. */
-function get(agent: Agent, base: URL, path: string, decode: boolean): Promise<{ status: number; headers: IncomingHttpHeaders; bytes: number; text?: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpGet({ host: base.hostname, port: base.port, path, agent, headers: { "accept-encoding": "br, gzip", "user-agent": USER_AGENT } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("error", reject);
-      response.on("end", () => {
-        const body = Buffer.concat(chunks);
-        const status = response.statusCode ?? 0;
-        if (status !== 200) return reject(new Error(`GET ${path}: HTTP ${status}`));
-        let text: string | undefined;
-        if (decode) {
-          const encoding = response.headers["content-encoding"];
-          text = (encoding === "br" ? brotliDecompressSync(body) : encoding === "gzip" ? gunzipSync(body) : body).toString("utf8");
-        }
-        resolve({ status, headers: response.headers, bytes: body.length, text });
-      });
-    });
-    request.on("error", reject);
-  });
+async function get(client: HttpClient, path: string, decode: boolean): Promise<{ headers: Record<string, string>; bytes: number; text?: string }> {
+  const response = await client.get(path);
+  if (response.status !== 200) throw new Error(`GET ${path}: HTTP ${response.status}`);
+  const body = response.body;
+  let text: string | undefined;
+  if (decode) {
+    const encoding = response.headers["content-encoding"];
+    text = (encoding === "br" ? brotliDecompressSync(body) : encoding === "gzip" ? gunzipSync(body) : body).toString("utf8");
+  }
+  return { headers: response.headers, bytes: body.length, text };
 }
 
 /** A phone's browser: Chrome on Android (what the page's metadata may differ on). */
@@ -90,16 +80,17 @@ function filesNamedIn(html: string): string[] {
  * is a new visitor), over its own keep-alive connections, at most 6 at a time (as a browser does
  * for one site): the join page; then every script, style, preload and icon it names; then the
  * scripts those scripts load themselves once they run (the socket.io client and the rest of the
- * phone's code, found in the scripts as Turbopack's chunk loader names them): at this commit the
- * same 12 files a real Chromium fetches for the page (e2e/phone-weight.spec.ts). Returns the bytes
- * received (compressed, as sent) and whether every build file came compressed and cacheable.
+ * phone's code, found in the scripts as Turbopack's chunk loader names them), as a real Chromium
+ * fetches them for the page (e2e/phone-weight.spec.ts weighs its scripts). The requests go over a
+ * lean HTTP client (./http-client.ts): with Node's own, the load client used more CPU per phone
+ * than the server it measured, on the same two cores. Returns the bytes received (compressed, as
+ * sent) and whether every build file came compressed and cacheable.
  */
 async function loadPage(base: string, code: string): Promise<NonNullable<JoinRecord["page"]>> {
   const started = epochNow();
-  const url = new URL(base);
-  const agent = new Agent({ keepAlive: true, maxSockets: 6 });
+  const client = new HttpClient(base, { "accept-encoding": "br, gzip", "user-agent": USER_AGENT }, 6);
   try {
-    const page = await get(agent, url, `/j/${code}`, true);
+    const page = await get(client, `/j/${code}`, true);
     let bytes = page.bytes;
     let requests = 1;
     let compressed = true;
@@ -114,7 +105,7 @@ async function loadPage(base: string, code: string): Promise<NonNullable<JoinRec
             fetched.add(path);
             const isScript = /^\/_next\/static\/.+\.js$/.test(path);
             const known = isScript ? chunksNamedIn.get(path) : [];
-            const response = await get(agent, url, path, known === undefined);
+            const response = await get(client, path, known === undefined);
             bytes += response.bytes;
             requests++;
             if (!response.headers["content-encoding"]) compressed = false;
@@ -134,7 +125,7 @@ async function loadPage(base: string, code: string): Promise<NonNullable<JoinRec
     await fetchAll(await fetchAll(filesNamedIn(page.text!)));
     return { ms: epochNow() - started, bytes, requests, compressed, cacheable };
   } finally {
-    agent.destroy();
+    client.close();
   }
 }
 

@@ -55,7 +55,16 @@ interface ProgressEntry {
   coalescer: Coalescer;
   /** A change happened in this process: the other processes are told after the next count. */
   relay: boolean;
-  roundId?: string;
+  /**
+   * The seminar's current round as last learned (null: none open), undefined while unknown. A
+   * count looks it up once and keeps it until the seminar changes: a lecture hall joining before
+   * the first question costs no read of the seminar per count.
+   */
+  roundId?: string | null;
+  /** Raised whenever the seminar changes, so that a look-up started before is not kept. */
+  generation: number;
+  /** The seminar's state version `roundId` was learned from (-1: from a look-up or a vote). */
+  version: number;
 }
 
 const hub = singleton(
@@ -179,7 +188,12 @@ function broadcastSeminar(seminarId: string, committed: SeminarSnapshot, where: 
   if (where === "here" && hub.clustered) io.serverSideEmit("seminarChanged", { seminarId });
   const snapshot = withPresence(committed);
   const progress = hub.progress.get(seminarId);
-  if (progress) progress.roundId = snapshot.currentRoundId ?? undefined;
+  // Snapshots of two quick commands may be read out of order: the older one's round is not kept.
+  if (progress && versionOf(snapshot.seminar) >= progress.version) {
+    progress.version = versionOf(snapshot.seminar);
+    progress.roundId = snapshot.currentRoundId;
+    progress.generation++;
+  }
   const local = io.local;
   const phoneView = viewFor(snapshot, "phone");
   // Snapshots of two quick commands may be read out of order: the newer view is kept.
@@ -201,7 +215,10 @@ async function reloadSeminar(seminarId: string): Promise<void> {
   const io = hub.io;
   if (!io) return;
   const progress = hub.progress.get(seminarId);
-  if (progress) progress.roundId = undefined; // the round may have changed: looked up at the next count
+  if (progress) {
+    progress.roundId = undefined; // the round may have changed: looked up at the next count
+    progress.generation++;
+  }
   const present = [rooms.phones(seminarId), rooms.projector(seminarId), rooms.controls(seminarId), rooms.look(seminarId)];
   if (!present.some((room) => hasMembers(io, room))) return;
   try {
@@ -333,7 +350,7 @@ export function announceProgress(seminarId: string, roundId?: string, where: "he
       // counts cross (a screen could see the room shrink); they keep 100 ms.
       () => (hub.clustered ? 100 : liveCountWindowMs(connectedCount(seminarId))),
     );
-    hub.progress.set(seminarId, (entry = { coalescer, relay: false }));
+    hub.progress.set(seminarId, (entry = { coalescer, relay: false, generation: 0, version: -1 }));
   }
   if (roundId) entry.roundId = roundId;
   if (where === "here") entry.relay = true;
@@ -352,7 +369,12 @@ async function flushProgress(seminarId: string): Promise<void> {
     if (relay && hub.clustered) io.serverSideEmit("progress", { server: hub.serverId, seminarId, count: localCount(seminarId) });
     const look = hasMembers(io, rooms.look(seminarId));
     if (look || hasMembers(io, rooms.projector(seminarId)) || hasMembers(io, rooms.controls(seminarId))) {
-      const roundId = entry.roundId ?? (await currentRoundId(seminarId));
+      let roundId = entry.roundId;
+      if (roundId === undefined) {
+        const generation = entry.generation;
+        roundId = await currentRoundId(seminarId);
+        if (entry.generation === generation) entry.roundId = roundId;
+      }
       const answered = roundId ? await countResponses(roundId) : 0;
       // The tutor's screens only: phones do not show the count, and one frame per phone ten
       // times a second was half the server's work with thousands of phones.

@@ -89,7 +89,9 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
     maxHttpBufferSize: MAX_PACKET_BYTES,
     pingInterval: 10_000,
     pingTimeout: 8_000,
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+    // No connection-state recovery: every screen joins again on each connect (a phone with its
+    // token, a tutor screen with its seminar) and gets the whole current view, so replaying missed
+    // packets adds nothing; keeping them cost every connection and every broadcast.
   });
 
   io.use(async (socket, next) => {

@@ -64,7 +64,7 @@ export interface WorkerCounters {
 }
 
 export type ParentToWorker =
-  | { type: "join"; url: string; code: string; phones: number[]; concurrency: number; timeoutMs: number; reconnect: boolean; pageLoad: boolean }
+  | { type: "join"; url: string; code: string; phones: number[]; concurrency: number; timeoutMs: number; reconnect: boolean; pageLoad: boolean; wsClient: "lean" | "ws" }
   | { type: "vote"; phase: string; roundId: string; votes: PlannedVote[]; sequential: boolean; timeoutMs: number }
   | { type: "counters" }
   | { type: "stop" };

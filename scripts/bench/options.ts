@@ -28,6 +28,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --reasons             with --factors: every vote also carries a short reason
   --workers W           phone processes (default max(2, ceil(N / 2500)))
   --join-concurrency C  phones joining at once per worker (default 50)
+  --ws-client lean|ws   the phones' WebSocket under the socket.io client: a lean one over plain TCP,
+                        as a browser brings its own (default), or the \`ws\` package over Node's
+                        HTTP client, which costs the load client about as much CPU per connection
+                        as the server spends (both share this machine's cores)
   --ack-timeout MS      a vote without acknowledgement after MS is counted as an error (default 30000)
   --seed N              seed for the random Yes/No answers (default 1)
   --skip-build          do not run \`next build\` even if sources changed (the vote path does not
@@ -53,6 +57,7 @@ export interface Options {
   reasons: boolean;
   workers: number;
   joinConcurrency: number;
+  wsClient: "lean" | "ws";
   ackTimeoutMs: number;
   seed: number;
   skipBuild: boolean;
@@ -79,6 +84,7 @@ export function parseOptions(argv: string[]): Options | "help" {
       reasons: { type: "boolean", default: false },
       workers: { type: "string" },
       "join-concurrency": { type: "string" },
+      "ws-client": { type: "string", default: "lean" },
       "ack-timeout": { type: "string" },
       seed: { type: "string" },
       "skip-build": { type: "boolean", default: false },
@@ -97,6 +103,8 @@ export function parseOptions(argv: string[]): Options | "help" {
   };
   const phones = Math.floor(num("phones", values.phones, 100, 1));
   const burstSeconds = num("burst-seconds", values["burst-seconds"], 1, 0);
+  const wsClient = values["ws-client"];
+  if (wsClient !== "lean" && wsClient !== "ws") throw new UsageError(`--ws-client must be lean or ws, got "${wsClient}"`);
   if (values.reasons && !values.factors) throw new UsageError("--reasons goes with --factors (the scenario that asks for them)");
   return {
     phones,
@@ -112,6 +120,7 @@ export function parseOptions(argv: string[]): Options | "help" {
     reasons: values.reasons,
     workers: Math.floor(num("workers", values.workers, Math.max(2, Math.ceil(phones / 2500)), 1)),
     joinConcurrency: Math.floor(num("join-concurrency", values["join-concurrency"], 50, 1)),
+    wsClient,
     ackTimeoutMs: num("ack-timeout", values["ack-timeout"], 30_000, 100),
     seed: Math.floor(num("seed", values.seed, 1, 0)),
     skipBuild: values["skip-build"],
@@ -130,6 +139,7 @@ export function toArgs(options: Options): string[] {
     `--sustain-seconds=${options.sustainSeconds}`,
     `--workers=${options.workers}`,
     `--join-concurrency=${options.joinConcurrency}`,
+    `--ws-client=${options.wsClient}`,
     `--ack-timeout=${options.ackTimeoutMs}`,
     `--seed=${options.seed}`,
     ...(options.overlap ? ["--overlap"] : []),

@@ -12,6 +12,8 @@ export interface RunSummary {
   date: string;
   phones: number;
   backend: "postgresql" | "embedded";
+  /** The phones' WebSocket under the socket.io client (--ws-client). */
+  wsClient: "lean" | "ws";
   options: Options;
   machine: { cores: number; cpu: string; node: string; loadBefore: number[]; loadAfter: number[]; otherCores: number };
   startupMs: number;
@@ -74,6 +76,7 @@ export function formatRun(r: RunSummary): string {
     "",
     `Join: ${r.join.ok}/${r.phones} phones in ${r.join.seconds.toFixed(1)} s (${r.join.perSecond.toFixed(0)} joins/s), connect+join ${formatDistribution(r.join.latency)}`,
     `  server CPU ${r.join.serverCpuMsPerPhone.toFixed(1)} ms per phone, database ${r.join.databaseCpuSeconds.toFixed(1)} s`,
+    `  phones' WebSocket: ${r.wsClient === "lean" ? "lean (scripts/bench/websocket-client.ts)" : "the ws package"} under socket.io-client`,
     `  CPU over the join: server ${r.join.cpu.serverUser.toFixed(1)} s in its code + ${r.join.cpu.serverKernel.toFixed(1)} s in the kernel (system calls: sending, receiving, connections), database ${r.join.cpu.database.toFixed(1)} s, phones (load client) ${r.join.cpu.phones.toFixed(1)} s, other processes ${r.join.cpu.other.toFixed(1)} s`,
     ...(r.join.page
       ? [

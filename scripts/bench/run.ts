@@ -172,7 +172,7 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
   const joinStarted = epochNow();
   const joinReplies = workers.map((w) => w.next("joined", 30 * 60_000));
   for (const w of workers) {
-    w.send({ type: "join", url: server.base, code: seminar.code, phones: w.phones, concurrency: options.joinConcurrency, timeoutMs: options.ackTimeoutMs, reconnect: options.restart, pageLoad: options.pageLoad });
+    w.send({ type: "join", url: server.base, code: seminar.code, phones: w.phones, concurrency: options.joinConcurrency, timeoutMs: options.ackTimeoutMs, reconnect: options.restart, pageLoad: options.pageLoad, wsClient: options.wsClient });
   }
   const joinTicker = setInterval(() => log(`  joined ${workers.reduce((s, w) => s + w.joined, 0)}/${N}`), 5000);
   const joins: JoinRecord[] = (await Promise.all(joinReplies).finally(() => clearInterval(joinTicker))).flatMap((r) => r.phones);
@@ -355,6 +355,7 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
     date: new Date().toISOString(),
     phones: N,
     backend: db.backend,
+    wsClient: options.wsClient,
     options,
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? "?", node: process.version, loadBefore, loadAfter: os.loadavg(), otherCores },
     startupMs,

@@ -8,6 +8,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { io } from "socket.io-client";
 import { PhoneClient, RECONNECT, type PhoneEvent, type PhoneSocket } from "@/lib/phone-client";
 import { HttpClient } from "./http-client";
+import { LeanWebSocketTransport } from "./websocket-client";
 import {
   epochNow,
   type JoinRecord,
@@ -147,7 +148,8 @@ function joinSocket(message: Extract<ParentToWorker, { type: "join" }>, index: n
   const started = epochNow();
   let connected = started;
   const socket: PhoneSocket = io(message.url, {
-    transports: ["websocket"],
+    // The websocket transport only, over a lean WebSocket (as a browser brings its own) or `ws`.
+    transports: message.wsClient === "lean" ? [LeanWebSocketTransport] : ["websocket"],
     forceNew: true, // one connection per phone, as with real phones
     // Normally a dropped phone is counted, not silently replaced; in the restart phase it
     // reconnects as the phone page does.

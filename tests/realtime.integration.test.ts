@@ -1,14 +1,15 @@
 // The live channel: tallies are coalesced, and each seminar's events reach only its own screens.
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { liveCountWindowMs } from "@/lib/realtime/coalesce";
 import { memoryStorage, seqKey } from "@/lib/phone-client";
 import type { AnswerValue, RoundProgress } from "@/lib/realtime/protocol";
 import { getPrisma } from "@/lib/db/client.server";
 import { hashToken } from "@/lib/participants.server";
-import { runCommand } from "@/lib/seminars.server";
+import { runCommand, startSeminar } from "@/lib/seminars.server";
 import { client, appForTests, tutorCookie, waitFor } from "./helpers/app-server";
 import { TestPhone } from "./helpers/phone";
-import { seminarWithOpenRound } from "./helpers/seminars";
+import { FIRST_PACK, seminarWithOpenRound } from "./helpers/seminars";
 
 const app = appForTests();
 
@@ -45,6 +46,40 @@ describe("the live channel", () => {
     projector.socket.disconnect();
     for (const phone of phones) phone.close();
   }, 150_000);
+
+  it("counts for the round the seminar is in: after a new round opens, a phone joining shows it starting from zero", async () => {
+    const prisma = getPrisma();
+    const tutor = await prisma.tutor.create({ data: { email: `rt-${randomUUID()}@example.org`, name: "rt" } });
+    const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: "rt cohort" } });
+    const seminar = await startSeminar({ tutorId: tutor.id, cohortId: cohort.id, packSlug: FIRST_PACK, minResponses: 1 });
+    const projector = await projectorFor(tutor.id, seminar.id);
+    const last = () => projector.progress.at(-1);
+    const command = async (name: "open" | "reveal" | "round2") => {
+      const reply = await projector.socket.timeout(30_000).emitWithAck("presenter:command", { seminarId: seminar.id, command: name });
+      expect(reply).toMatchObject({ ok: true });
+    };
+    // Joining before the first question: counted with no round.
+    const first = new TestPhone(() => app().url, seminar.code);
+    await waitFor(() => last()?.connected === 1, 30_000, "first phone counted");
+    expect(last()).toMatchObject({ roundId: null, answered: 0 });
+
+    await command("open");
+    await waitFor(() => first.roundId, 30_000, "first round shown");
+    const round1 = first.roundId!;
+    first.vote("YES");
+    await waitFor(() => last()?.roundId === round1 && last()?.answered === 1, 30_000, "first answer counted");
+
+    await command("reveal");
+    await command("round2");
+    await waitFor(() => first.roundId && first.roundId !== round1, 30_000, "second round shown");
+    // No vote yet in round 2: the count of a phone joining is the new round's, not the old one's.
+    const second = new TestPhone(() => app().url, seminar.code);
+    await waitFor(() => last()?.connected === 2, 30_000, "second phone counted");
+    expect(last()).toMatchObject({ roundId: first.roundId, answered: 0 });
+    projector.socket.disconnect();
+    first.close();
+    second.close();
+  }, 120_000);
 
   it("lets a lecture hall join at once: one participant per phone, none more when they come back with their tokens; a wrong code is refused", async () => {
     const { seminar } = await seminarWithOpenRound("rt");

@@ -26,8 +26,10 @@ export const USAGE = `Usage: npm run bench -- [options]
                         colleague scenario, eight factors) and send a random subset of them with
                         every vote (default: the first scenario, plain Yes/No)
   --reasons             with --factors: every vote also carries a short reason
-  --workers W           phone processes (default max(2, ceil(N / 2500)))
-  --join-concurrency C  phones joining at once per worker (default 50)
+  --workers W           phone processes (default ceil(N / 2500): one up to 2,500 phones, so that
+                        on a 2-core machine the phones take one core at most and leave the server
+                        the other, as phones on their own network would)
+  --join-concurrency C  phones joining at once per worker (default 100)
   --ws-client lean|ws   the phones' WebSocket under the socket.io client: a lean one over plain TCP,
                         as a browser brings its own (default), or the \`ws\` package over Node's
                         HTTP client, which costs the load client about as much CPU per connection
@@ -118,8 +120,8 @@ export function parseOptions(argv: string[]): Options | "help" {
     pageLoad: values["page-load"],
     factors: values.factors,
     reasons: values.reasons,
-    workers: Math.floor(num("workers", values.workers, Math.max(2, Math.ceil(phones / 2500)), 1)),
-    joinConcurrency: Math.floor(num("join-concurrency", values["join-concurrency"], 50, 1)),
+    workers: Math.floor(num("workers", values.workers, Math.ceil(phones / 2500), 1)),
+    joinConcurrency: Math.floor(num("join-concurrency", values["join-concurrency"], 100, 1)),
     wsClient,
     ackTimeoutMs: num("ack-timeout", values["ack-timeout"], 30_000, 100),
     seed: Math.floor(num("seed", values.seed, 1, 0)),

@@ -6,7 +6,7 @@
 // the reason given travel with the answer, in the same batch: a phone sends its whole answer
 // again (with a new voteId) whenever any part of it changes, until voting closes.
 import { randomUUID } from "node:crypto";
-import { getPrisma } from "@/lib/db/client.server";
+import { getPool } from "@/lib/db/client.server";
 import { singleton } from "@/lib/singleton";
 import type { AnswerValue } from "@/lib/seminar-view";
 import { emit } from "@/lib/events.server";
@@ -207,11 +207,12 @@ function updatesFor(shape: Shape): string {
 /**
  * One statement for the batch: an INSERT … ON CONFLICT per shape of vote present. Only rounds that
  * are open in a seminar that is voting accept it. Every part reads the batch's input once (joins,
- * no lookup per row), so the cost grows with the batch's size, not its square.
+ * no lookup per row), so the cost grows with the batch's size, not its square. Sent to the pool
+ * as it is, as are the few other statements on a lecture hall's hot path.
  */
 async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
   const { sql, params } = upsertStatement(rows);
-  const result = await getPrisma().$queryRawUnsafe<{ roundId: string; participantId: string }[]>(sql, ...params);
+  const { rows: result } = await getPool().query<{ roundId: string; participantId: string }>(sql, params);
   return new Set(result.map((r) => `${r.roundId}:${r.participantId}`));
 }
 
@@ -268,12 +269,11 @@ export function upsertStatement(rows: QueuedResponse[]): { sql: string; params: 
  */
 async function storedVotes(rows: QueuedResponse[]): Promise<{ alreadyStored: Set<string>; superseded: Set<string> }> {
   // One join with the batch's keys (unnest of two arrays), not an OR per vote.
-  const found = await getPrisma().$queryRawUnsafe<{ voteId: string | null; seq: number | null; roundId: string; participantId: string }[]>(
+  const { rows: found } = await getPool().query<{ voteId: string | null; seq: number | null; roundId: string; participantId: string }>(
     `SELECT r."voteId", r."seq", r."roundId", r."participantId"
      FROM unnest($1::text[], $2::text[]) AS k ("roundId", "participantId")
      JOIN "Response" r ON r."roundId" = k."roundId" AND r."participantId" = k."participantId"`,
-    rows.map((r) => r.roundId),
-    rows.map((r) => r.participantId),
+    [rows.map((r) => r.roundId), rows.map((r) => r.participantId)],
   );
   const byKey = new Map(found.map((f) => [`${f.roundId}:${f.participantId}`, f]));
   const alreadyStored = new Set<string>();

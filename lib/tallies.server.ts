@@ -1,10 +1,12 @@
 // Counting stored responses: the only source of tallies (never a counter in memory).
-import { getPrisma } from "@/lib/db/client.server";
+import { getPool, getPrisma } from "@/lib/db/client.server";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { AnswerValue, Tally } from "@/lib/seminar-view";
 
+/** How many phones answered a round: the live count, read after every batch of votes (to the pool as it is). */
 export async function countResponses(roundId: string): Promise<number> {
-  return getPrisma().response.count({ where: { roundId } });
+  const { rows } = await getPool().query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "Response" WHERE "roundId" = $1`, [roundId]);
+  return rows[0]!.n;
 }
 
 export async function tallyRounds(roundIds: string[]): Promise<Map<string, Tally>> {

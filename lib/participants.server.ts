@@ -5,7 +5,7 @@
 // statement), like the votes in lib/responses.server.ts.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { batcher } from "@/lib/db/batch.server";
-import { getPool, getPrisma } from "@/lib/db/client.server";
+import { getPrisma, query } from "@/lib/db/client.server";
 import type { AnswerValue } from "@/lib/seminar-view";
 import { SeminarError } from "@/lib/seminars.server";
 
@@ -74,12 +74,13 @@ const create = batcher<{ seminarId: string; tokenHash: string }, JoinedParticipa
     values.push(`($${i + 1}, $${i + 2}, $${i + 3})`);
     params.push(ids[n]!, input.seminarId, input.tokenHash);
   });
-  const { rows } = await getPool().query<{ id: string }>(
+  const rows = await query<{ id: string }>(
     `WITH input ("id", "seminarId", "tokenHash") AS (VALUES ${values.join(", ")})
      INSERT INTO "Participant" ("id", "seminarId", "tokenHash")
      SELECT input."id", input."seminarId", input."tokenHash" FROM input JOIN "Seminar" s ON s."id" = input."seminarId"
      RETURNING "id"`,
     params,
+    inputs.length <= 4,
   );
   const created = new Set(rows.map((r) => r.id));
   return inputs.map((input, n) =>
@@ -101,7 +102,7 @@ const rejoin = batcher<{ seminarId: string; tokenHash: string }, Rejoined | null
     values.push(`($${i + 1}, $${i + 2})`);
     params.push(input.tokenHash, input.seminarId);
   }
-  const { rows } = await getPool().query<
+  const rows = await query<
     { id: string; tokenHash: string; segment: number | null; roundId: string | null; answer: AnswerValue | null; factors: number[] | null; reason: string | null; seq: number | null }
   >(
     `WITH input ("tokenHash", "seminarId") AS (VALUES ${values.join(", ")}),
@@ -112,6 +113,7 @@ const rejoin = batcher<{ seminarId: string; tokenHash: string }, Rejoined | null
      SELECT t."id", t."tokenHash", t."segment", r."roundId", r."answer"::text AS "answer", r."factors", r."reason", r."seq"
      FROM touched t LEFT JOIN "Response" r ON r."participantId" = t."id"`,
     params,
+    inputs.length <= 4,
   );
   const found = new Map<string, Rejoined>();
   for (const row of rows) {

@@ -6,7 +6,7 @@
 // the reason given travel with the answer, in the same batch: a phone sends its whole answer
 // again (with a new voteId) whenever any part of it changes, until voting closes.
 import { randomUUID } from "node:crypto";
-import { getPool } from "@/lib/db/client.server";
+import { query } from "@/lib/db/client.server";
 import { singleton } from "@/lib/singleton";
 import type { AnswerValue } from "@/lib/seminar-view";
 import { emit } from "@/lib/events.server";
@@ -212,7 +212,8 @@ function updatesFor(shape: Shape): string {
  */
 async function upsert(rows: QueuedResponse[]): Promise<Set<string>> {
   const { sql, params } = upsertStatement(rows);
-  const { rows: result } = await getPool().query<{ roundId: string; participantId: string }>(sql, params);
+  // A small room's batches hold a vote or two: those few statement texts are prepared once.
+  const result = await query<{ roundId: string; participantId: string }>(sql, params, rows.length <= 4);
   return new Set(result.map((r) => `${r.roundId}:${r.participantId}`));
 }
 
@@ -269,11 +270,12 @@ export function upsertStatement(rows: QueuedResponse[]): { sql: string; params: 
  */
 async function storedVotes(rows: QueuedResponse[]): Promise<{ alreadyStored: Set<string>; superseded: Set<string> }> {
   // One join with the batch's keys (unnest of two arrays), not an OR per vote.
-  const { rows: found } = await getPool().query<{ voteId: string | null; seq: number | null; roundId: string; participantId: string }>(
+  const found = await query<{ voteId: string | null; seq: number | null; roundId: string; participantId: string }>(
     `SELECT r."voteId", r."seq", r."roundId", r."participantId"
      FROM unnest($1::text[], $2::text[]) AS k ("roundId", "participantId")
      JOIN "Response" r ON r."roundId" = k."roundId" AND r."participantId" = k."participantId"`,
     [rows.map((r) => r.roundId), rows.map((r) => r.participantId)],
+    true,
   );
   const byKey = new Map(found.map((f) => [`${f.roundId}:${f.participantId}`, f]));
   const alreadyStored = new Set<string>();

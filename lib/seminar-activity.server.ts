@@ -1,7 +1,7 @@
 // Whether a seminar's join code still works. A seminar nobody has used for JOIN_CODE_IDLE_HOURS
 // (no command, join or vote) takes no more phones, so a code on an old slide or photo, or a
 // participant token left on a shared phone, does not open it again.
-import { getPool, getPrisma } from "@/lib/db/client.server";
+import { getPrisma, query } from "@/lib/db/client.server";
 import { env } from "@/lib/env.server";
 import { isJoinCode, normalizeJoinCode } from "@/lib/join-code";
 import { batcher } from "@/lib/db/batch.server";
@@ -23,7 +23,7 @@ export type JoinableSeminar = { id: string; code: string; endedAt: Date | null; 
  * before it, whichever process made it). Sent to the pool as it is (one of the hot statements).
  */
 const readJoinable = batcher<string, JoinableSeminar | null>("seminar-activity.by-code", async (codes) => {
-  const { rows } = await getPool().query<{
+  const rows = await query<{
     id: string;
     code: string;
     stateVersion: number;
@@ -36,6 +36,7 @@ const readJoinable = batcher<string, JoinableSeminar | null>("seminar-activity.b
        round(extract(epoch FROM "lastActiveAt") * 1000)::float8 AS "lastActiveAtMs"
      FROM "Seminar" WHERE "code" = ANY($1::text[])`,
     [[...new Set(codes)]],
+    true,
   );
   const byCode = new Map<string, JoinableSeminar>(
     rows.map((row) => [

@@ -1,11 +1,11 @@
 // Counting stored responses: the only source of tallies (never a counter in memory).
-import { getPool, getPrisma } from "@/lib/db/client.server";
+import { getPrisma, query } from "@/lib/db/client.server";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { AnswerValue, Tally } from "@/lib/seminar-view";
 
 /** How many phones answered a round: the live count, read after every batch of votes (to the pool as it is). */
 export async function countResponses(roundId: string): Promise<number> {
-  const { rows } = await getPool().query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "Response" WHERE "roundId" = $1`, [roundId]);
+  const rows = await query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "Response" WHERE "roundId" = $1`, [roundId], true);
   return rows[0]!.n;
 }
 

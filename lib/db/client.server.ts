@@ -5,6 +5,7 @@
 // custom server and the route handlers that Next bundles load this module as separate copies in
 // the same process, and they must share one client and one pool (and Next's dev reloads must not
 // open a new pool each time).
+import { createHash, randomBytes } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 
@@ -70,6 +71,36 @@ export function getPrisma(): PrismaClient {
 export function getPool(): pg.Pool {
   getPrisma();
   return shared.holder!.pool;
+}
+
+/** Each connection's own prefix for the statements it prepares (see `query`). */
+const connectionPrefixes = new WeakMap<pg.PoolClient, string>();
+
+/**
+ * Runs a statement on the pool, prepared by name on the connection that runs it when `prepare`
+ * is set: the database then parses and plans it once per connection instead of every time (on
+ * the embedded database, compiled to WebAssembly, that is most of a small statement's cost:
+ * 0.75 → 0.17–0.34 ms). Only for statements whose text comes from a small set, since each
+ * connection keeps every statement it prepared. The name carries a prefix of the connection's
+ * own: the embedded database serves all connections, of every process, as one session, where
+ * two connections preparing one name would collide.
+ */
+export async function query<R extends pg.QueryResultRow>(text: string, values: unknown[], prepare: boolean): Promise<R[]> {
+  const pool = getPool();
+  if (!prepare) return (await pool.query<R>(text, values)).rows;
+  const client = await pool.connect();
+  try {
+    let prefix = connectionPrefixes.get(client);
+    if (!prefix) connectionPrefixes.set(client, (prefix = `w${randomBytes(6).toString("hex")}`));
+    const name = `${prefix}_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+    const result = await client.query<R>({ name, text, values });
+    client.release();
+    return result.rows;
+  } catch (error) {
+    // A connection that failed is not given out again.
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
 }
 
 /** Disconnects the shared client and closes its pool (for shutdown and tests). */

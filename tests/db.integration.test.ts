@@ -7,7 +7,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { disconnectPrisma, getPrisma, prisma } from "@/lib/db/client.server";
+import { disconnectPrisma, getPrisma, prisma, query } from "@/lib/db/client.server";
 import { applyMigrations } from "@/lib/db/migrate.server";
 import { Prisma } from "@/lib/generated/prisma/client";
 
@@ -260,6 +260,23 @@ describe(`database (${kind})`, () => {
     await Promise.all(work);
     expect(await prisma.seminar.count({ where: { cohortId: cohort.id } })).toBe(13);
   });
+
+  // The embedded database serves every connection as one session and keeps the statements a
+  // connection prepared after it closes: a pool that closed idle connections and opened new ones
+  // would prepare the same statements again and again under new names.
+  it.skipIf(kind !== "pglite")("prepares a hot statement once, also after the pool has been idle for a while", async () => {
+    const marker = unique("probe").replaceAll("-", "_");
+    const text = `SELECT $1::int + 1 AS "${marker}"`;
+    const prepared = async () =>
+      (await sql.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM pg_prepared_statements WHERE statement LIKE $1`, [`%${marker}%`])).rows[0]!.n;
+    expect(await query(text, [1], true)).toEqual([{ [marker]: 2 }]);
+    expect(await query(text, [2], true)).toEqual([{ [marker]: 3 }]);
+    expect(await prepared()).toBe(1);
+    // Longer than pg's default idle timeout (10 s).
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    expect(await query(text, [3], true)).toEqual([{ [marker]: 4 }]);
+    expect(await prepared()).toBe(1);
+  }, 30_000);
 
   it("reports database errors as Prisma errors", async () => {
     await expect(prisma.tutor.create({ data: { email: null as unknown as string, name: "x" } })).rejects.toBeInstanceOf(

@@ -38,6 +38,12 @@ export function poolConfig(url: string, settings: DatabaseSettings = databaseSet
     statement_timeout: settings.DATABASE_STATEMENT_TIMEOUT_MS,
     query_timeout: settings.DATABASE_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
     idle_in_transaction_session_timeout: settings.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    // Connections stay open while idle (one that breaks is replaced on use). Each keeps the
+    // statements it prepared (see `query`), and the embedded database keeps them even after the
+    // connection closes: connections closed and opened every few idle seconds would pile them up.
+    idleTimeoutMillis: 0,
+    // … without keeping a script's process alive once its work is done.
+    allowExitOnIdle: true,
   };
 }
 
@@ -97,8 +103,9 @@ export async function query<R extends pg.QueryResultRow>(text: string, values: u
     client.release();
     return result.rows;
   } catch (error) {
-    // A connection that failed is not given out again.
-    client.release(error instanceof Error ? error : true);
+    // An error the database reported leaves the connection as it was; any other (a timeout, a
+    // broken connection) and it is not given out again.
+    client.release(error instanceof pg.DatabaseError ? undefined : error instanceof Error ? error : true);
     throw error;
   }
 }

@@ -19,9 +19,6 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 /** Distinct addresses kept (an address with its query: the icon's names its version). */
 const MAX_ENTRIES = 16;
 
-const BYPASS_HEADERS = NEXT_VARIANT_HEADERS;
-const DROPPED = DROPPED_RESPONSE_HEADERS;
-
 interface Kept {
   /** Next.js's headers, as name, value, name, value… */
   headers: string[];
@@ -47,7 +44,7 @@ export function withFixedResponses(pathnames: string[], next: Handler, address: 
     const headers: string[] = [];
     for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) {
       const name = response.rawHeaders[i]!;
-      if (!DROPPED.has(name.toLowerCase())) headers.push(name, response.rawHeaders[i + 1]!);
+      if (!DROPPED_RESPONSE_HEADERS.has(name.toLowerCase())) headers.push(name, response.rawHeaders[i + 1]!);
     }
     if (!/(^|,)\s*accept-encoding\s*(,|$)/i.test(String(response.headers.vary ?? ""))) headers.push("Vary", "Accept-Encoding");
     return {
@@ -73,10 +70,10 @@ export function withFixedResponses(pathnames: string[], next: Handler, address: 
     if (req.method !== "GET" && req.method !== "HEAD") return next(req, res);
     const url = req.url ?? "";
     const known = kept.get(url);
-    if (known && !BYPASS_HEADERS.some((name) => req.headers[name] !== undefined)) return send(req, res, known);
+    if (known && !NEXT_VARIANT_HEADERS.some((name) => req.headers[name] !== undefined)) return send(req, res, known);
     const query = url.indexOf("?");
     if (!pathnames.includes(query < 0 ? url : url.slice(0, query))) return next(req, res);
-    if (BYPASS_HEADERS.some((name) => req.headers[name] !== undefined)) return next(req, res);
+    if (NEXT_VARIANT_HEADERS.some((name) => req.headers[name] !== undefined)) return next(req, res);
     const at = address();
     if (!at) return next(req, res);
     let entry = entries.get(url);

@@ -33,8 +33,6 @@ const GZIP_THRESHOLD = 1024;
 /** Headers that make a response depend on who asks, or that Next.js answers in its own way. */
 const BYPASS_HEADERS = ["cookie", "authorization", "next-action", ...NEXT_VARIANT_HEADERS];
 
-const DROPPED = DROPPED_RESPONSE_HEADERS;
-
 interface Rendered {
   /** The HTML split at the render's nonce: joined with a fresh one per response. */
   parts: string[];
@@ -159,7 +157,7 @@ function cacheable(response: IncomingMessage, body: Buffer): Rendered | null {
   const headers: [string, string[]][] = [];
   for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) {
     const name = response.rawHeaders[i]!;
-    if (!DROPPED.has(name.toLowerCase())) headers.push([name, response.rawHeaders[i + 1]!.split(nonce)]);
+    if (!DROPPED_RESPONSE_HEADERS.has(name.toLowerCase())) headers.push([name, response.rawHeaders[i + 1]!.split(nonce)]);
   }
   return { ...splitAtNonce(body.toString("utf8"), nonce), headers };
 }

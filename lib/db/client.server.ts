@@ -74,13 +74,16 @@ export function getPrisma(): PrismaClient {
  * CPU. Such a statement returns plain columns only: no `timestamp` (pg would read it in the
  * process's time zone; select epoch milliseconds) and no `bigint` (pg returns a string; cast it).
  */
-export function getPool(): pg.Pool {
+function getPool(): pg.Pool {
   getPrisma();
   return shared.holder!.pool;
 }
 
 /** Each connection's own prefix for the statements it prepares (see `query`). */
 const connectionPrefixes = new WeakMap<pg.PoolClient, string>();
+
+/** The name part of each statement text prepared so far (a small set, see `query`). */
+const statementHashes = new Map<string, string>();
 
 /**
  * Runs a statement on the pool, prepared by name on the connection that runs it when `prepare`
@@ -98,7 +101,9 @@ export async function query<R extends pg.QueryResultRow>(text: string, values: u
   try {
     let prefix = connectionPrefixes.get(client);
     if (!prefix) connectionPrefixes.set(client, (prefix = `w${randomBytes(6).toString("hex")}`));
-    const name = `${prefix}_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+    let hash = statementHashes.get(text);
+    if (!hash) statementHashes.set(text, (hash = createHash("sha1").update(text).digest("hex").slice(0, 24)));
+    const name = `${prefix}_${hash}`;
     const result = await client.query<R>({ name, text, values });
     client.release();
     return result.rows;

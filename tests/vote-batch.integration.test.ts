@@ -6,8 +6,9 @@ import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client.server";
 import { joinSeminar } from "@/lib/participants.server";
 import type { AnswerValue } from "@/lib/realtime/protocol";
-import { recordResponse, upsertStatement, type QueuedResponse } from "@/lib/responses.server";
-import { runCommand, startSeminar } from "@/lib/seminars.server";
+import { answeredIn, recordResponse, upsertStatement, type QueuedResponse } from "@/lib/responses.server";
+import { countResponses } from "@/lib/tallies.server";
+import { loadSnapshot, runCommand, startSeminar } from "@/lib/seminars.server";
 import { FIRST_PACK } from "./helpers/seminars";
 
 /** Voting open on the pack's second scenario, which asks for a reason and factors. */
@@ -126,5 +127,42 @@ describe("a batch of votes", () => {
     expect(view(late)).toEqual({ answer: "NO", factors: [0], reason: "First reason 5", status: "APPROVED", sameRevision: true });
     expect(after.get(late)!.voteId).toBe("late-3");
     expect(after.size).toBe(6);
+  });
+
+  it("keeps the live count equal to the stored answers: a new phone adds one, a changed answer or a resend none, a count asked mid-batch none twice", async () => {
+    const { tutor, seminar, round, ids } = await openRound(40);
+    const vote = (participantId: string, answer: AnswerValue, voteId: string, seq: number) =>
+      recordResponse({ seminarId: seminar.id, participantId, roundId: round.id, answer, voteId, seq });
+    const [a, b] = ids;
+    expect(await answeredIn(round.id)).toBe(0);
+    await vote(a!, "YES", "a-1", 1);
+    expect(await answeredIn(round.id)).toBe(1);
+    await vote(a!, "NO", "a-2", 2); // a changed answer
+    await vote(a!, "NO", "a-2", 2); // the same vote sent again
+    await expect(vote(a!, "YES", "a-0", 0)).rejects.toThrow(/newer answer/); // an older tap arriving late
+    expect(await answeredIn(round.id)).toBe(1);
+    await vote(b!, "NO", "b-1", 1);
+    expect(await answeredIn(round.id)).toBe(2);
+
+    // Counts asked while batches are queued and being written, for a round counted for the first
+    // time (the second round): never a vote counted twice, never one missed.
+    await runCommand(seminar.id, tutor.id, "reveal");
+    await runCommand(seminar.id, tutor.id, "round2");
+    const second = { id: (await loadSnapshot(seminar.id))!.currentRoundId! };
+    expect(second.id).not.toBe(round.id);
+    const counts: Promise<number>[] = [];
+    const votes: Promise<unknown>[] = [];
+    for (const [i, id] of ids.entries()) {
+      votes.push(recordResponse({ seminarId: seminar.id, participantId: id, roundId: second.id, answer: i % 2 ? "YES" : "NO", voteId: `r2-${i}`, seq: 10 }));
+      if (i % 5 === 0) {
+        counts.push(answeredIn(second.id));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await Promise.all(votes);
+    const seen = await Promise.all(counts);
+    expect(seen.every((n) => n >= 0 && n <= ids.length)).toBe(true);
+    expect(await answeredIn(second.id)).toBe(ids.length);
+    expect(await countResponses(second.id)).toBe(ids.length);
   });
 });

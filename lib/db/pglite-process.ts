@@ -126,6 +126,12 @@ export function lockDataDir(dataDir: string): () => void {
  */
 export class SessionAffinityDb {
   #busy = false;
+  /**
+   * Answers held back until the query's Sync (see execProtocolRawStream). They are always the
+   * answers of the connection whose message runs next: while any is held, the session is busy
+   * (no ReadyForQuery yet), so only that connection's messages run.
+   */
+  #held: Uint8Array[] = [];
 
   constructor(readonly db: PGlite) {}
 
@@ -141,29 +147,36 @@ export class SessionAffinityDb {
     return this.db.runExclusive(fn);
   }
 
+  /**
+   * Runs one protocol message. The answers to the messages of an extended query (Parse, Bind,
+   * Describe, Execute, Close) are held back and sent with the answer to its Sync, in one write,
+   * as PostgreSQL itself sends them: the socket server would otherwise write each message's
+   * answer on its own (four writes, and four wake-ups of the app, per query). Anything else (a
+   * Sync, a Flush, a simple query, an answer that starts a COPY) sends what is held at once.
+   */
   async execProtocolRawStream(
     message: Uint8Array,
     options: { onRawData: (data: Uint8Array) => void; syncToFs?: boolean },
   ): Promise<void> {
-    // The last 6 bytes of the answer: a ReadyForQuery message is 'Z', int32 length 5, status.
-    const tail = new Uint8Array(6);
-    let total = 0;
+    const chunks: Uint8Array[] = [];
     await this.db.execProtocolRawStream(message, {
       ...options,
       onRawData: (data: Uint8Array) => {
-        if (data.length >= 6) tail.set(data.subarray(data.length - 6));
-        else if (data.length > 0) {
-          tail.copyWithin(0, data.length);
-          tail.set(data, 6 - data.length);
-        }
-        total += data.length;
-        options.onRawData(data);
+        // A copy: the data may be a view of the database's memory, reused by the next message.
+        if (data.length > 0) chunks.push(Uint8Array.from(data));
       },
     });
-    if (total === 0) return; // e.g. Terminate: nothing changes.
-    const endsWithReady =
-      total >= 6 && tail[0] === 0x5a && tail[1] === 0 && tail[2] === 0 && tail[3] === 0 && tail[4] === 5;
-    this.#busy = !(endsWithReady && tail[5] === 0x49); // 'I': idle, outside any transaction
+    const answer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    if (answer.length > 0) this.#held.push(answer);
+    if (this.#held.length > 0 && (!HELD_MESSAGES.has(message[0]!) || startsCopy(answer))) {
+      options.onRawData(this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held));
+      this.#held = [];
+    }
+    if (answer.length === 0) return; // e.g. Terminate: nothing changes.
+    // The answer's last 6 bytes: a ReadyForQuery message is 'Z', int32 length 5, status.
+    const n = answer.length;
+    const endsWithReady = n >= 6 && answer[n - 6] === 0x5a && answer[n - 5] === 0 && answer[n - 4] === 0 && answer[n - 3] === 0 && answer[n - 2] === 5;
+    this.#busy = !(endsWithReady && answer[n - 1] === 0x49); // 'I': idle, outside any transaction
   }
 
   /**
@@ -176,9 +189,24 @@ export class SessionAffinityDb {
       await this.db.execProtocolRaw(protocol.serialize.sync());
       if (this.db.isInTransaction()) await this.db.execProtocolRaw(protocol.serialize.query("ROLLBACK"));
     });
+    // Answers held for the connection that went away are not sent to anyone.
+    this.#held = [];
     this.#busy = false;
     return [];
   }
+}
+
+/** Parse, Bind, Describe, Execute, Close: parts of an extended query, answered at its Sync. */
+const HELD_MESSAGES = new Set([0x50, 0x42, 0x44, 0x45, 0x43]);
+
+/** Whether an answer holds a CopyInResponse, CopyOutResponse or CopyBothResponse (the client must act on it). */
+function startsCopy(answer: Uint8Array): boolean {
+  for (let at = 0; at + 5 <= answer.length; ) {
+    const type = answer[at]!;
+    if (type === 0x47 || type === 0x48 || type === 0x57) return true;
+    at += 1 + (((answer[at + 1]! << 24) | (answer[at + 2]! << 16) | (answer[at + 3]! << 8) | answer[at + 4]!) >>> 0);
+  }
+  return false;
 }
 
 /**

@@ -68,7 +68,7 @@ describe("live count coalescing", () => {
 
   it("keeps small rooms' window short and a lecture hall's at 100 ms", () => {
     expect(liveCountWindowMs(30)).toBeLessThan(5);
-    expect(liveCountWindowMs(300)).toBeLessThanOrEqual(15);
+    expect(liveCountWindowMs(300)).toBeLessThanOrEqual(10);
     expect(liveCountWindowMs(1000)).toBeLessThanOrEqual(100);
     expect(liveCountWindowMs(5000)).toBe(100);
   });

@@ -11,6 +11,7 @@ import { currentRoundId } from "@/lib/rounds.server";
 import { viewFor, type SeminarSnapshot } from "@/lib/seminar-view";
 import { loadSnapshot, SeminarError } from "@/lib/seminars.server";
 import { countResponses, tallyRounds } from "@/lib/tallies.server";
+import { answeredIn } from "@/lib/responses.server";
 
 /**
  * Between app processes (through the adapter). Each process counts and sends the live counts to
@@ -375,7 +376,9 @@ async function flushProgress(seminarId: string): Promise<void> {
         roundId = await currentRoundId(seminarId);
         if (entry.generation === generation) entry.roundId = roundId;
       }
-      const answered = roundId ? await countResponses(roundId) : 0;
+      // One process: the writer keeps the count as it stores the votes (no query per update);
+      // several: each counts the database, which holds every process's votes.
+      const answered = roundId ? await (hub.clustered ? countResponses(roundId) : answeredIn(roundId)) : 0;
       // The tutor's screens only: phones do not show the count, and one frame per phone ten
       // times a second was half the server's work with thousands of phones.
       const progress = { seminarId, roundId: roundId ?? null, answered, connected: connectedCount(seminarId) };

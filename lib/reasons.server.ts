@@ -5,6 +5,7 @@ import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from "o
 import { getPrisma } from "@/lib/db/client.server";
 import { emit } from "@/lib/events.server";
 import { singleton } from "@/lib/singleton";
+import type { SeminarSnapshot } from "@/lib/seminar-view";
 import { getSeminarForTutor, loadSnapshot, parseStoredPack, SeminarError } from "@/lib/seminars.server";
 
 const matcher = singleton(
@@ -23,26 +24,60 @@ export interface RoundRules {
   factorCount: number;
 }
 
-// A round's scenario never changes: what it accepts is read once per process.
-const rulesCache = singleton("round-rules", () => new Map<string, RoundRules | null>());
+// A round's scenario never changes: what it accepts is read once per process. The votes that
+// arrive while it is being read wait for that one read.
+const rulesCache = singleton("round-rules", () => new Map<string, Promise<RoundRules | null>>());
 
-/** What a round of this seminar accepts besides the answer; null if it is not one of its rounds. */
-export async function roundRules(seminarId: string, roundId: string): Promise<RoundRules | null> {
-  const key = `${seminarId}:${roundId}`;
-  if (rulesCache.has(key)) return rulesCache.get(key)!;
-  const round = await getPrisma().round.findFirst({
-    where: { id: roundId, seminarId },
-    select: { scenarioId: true, seminar: { select: { pack: true } } },
-  });
-  if (!round) return null; // not cached: the round may be about to exist
-  const scenario = parseStoredPack(round.seminar.pack, seminarId).scenarios.find((s) => s.id === round.scenarioId);
-  const rules = {
+function rulesOf(scenario: { askReason?: boolean; tickFactors?: boolean; factors?: unknown[] } | undefined): RoundRules {
+  return {
     askReason: scenario?.askReason === true,
     factorCount: scenario?.tickFactors ? (scenario.factors?.length ?? 0) : 0,
   };
+}
+
+function keepRules(key: string, rules: Promise<RoundRules | null>): void {
   if (rulesCache.size > 5000) rulesCache.delete(rulesCache.keys().next().value!);
   rulesCache.set(key, rules);
+}
+
+/** What a round of this seminar accepts besides the answer; null if it is not one of its rounds. */
+export function roundRules(seminarId: string, roundId: string): Promise<RoundRules | null> {
+  const key = `${seminarId}:${roundId}`;
+  const kept = rulesCache.get(key);
+  if (kept) return kept;
+  const rules = getPrisma()
+    .round.findFirst({
+      where: { id: roundId, seminarId },
+      select: { scenarioId: true, seminar: { select: { pack: true } } },
+    })
+    .then((round) => {
+      // Not kept: the round may be about to exist.
+      if (!round) return null;
+      return rulesOf(parseStoredPack(round.seminar.pack, seminarId).scenarios.find((s) => s.id === round.scenarioId));
+    });
+  keepRules(key, rules);
+  void rules.then(
+    (found) => {
+      if (!found && rulesCache.get(key) === rules) rulesCache.delete(key);
+    },
+    () => {
+      if (rulesCache.get(key) === rules) rulesCache.delete(key);
+    },
+  );
   return rules;
+}
+
+/**
+ * Remembers what the seminar's current round accepts, from a snapshot read after a command (a
+ * round just opened): the first votes of a class then wait for no read of the pack.
+ */
+export function rememberRoundRules(snapshot: SeminarSnapshot): void {
+  const roundId = snapshot.currentRoundId;
+  if (!roundId) return;
+  const key = `${snapshot.seminar.id}:${roundId}`;
+  if (rulesCache.has(key)) return;
+  const scenario = snapshot.pack.scenarios.find((s) => snapshot.rounds.get(s.id)?.some((r) => r.id === roundId));
+  if (scenario) keepRules(key, Promise.resolve(rulesOf(scenario)));
 }
 
 export type Moderation =

@@ -8,7 +8,7 @@ import type { Client } from "./helpers/app-server";
 import { appForTests, client, tutorCookie, waitFor } from "./helpers/app-server";
 import { TestPhone } from "./helpers/phone";
 import { FIRST_PACK } from "./helpers/seminars";
-import { runCommand, startSeminar } from "@/lib/seminars.server";
+import { loadSnapshot, runCommand, startSeminar } from "@/lib/seminars.server";
 import type { SeminarView } from "@/lib/realtime/protocol";
 
 const app = appForTests();
@@ -306,4 +306,41 @@ describe("reasons after the seminar", () => {
     for (const p of phones) p.close();
     controls.socket.disconnect();
   }, 60_000);
+
+  it("are accepted as the round's own scenario asks when the round was opened from the controls (the rules the live channel keeps from the command)", async () => {
+    const prisma = getPrisma();
+    const tutor = await prisma.tutor.create({ data: { email: `rules-${randomUUID()}@example.org`, name: "rules" } });
+    const cohort = await prisma.cohort.create({ data: { ownerId: tutor.id, name: "rules cohort" } });
+    const started = await startSeminar({ tutorId: tutor.id, cohortId: cohort.id, packSlug: FIRST_PACK, minResponses: 1 });
+    const controls = await screen(tutor.id, started.id, "controls");
+    const command = async (name: string) => {
+      const reply = await ask<{ ok: boolean; error?: string }>(controls.socket, "presenter:command", { seminarId: started.id, command: name });
+      expect(reply.error).toBeUndefined();
+    };
+    const phone = client(app().url);
+    const join = await ask<{ ok: boolean; token: string }>(phone, "participant:join", { code: started.code });
+    expect(join.ok).toBe(true);
+    const submit = (roundId: string, extras: { factors?: number[]; reason?: string }) =>
+      ask<{ ok: boolean; error?: string }>(phone, "response:submit", { roundId, answer: "YES", voteId: `v${randomUUID().slice(0, 12)}`, ...extras });
+    const roundNow = async () => (await loadSnapshot(started.id))!.currentRoundId!;
+
+    // The first scenario asks for a reason and has no factors to tick.
+    await command("open");
+    const plain = await roundNow();
+    expect((await submit(plain, { factors: [0] })).error).toMatch(/no factors/);
+    expect((await submit(plain, { reason: "Because" })).ok).toBe(true);
+
+    // The second asks for both: they are stored; a factor it does not list is refused.
+    await command("reveal");
+    await command("next");
+    await command("open");
+    const rich = await roundNow();
+    expect(rich).not.toBe(plain);
+    expect((await submit(rich, { factors: [0, 2], reason: "It depends on consent" })).ok).toBe(true);
+    expect((await submit(rich, { factors: [31] })).error).toMatch(/not one of this scenario's/);
+    const stored = await prisma.response.findFirstOrThrow({ where: { roundId: rich } });
+    expect({ factors: stored.factors, reason: stored.reason }).toEqual({ factors: [0, 2], reason: "It depends on consent" });
+    phone.disconnect();
+    controls.socket.disconnect();
+  });
 });

@@ -12,6 +12,7 @@ import { viewFor, type SeminarSnapshot } from "@/lib/seminar-view";
 import { loadSnapshot, SeminarError } from "@/lib/seminars.server";
 import { countResponses, tallyRounds } from "@/lib/tallies.server";
 import { answeredIn } from "@/lib/responses.server";
+import { rememberRoundRules } from "@/lib/reasons.server";
 
 /**
  * Between app processes (through the adapter). Each process counts and sends the live counts to
@@ -188,6 +189,7 @@ function broadcastSeminar(seminarId: string, committed: SeminarSnapshot, where: 
   if (!io) return;
   if (where === "here" && hub.clustered) io.serverSideEmit("seminarChanged", { seminarId });
   const snapshot = withPresence(committed);
+  rememberRoundRules(snapshot);
   const progress = hub.progress.get(seminarId);
   // Snapshots of two quick commands may be read out of order: the older one's round is not kept.
   if (progress && versionOf(snapshot.seminar) >= progress.version) {

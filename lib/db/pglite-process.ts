@@ -127,9 +127,9 @@ export function lockDataDir(dataDir: string): () => void {
 export class SessionAffinityDb {
   #busy = false;
   /**
-   * Answers held back until the query's Sync (see execProtocolRawStream). They are always the
-   * answers of the connection whose message runs next: while any is held, the session is busy
-   * (no ReadyForQuery yet), so only that connection's messages run.
+   * The messages of an extended query received so far (Parse, Bind, Describe, Execute, Close),
+   * run together when its Sync arrives (see execProtocolRawStream). While any is held the session
+   * is busy, so only the same connection's messages come next.
    */
   #held: Uint8Array[] = [];
 
@@ -140,7 +140,7 @@ export class SessionAffinityDb {
   }
 
   isInTransaction(): boolean {
-    return this.#busy || this.db.isInTransaction();
+    return this.#busy || this.#held.length > 0 || this.db.isInTransaction();
   }
 
   runExclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -148,31 +148,35 @@ export class SessionAffinityDb {
   }
 
   /**
-   * Runs one protocol message. The answers to the messages of an extended query (Parse, Bind,
-   * Describe, Execute, Close) are held back and sent with the answer to its Sync, in one write,
-   * as PostgreSQL itself sends them: the socket server would otherwise write each message's
-   * answer on its own (four writes, and four wake-ups of the app, per query). Anything else (a
-   * Sync, a Flush, a simple query, an answer that starts a COPY) sends what is held at once.
+   * Runs one protocol message. The parts of an extended query (Parse, Bind, Describe, Execute,
+   * Close) are kept until its Sync (or a Flush, or any other message) and then run in one call,
+   * as PostgreSQL reads a query's messages together and answers them in one write: the database
+   * runs its loop once per query instead of once per message, and the app gets one answer, not
+   * one per message (four wake-ups per query). A Terminate runs alone: PGlite must see it first.
    */
   async execProtocolRawStream(
     message: Uint8Array,
     options: { onRawData: (data: Uint8Array) => void; syncToFs?: boolean },
   ): Promise<void> {
+    const type = message[0]!;
+    if (HELD_MESSAGES.has(type)) {
+      this.#held.push(message);
+      return;
+    }
+    const held = this.#held;
+    this.#held = [];
+    const input = held.length === 0 || type === 0x58 ? message : Buffer.concat([...held, message]);
     const chunks: Uint8Array[] = [];
-    await this.db.execProtocolRawStream(message, {
+    await this.db.execProtocolRawStream(input, {
       ...options,
       onRawData: (data: Uint8Array) => {
-        // A copy: the data may be a view of the database's memory, reused by the next message.
+        // A copy: the data may be a view of the database's memory, reused by the next call.
         if (data.length > 0) chunks.push(Uint8Array.from(data));
       },
     });
+    if (chunks.length === 0) return; // e.g. Terminate: nothing changes.
     const answer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    if (answer.length > 0) this.#held.push(answer);
-    if (this.#held.length > 0 && (!HELD_MESSAGES.has(message[0]!) || startsCopy(answer))) {
-      options.onRawData(this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held));
-      this.#held = [];
-    }
-    if (answer.length === 0) return; // e.g. Terminate: nothing changes.
+    options.onRawData(answer);
     // The answer's last 6 bytes: a ReadyForQuery message is 'Z', int32 length 5, status.
     const n = answer.length;
     const endsWithReady = n >= 6 && answer[n - 6] === 0x5a && answer[n - 5] === 0 && answer[n - 4] === 0 && answer[n - 3] === 0 && answer[n - 2] === 5;
@@ -181,33 +185,22 @@ export class SessionAffinityDb {
 
   /**
    * Called by the socket server (as `exec("ROLLBACK")`) when the connection that owns the session
-   * goes away: finish any half-sent extended query, roll back its transaction, free the session.
+   * goes away: drop its half-sent extended query, roll back its transaction, free the session.
    */
   async exec(_sql: string): Promise<unknown> {
+    this.#held = [];
     await this.db.runExclusive(async () => {
       const { protocol } = await import("@electric-sql/pglite");
       await this.db.execProtocolRaw(protocol.serialize.sync());
       if (this.db.isInTransaction()) await this.db.execProtocolRaw(protocol.serialize.query("ROLLBACK"));
     });
-    // Answers held for the connection that went away are not sent to anyone.
-    this.#held = [];
     this.#busy = false;
     return [];
   }
 }
 
-/** Parse, Bind, Describe, Execute, Close: parts of an extended query, answered at its Sync. */
+/** Parse, Bind, Describe, Execute, Close: parts of an extended query, run at its Sync. */
 const HELD_MESSAGES = new Set([0x50, 0x42, 0x44, 0x45, 0x43]);
-
-/** Whether an answer holds a CopyInResponse, CopyOutResponse or CopyBothResponse (the client must act on it). */
-function startsCopy(answer: Uint8Array): boolean {
-  for (let at = 0; at + 5 <= answer.length; ) {
-    const type = answer[at]!;
-    if (type === 0x47 || type === 0x48 || type === 0x57) return true;
-    at += 1 + (((answer[at + 1]! << 24) | (answer[at + 2]! << 16) | (answer[at + 3]! << 8) | answer[at + 4]!) >>> 0);
-  }
-  return false;
-}
 
 /**
  * Takes group and other permissions away from the folder and everything in it: installs made

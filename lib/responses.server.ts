@@ -6,7 +6,7 @@
 // the reason given travel with the answer, in the same batch: a phone sends its whole answer
 // again (with a new voteId) whenever any part of it changes, until voting closes.
 import { randomUUID } from "node:crypto";
-import { query } from "@/lib/db/client.server";
+import { query, rehearse } from "@/lib/db/client.server";
 import { singleton } from "@/lib/singleton";
 import type { AnswerValue } from "@/lib/seminar-view";
 import { emit } from "@/lib/events.server";
@@ -370,4 +370,18 @@ export async function warmUpVotePath(connections: number): Promise<void> {
       await countResponses(randomUUID());
     }),
   );
+}
+
+/**
+ * Readies the database for the first votes of a round that just opened: one phone's vote is
+ * written and rolled back, so that the first real ones find the write's code, plans and checks
+ * ready (the embedded database otherwise spent tens of milliseconds on the first writes of a
+ * fresh process, with a room's first votes waiting behind them). Nothing is kept. No phone in the
+ * seminar yet: nothing to do.
+ */
+export async function rehearseVote(seminarId: string, roundId: string): Promise<void> {
+  const [phone] = await query<{ id: string }>(`SELECT "id" FROM "Participant" WHERE "seminarId" = $1 LIMIT 1`, [seminarId], true);
+  if (!phone) return;
+  const { sql, params } = upsertStatement([{ seminarId, roundId, participantId: phone.id, answer: "YES", voteId: randomUUID(), seq: 1, flagged: false }]);
+  await rehearse(sql, params);
 }

@@ -99,17 +99,42 @@ export async function query<R extends pg.QueryResultRow>(text: string, values: u
   if (!prepare) return (await pool.query<R>(text, values)).rows;
   const client = await pool.connect();
   try {
-    let prefix = connectionPrefixes.get(client);
-    if (!prefix) connectionPrefixes.set(client, (prefix = `w${randomBytes(6).toString("hex")}`));
-    let hash = statementHashes.get(text);
-    if (!hash) statementHashes.set(text, (hash = createHash("sha1").update(text).digest("hex").slice(0, 24)));
-    const name = `${prefix}_${hash}`;
-    const result = await client.query<R>({ name, text, values });
+    const result = await client.query<R>({ name: statementName(client, text), text, values });
     client.release();
     return result.rows;
   } catch (error) {
     // An error the database reported leaves the connection as it was; any other (a timeout, a
     // broken connection) and it is not given out again.
+    client.release(error instanceof pg.DatabaseError ? undefined : error instanceof Error ? error : true);
+    throw error;
+  }
+}
+
+/** The name a statement is prepared under on this connection (see `query`). */
+function statementName(client: pg.PoolClient, text: string): string {
+  let prefix = connectionPrefixes.get(client);
+  if (!prefix) connectionPrefixes.set(client, (prefix = `w${randomBytes(6).toString("hex")}`));
+  let hash = statementHashes.get(text);
+  if (!hash) statementHashes.set(text, (hash = createHash("sha1").update(text).digest("hex").slice(0, 24)));
+  return `${prefix}_${hash}`;
+}
+
+/**
+ * Runs a prepared statement (as `query` does) in a transaction that is rolled back: the database
+ * runs all of its work (writes, index entries, foreign-key checks) and keeps none of it. For
+ * readying a hot write before the moment it is needed.
+ */
+export async function rehearse(text: string, values: unknown[]): Promise<void> {
+  const client = await getPool().connect();
+  try {
+    await client.query("BEGIN");
+    try {
+      await client.query({ name: statementName(client, text), text, values });
+    } finally {
+      await client.query("ROLLBACK");
+    }
+    client.release();
+  } catch (error) {
     client.release(error instanceof pg.DatabaseError ? undefined : error instanceof Error ? error : true);
     throw error;
   }

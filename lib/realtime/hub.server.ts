@@ -11,7 +11,7 @@ import { currentRoundId } from "@/lib/rounds.server";
 import { viewFor, type SeminarSnapshot } from "@/lib/seminar-view";
 import { loadSnapshot, SeminarError } from "@/lib/seminars.server";
 import { countResponses, tallyRounds } from "@/lib/tallies.server";
-import { answeredIn } from "@/lib/responses.server";
+import { answeredIn, rehearseVote } from "@/lib/responses.server";
 import { rememberRoundRules } from "@/lib/reasons.server";
 
 /**
@@ -190,6 +190,7 @@ function broadcastSeminar(seminarId: string, committed: SeminarSnapshot, where: 
   if (where === "here" && hub.clustered) io.serverSideEmit("seminarChanged", { seminarId });
   const snapshot = withPresence(committed);
   rememberRoundRules(snapshot);
+  if (where === "here") rehearseOpenedRound(snapshot);
   const progress = hub.progress.get(seminarId);
   // Snapshots of two quick commands may be read out of order: the older one's round is not kept.
   if (progress && versionOf(snapshot.seminar) >= progress.version) {
@@ -207,6 +208,18 @@ function broadcastSeminar(seminarId: string, committed: SeminarSnapshot, where: 
   local.to(rooms.projector(seminarId)).emit("seminar:view", viewFor(snapshot, "projector"));
   local.to(rooms.controls(seminarId)).emit("seminar:view", viewFor(snapshot, "controls"));
   if (hasMembers(io, rooms.look(seminarId))) local.to(rooms.look(seminarId)).emit("seminar:view", viewFor(snapshot, "controls", { look: true }));
+}
+
+/** Rounds whose first vote was rehearsed in this process (the newest few hundred). */
+const rehearsed = singleton("rehearsed-rounds", () => new Set<string>());
+
+/** A round just opened: the database readies the vote's write before the room's first taps. */
+function rehearseOpenedRound(snapshot: SeminarSnapshot): void {
+  const roundId = snapshot.currentRoundId;
+  if (!roundId || snapshot.seminar.phase !== "VOTING" || rehearsed.has(roundId)) return;
+  rehearsed.add(roundId);
+  if (rehearsed.size > 500) rehearsed.delete(rehearsed.values().next().value!);
+  void rehearseVote(snapshot.seminar.id, roundId).catch((error: unknown) => console.error(`readying round ${roundId} for votes failed:`, error));
 }
 
 /**

@@ -15,11 +15,10 @@ import { startEmbeddedDatabase } from "@/lib/db/embedded.server";
 import { applyMigrations } from "@/lib/db/migrate.server";
 import { withStartUpLock } from "@/lib/db/start-up-lock.server";
 import { ensureDemo, secureDemoTutor } from "@/lib/demo.server";
-import { databaseSettings, EnvError, parseEnv, setStartUpEnv, setting } from "@/lib/env.server";
+import { EnvError, parseEnv, setStartUpEnv, setting } from "@/lib/env.server";
 import { startGradesJob } from "@/lib/lti-grades.server";
 import { ensureToolKey } from "@/lib/lti-keys.server";
 import { listPacks } from "@/lib/packs.server";
-import { warmUpVotePath } from "@/lib/responses.server";
 import { leaveCluster } from "@/lib/realtime/hub.server";
 import { createHttpServer, type RequestHandler } from "@/lib/realtime/http-server.server";
 import { stampClientAddress } from "@/lib/client-address.server";
@@ -132,12 +131,6 @@ async function main() {
     httpServer.listen(env.PORT, env.HOST, resolve);
   });
   listening = httpServer.address() as AddressInfo;
-  // In the background: the first votes after a start find their statements prepared.
-  const warmStart = Date.now();
-  void warmUpVotePath(databaseSettings().DATABASE_POOL_SIZE).then(
-    () => console.log(`Vote path ready in ${Date.now() - warmStart} ms`),
-    (error: unknown) => console.error("readying the vote path failed:", error),
-  );
   const shown = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   if (nextReady) {
     console.log(`Live channel listening on http://${shown}:${env.PORT}; pages once Next.js is prepared`);

@@ -348,31 +348,6 @@ async function storedVotes(rows: QueuedResponse[]): Promise<{ alreadyStored: Set
 }
 
 /**
- * Readies the vote path on every connection of the pool before the first vote arrives: each
- * small-batch statement (a small room's) and the live count are prepared there, and the database
- * runs them once. Nothing is written: the ids match no round. On a fresh process the first votes
- * otherwise each paid for that (the first batch of a room took 30+ ms on the embedded database).
- */
-export async function warmUpVotePath(connections: number): Promise<void> {
-  const nobody = (): QueuedResponse => ({
-    seminarId: randomUUID(),
-    participantId: randomUUID(),
-    roundId: randomUUID(),
-    answer: "YES",
-    voteId: randomUUID(),
-    seq: 1,
-    flagged: false,
-  });
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      for (let size = 1; size <= 4; size++) await upsert(Array.from({ length: size }, nobody));
-      await storedVotes([nobody()]);
-      await countResponses(randomUUID());
-    }),
-  );
-}
-
-/**
  * Readies the database for the first votes of a round that just opened: one phone's vote is
  * written and rolled back, so that the first real ones find the write's code, plans and checks
  * ready (the embedded database otherwise spent tens of milliseconds on the first writes of a

@@ -97,11 +97,16 @@ const statementHashes = new Map<string, string>();
 export async function query<R extends pg.QueryResultRow>(text: string, values: unknown[], prepare: boolean): Promise<R[]> {
   const pool = getPool();
   if (!prepare) return (await pool.query<R>(text, values)).rows;
-  const client = await pool.connect();
+  return onConnection(async (client) => (await client.query<R>({ name: statementName(client, text), text, values })).rows);
+}
+
+/** Runs `work` on one connection of the pool, then gives the connection back. */
+async function onConnection<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await getPool().connect();
   try {
-    const result = await client.query<R>({ name: statementName(client, text), text, values });
+    const result = await work(client);
     client.release();
-    return result.rows;
+    return result;
   } catch (error) {
     // An error the database reported leaves the connection as it was; any other (a timeout, a
     // broken connection) and it is not given out again.
@@ -125,19 +130,14 @@ function statementName(client: pg.PoolClient, text: string): string {
  * readying a hot write before the moment it is needed.
  */
 export async function rehearse(text: string, values: unknown[]): Promise<void> {
-  const client = await getPool().connect();
-  try {
+  await onConnection(async (client) => {
     await client.query("BEGIN");
     try {
       await client.query({ name: statementName(client, text), text, values });
     } finally {
       await client.query("ROLLBACK");
     }
-    client.release();
-  } catch (error) {
-    client.release(error instanceof pg.DatabaseError ? undefined : error instanceof Error ? error : true);
-    throw error;
-  }
+  });
 }
 
 /** Disconnects the shared client and closes its pool (for shutdown and tests). */

@@ -19,11 +19,13 @@ import { EnvError, parseEnv, setStartUpEnv, setting } from "@/lib/env.server";
 import { startGradesJob } from "@/lib/lti-grades.server";
 import { ensureToolKey } from "@/lib/lti-keys.server";
 import { listPacks } from "@/lib/packs.server";
-import { leaveCluster } from "@/lib/realtime/hub.server";
+import { leaveCluster, seminarChanges } from "@/lib/realtime/hub.server";
+import { ensureNotExhausted, spend } from "@/lib/realtime/limits.server";
 import { createHttpServer, type RequestHandler } from "@/lib/realtime/http-server.server";
-import { stampClientAddress } from "@/lib/client-address.server";
+import { clientAddressOf, stampClientAddress } from "@/lib/client-address.server";
 import { withFixedResponses } from "@/lib/fixed-responses.server";
-import { withPhonePageCache } from "@/lib/phone-page-cache.server";
+import { withPhonePageCache, type SeminarOnPage } from "@/lib/phone-page-cache.server";
+import { isJoinableCode } from "@/lib/phone-page-view.server";
 import { startRetentionJob } from "@/lib/retention.server";
 import { startTallyJob } from "@/lib/round-tallies.server";
 import { retentionSetting } from "@/lib/settings.server";
@@ -172,9 +174,26 @@ async function prepareNext(dev: boolean, hostname: string, port: number, trustPr
     stampClientAddress(req, trustProxy);
     void nextHandler(req, res);
   });
-  // The phone page, rendered at most once every 10 s per address, each response with its own nonce;
-  // the app icon that every page names, answered once by Next.js and then from memory.
-  return dev ? handle : withStaticBrotli(".next", withFixedResponses(["/icon.svg"], withPhonePageCache(handle, address), address));
+  // The phone page shows the seminar for a right code; wrong codes count against the address with
+  // the join's (one budget for both ways of trying codes).
+  const seminarOnPage: SeminarOnPage = {
+    stamp: seminarChanges,
+    mayTryCodes: (req) => {
+      try {
+        ensureNotExhausted("failedCodePerAddress", clientAddressOf(req, trustProxy));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    wrongCode: (req) => spend("failedCodePerAddress", clientAddressOf(req, trustProxy)),
+    joinable: isJoinableCode,
+  };
+  // The phone page, rendered at most once every 10 s per address and seminar state, each response
+  // with its own nonce; the app icon that every page names, answered once by Next.js and then from memory.
+  return dev
+    ? handle
+    : withStaticBrotli(".next", withFixedResponses(["/icon.svg"], withPhonePageCache(handle, address, seminarOnPage), address));
 }
 
 /** A session secret generated once and kept with the data, so sign-ins survive restarts. */

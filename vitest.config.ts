@@ -18,6 +18,7 @@ const PAGE_TESTS = [
   "tests/cohort-permissions.integration.test.ts",
   "tests/database-failures.integration.test.ts",
   "tests/http-fuzz.integration.test.ts",
+  "tests/phone-page.integration.test.ts",
   "tests/security-headers.integration.test.ts",
   "tests/tutor-access.integration.test.ts",
 ];

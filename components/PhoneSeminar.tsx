@@ -46,11 +46,17 @@ function preloadParts(): void {
 }
 
 
-export function PhoneSeminar({ code, course }: { code: string; course?: CoursePhone }) {
-  const { view, answers, extras, segmentAsked, pending, connected, fatal, lost, message, vote, joinAsNew, setExtras, chooseSegment, onEvent } =
+/**
+ * `initialView`: the seminar as the server rendered the page, shown until this phone has joined
+ * (then the live view replaces it); nothing of this phone's own (its answer) is known before that.
+ */
+export function PhoneSeminar({ code, course, initialView }: { code: string; course?: CoursePhone; initialView?: SeminarView }) {
+  const { view: liveView, answers, extras, segmentAsked, pending, connected, fatal, lost, message, vote, joinAsNew, setExtras, chooseSegment, onEvent } =
     usePhoneClient(code, course);
+  const joined = liveView !== null;
+  const view = liveView ?? initialView ?? null;
   // Screen readers hear what changed: voting opening and closing, results shown, a new scenario.
-  const [announcement, setAnnouncement] = useAnnouncement(view, announce);
+  const [announcement, setAnnouncement] = useAnnouncement(liveView, announce);
   useEffect(preloadParts, []);
   useEffect(
     () =>
@@ -91,11 +97,12 @@ export function PhoneSeminar({ code, course }: { code: string; course?: CoursePh
   const label = (a: AnswerValue) => (a === "YES" ? "Yes" : "No");
 
   return (
-    <main id="main" className="phone stack" data-phase={view?.phase}>
+    <main id="main" className="phone stack" data-phase={joined ? view?.phase : undefined}>
       <div className="row" style={{ justifyContent: "space-between" }}>
         <span className="muted">Seminar {formatJoinCode(code)}</span>
-        <span className={`connection ${connected ? "" : "offline"}`} role="status">
-          {connected ? "Connected" : "Offline: reconnecting…"}
+        {/* Until the join, whatever the socket does: the page shows the seminar, not yet this phone's part in it. */}
+        <span className={`connection ${!joined || connected ? "" : "offline"}`} role="status">
+          {!joined ? "Joining…" : connected ? "Connected" : "Offline: reconnecting…"}
         </span>
       </div>
       {/* One line, so that the question and the buttons fit a small phone; the rest on request. */}
@@ -112,11 +119,9 @@ export function PhoneSeminar({ code, course }: { code: string; course?: CoursePh
         {announcement}
       </div>
 
-      {!view && <p role="status">Joining…</p>}
-
-      {view && view.segmentQuestion && !segmentAsked && !view.ended && (
+      {liveView?.segmentQuestion && !segmentAsked && !liveView.ended && (
         <Suspense fallback={null}>
-          <SegmentQuestion question={view.segmentQuestion.question} options={view.segmentQuestion.options} onChoose={chooseSegment} />
+          <SegmentQuestion question={liveView.segmentQuestion.question} options={liveView.segmentQuestion.options} onChoose={chooseSegment} />
         </Suspense>
       )}
 
@@ -155,7 +160,7 @@ export function PhoneSeminar({ code, course }: { code: string; course?: CoursePh
                     data-answer={answer}
                     data-state={state}
                     aria-pressed={shown === answer}
-                    disabled={!voting}
+                    disabled={!voting || !joined}
                     onClick={() => vote(answer)}
                   >
                     {label(answer)}
@@ -199,7 +204,7 @@ export function PhoneSeminar({ code, course }: { code: string; course?: CoursePh
               />
             </Suspense>
           )}
-          {!pendingHere && !myAnswer && !voting && view.roundId && (
+          {joined && !pendingHere && !myAnswer && !voting && view.roundId && (
             <p className="muted" data-testid="my-answer">
               You did not answer this round.
             </p>
@@ -250,7 +255,7 @@ export function PhoneSeminar({ code, course }: { code: string; course?: CoursePh
           )}
         </section>
       )}
-      {view && !view.ended && (
+      {liveView && !liveView.ended && (
         // A shared phone: the next student starts afresh instead of seeing (and changing) this answer.
         <p>
           <button type="button" className="secondary" onClick={joinAsNew}>

@@ -3,7 +3,7 @@
 // localStorage (memory where the browser denies it). The browser says at once when the network goes; socket.io would notice only at
 // its next ping, so those events drive the socket too.
 // The socket.io client and the protocol client are loaded after the page has painted (dynamic
-// imports): the page shows "Connecting…" from the server's HTML at once, and the phone's first
+// imports): the page shows the seminar from the server's HTML at once, and the phone's first
 // download stays small (docs/performance.md, "What a phone downloads").
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { AnswerValue } from "@/lib/realtime/protocol";

@@ -1,12 +1,18 @@
 // The phone page (/j/<code>) without a render per phone. A whole lecture hall scans the QR code
 // within seconds; rendering the page costs about 10 ms of server CPU, so 1,000 phones were about
-// 10 s of one core. The page's HTML depends on its address only (the seminar's state reaches the
-// phone over the live channel, not in the HTML), but every response needs its own script nonce
-// (proxy.ts). So the page is rendered at most once every 10 seconds per address, by a request of this
-// process to itself that carries no cookie and asks for no compression, and every phone gets that
-// HTML with the render's nonce replaced by a fresh one, in the body and in the
-// Content-Security-Policy header alike; the render's own nonce is sent to nobody. Phones asking
-// while a render is under way wait for it (one render for all of them).
+// 10 s of one core. The page's HTML depends on its address and on the seminar's state (the page
+// shows the seminar's phone view before its live channel joins, lib/phone-page-view.server.ts),
+// but every response needs its own script nonce (proxy.ts). So the page is rendered at most once
+// every 10 seconds per address and state of the seminars (a key that changes with every seminar
+// change this process makes or hears of), by a request of this process to itself that carries no
+// cookie and asks for no compression, and every phone gets that HTML with the render's nonce
+// replaced by a fresh one, in the body and in the Content-Security-Policy header alike; the
+// render's own nonce is sent to nobody. Phones asking while a render is under way wait for it (one
+// render for all of them).
+// A page that shows a seminar tells whether its code is right, as a join does: every request for
+// a code that joins no seminar counts against its address with the join's wrong codes, and an
+// address that has used them up gets the page without the seminar (the view then comes with the
+// join, which refuses new phones from that address for a while).
 // Left to Next.js as before: anything but a plain GET of /j/<code> without a query, requests with
 // cookies or credentials, conditional and range requests, Next.js's own navigation requests, and
 // any render that is not a 200 HTML page without cookies.
@@ -17,6 +23,7 @@ import { constants, crc32, deflateRawSync } from "node:zlib";
 import { getBotType } from "next/dist/shared/lib/router/utils/is-bot";
 import { isJoinCode } from "@/lib/join-code";
 import { DROPPED_RESPONSE_HEADERS, NEXT_VARIANT_HEADERS, requestOwn } from "@/lib/own-request.server";
+import { PAGE_VIEW_HEADER, pageViewToken } from "@/lib/phone-page-view.server";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -47,6 +54,20 @@ interface Rendered {
 interface Entry {
   rendered: Promise<Rendered | null>;
   expires: number;
+  /** Whether the code joined a seminar at the render (always true for a page without the seminar). */
+  found: Promise<boolean>;
+}
+
+/** What decides whether a page shows the seminar, given by the server. */
+export interface SeminarOnPage {
+  /** Moves with every seminar change this process makes or hears of. */
+  stamp: () => number;
+  /** Whether the request's address may still try codes (its wrong codes are not used up). */
+  mayTryCodes: (req: IncomingMessage) => boolean;
+  /** The request asked for a code that joins no seminar: counted against its address. */
+  wrongCode: (req: IncomingMessage) => void;
+  /** Whether `code` joins a seminar now. */
+  joinable: (code: string) => Promise<boolean>;
 }
 
 /** True when Accept-Encoding allows gzip (and does not refuse it with q=0). */
@@ -68,13 +89,14 @@ function freshNonce(): string {
  * Wraps the pages' handler. `address` is where this process listens (unset until it does): the
  * renders are requests to it, so they pass through everything a phone's request passes through.
  */
-export function withPhonePageCache(next: Handler, address: () => AddressInfo | null): Handler {
+export function withPhonePageCache(next: Handler, address: () => AddressInfo | null, seminar: SeminarOnPage): Handler {
   // Marks this process's own render requests; unguessable, so nobody else can claim to be one.
   const token = randomBytes(16).toString("base64url");
   const entries = new Map<string, Entry>();
 
-  const render = async (pathname: string, req: IncomingMessage, at: AddressInfo): Promise<Rendered | null> => {
+  const render = async (pathname: string, req: IncomingMessage, at: AddressInfo, withSeminar: boolean): Promise<Rendered | null> => {
     const headers: Record<string, string> = { "x-weighin-render": token, "accept-encoding": "identity" };
+    if (withSeminar) headers[PAGE_VIEW_HEADER] = pageViewToken();
     // What the page may depend on (and the key holds): its host and scheme (the policy's socket
     // address, HTTPS pinning) and whether the asker is a bot (Next.js writes a page's metadata
     // differently for some).
@@ -115,13 +137,15 @@ export function withPhonePageCache(next: Handler, address: () => AddressInfo | n
     if (!at) return next(req, res);
 
     const userAgent = req.headers["user-agent"] ?? "";
-    const key = [url, req.headers.host ?? "", req.headers["x-forwarded-proto"] ?? "", getBotType(userAgent) ?? ""].join("\n");
+    const withSeminar = seminar.mayTryCodes(req);
+    const key = [url, req.headers.host ?? "", req.headers["x-forwarded-proto"] ?? "", getBotType(userAgent) ?? "", withSeminar ? seminar.stamp() : "-"].join("\n");
     const now = Date.now();
     let entry = entries.get(key);
     if (!entry || entry.expires <= now) {
       if (entry) entries.delete(key);
       while (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-      const fresh: Entry = { rendered: render(url, req, at), expires: Infinity };
+      const found = withSeminar ? seminar.joinable(code).catch(() => true) : Promise.resolve(true);
+      const fresh: Entry = { rendered: render(url, req, at, withSeminar), expires: Infinity, found };
       // The lifetime counts from the render's end; a render that cannot be shared is not kept.
       void fresh.rendered.then((rendered) => {
         if (rendered) fresh.expires = Date.now() + PHONE_PAGE_TTL_MS;
@@ -130,6 +154,9 @@ export function withPhonePageCache(next: Handler, address: () => AddressInfo | n
       entries.set(key, fresh);
       entry = fresh;
     }
+    void entry.found.then((found) => {
+      if (!found) seminar.wrongCode(req);
+    });
     void entry.rendered.then((rendered) => {
       if (!rendered || res.destroyed) return rendered ? undefined : next(req, res);
       try {

@@ -51,6 +51,8 @@ interface HubState {
   reasons: Map<string, NodeJS.Timeout>;
   subscriptions: (() => void)[];
   heartbeat?: NodeJS.Timeout;
+  /** Seminar changes this process has made or heard of, any seminar (see seminarChanges). */
+  changes: number;
 }
 
 interface ProgressEntry {
@@ -71,7 +73,7 @@ interface ProgressEntry {
 
 const hub = singleton(
   "hub",
-  (): HubState => ({ progress: new Map(), phoneViews: new Map(), serverId: randomUUID(), clustered: false, remotePresence: new Map(), reasons: new Map(), subscriptions: [] }),
+  (): HubState => ({ progress: new Map(), phoneViews: new Map(), serverId: randomUUID(), clustered: false, remotePresence: new Map(), reasons: new Map(), subscriptions: [], changes: 0 }),
 );
 
 export function setClustered(clustered: boolean): void {
@@ -116,6 +118,7 @@ export function setRealtimeServer(io: WeighInServer | undefined): void {
     announceProgress(seminarId, undefined, "elsewhere");
   });
   io.on("seminarChanged", ({ seminarId }) => {
+    hub.changes++;
     // The phone view kept here is older than that change.
     hub.phoneViews.delete(seminarId);
     void reloadSeminar(seminarId);
@@ -187,6 +190,7 @@ export function withPresence(snapshot: SeminarSnapshot): SeminarSnapshot {
 function broadcastSeminar(seminarId: string, committed: SeminarSnapshot, where: "here" | "elsewhere" = "here"): void {
   const io = hub.io;
   if (!io) return;
+  hub.changes++;
   if (where === "here" && hub.clustered) io.serverSideEmit("seminarChanged", { seminarId });
   const snapshot = withPresence(committed);
   rememberRoundRules(snapshot);
@@ -307,6 +311,14 @@ export async function phoneViewFor(seminar: { id: string; stateVersion?: number 
   const view = await cached.view;
   const connected = connectedCount(seminar.id);
   return view.connected === connected ? view : { ...view, connected };
+}
+
+/**
+ * How many seminar changes this process has made or been told of, of any seminar: a page that
+ * shows a seminar's state and was made before the count last moved may be out of date.
+ */
+export function seminarChanges(): number {
+  return hub.changes;
 }
 
 /** Tells every tutor screen of a seminar what a command did or asks (never anything of the split). */

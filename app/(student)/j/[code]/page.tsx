@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { PhoneSeminar } from "@/components/PhoneSeminar";
 import type { CoursePhone } from "@/components/usePhoneClient";
 import { isJoinCode, normalizeJoinCode } from "@/lib/join-code";
 import { isPlatformStorageOrigin } from "@/lib/lti-frame-origins.server";
+import { PAGE_VIEW_HEADER, pageViewToken, phoneViewOfCode } from "@/lib/phone-page-view.server";
 import { STORAGE_TARGET } from "@/lib/lti-platform-storage";
 
 export const metadata: Metadata = { title: "Seminar" };
@@ -34,5 +36,8 @@ export default async function PhonePage({
 }) {
   const { code } = await params;
   if (!isJoinCode(code)) redirect(`/join?error=not-found`);
-  return <PhoneSeminar code={normalizeJoinCode(code)} course={await coursePhone(await searchParams)} />;
+  // The seminar as it is now, shown until the live channel has joined: only in the page cache's
+  // shared render, which counts wrong codes per address (lib/phone-page-view.server.ts).
+  const initialView = (await headers()).get(PAGE_VIEW_HEADER) === pageViewToken() ? await phoneViewOfCode(code) : undefined;
+  return <PhoneSeminar code={normalizeJoinCode(code)} course={await coursePhone(await searchParams)} initialView={initialView} />;
 }

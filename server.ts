@@ -20,7 +20,7 @@ import { startGradesJob } from "@/lib/lti-grades.server";
 import { ensureToolKey } from "@/lib/lti-keys.server";
 import { listPacks } from "@/lib/packs.server";
 import { leaveCluster, seminarChanges } from "@/lib/realtime/hub.server";
-import { ensureNotExhausted, spend } from "@/lib/realtime/limits.server";
+import { isExhausted, spend } from "@/lib/realtime/limits.server";
 import { createHttpServer, type RequestHandler } from "@/lib/realtime/http-server.server";
 import { clientAddressOf, stampClientAddress } from "@/lib/client-address.server";
 import { withFixedResponses } from "@/lib/fixed-responses.server";
@@ -178,14 +178,7 @@ async function prepareNext(dev: boolean, hostname: string, port: number, trustPr
   // the join's (one budget for both ways of trying codes).
   const seminarOnPage: SeminarOnPage = {
     stamp: seminarChanges,
-    mayTryCodes: (req) => {
-      try {
-        ensureNotExhausted("failedCodePerAddress", clientAddressOf(req, trustProxy));
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    mayTryCodes: (req) => !isExhausted("failedCodePerAddress", clientAddressOf(req, trustProxy)),
     wrongCode: (req) => spend("failedCodePerAddress", clientAddressOf(req, trustProxy)),
     joinable: isJoinableCode,
   };

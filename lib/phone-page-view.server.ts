@@ -21,26 +21,24 @@ export function pageViewToken(): string {
   return singleton("page-view-token", () => randomBytes(24).toString("base64url"));
 }
 
-/** The phone view of the seminar that `code` joins now, or undefined when none does. */
-export async function phoneViewOfCode(code: string): Promise<SeminarView | undefined> {
+/** The seminar that `code` joins now, or null (none, ended or expired: the join says which). */
+async function joinable(code: string) {
   try {
-    const seminar = await findJoinableSeminar(code);
-    if (!seminar) return undefined;
-    const snapshot = await loadSnapshot(seminar.id);
-    return snapshot ? viewFor(snapshot, "phone") : undefined;
+    return await findJoinableSeminar(code);
   } catch (error) {
-    // Ended or expired: the join says so.
-    if (error instanceof SeminarError) return undefined;
+    if (error instanceof SeminarError) return null;
     throw error;
   }
 }
 
+/** The phone view of the seminar that `code` joins now, or undefined when none does. */
+export async function phoneViewOfCode(code: string): Promise<SeminarView | undefined> {
+  const seminar = await joinable(code);
+  const snapshot = seminar && (await loadSnapshot(seminar.id));
+  return snapshot ? viewFor(snapshot, "phone") : undefined;
+}
+
 /** Whether a seminar can be joined with `code` now. */
 export async function isJoinableCode(code: string): Promise<boolean> {
-  try {
-    return (await findJoinableSeminar(code)) !== null;
-  } catch (error) {
-    if (error instanceof SeminarError) return false;
-    throw error;
-  }
+  return (await joinable(code)) !== null;
 }

@@ -90,6 +90,11 @@ export function limit(name: LimitName, key: string, what?: string): void {
   if (waitMs > 0) throw new RateLimitError(waitMs, what);
 }
 
+/** Whether a limit is used up for `key` now (spends nothing). */
+export function isExhausted(name: LimitName, key: string): boolean {
+  return limiters[name].exhausted(key) > 0;
+}
+
 /** Throws RateLimitError if a limit is already used up, without spending a point (for failures counted afterwards). */
 export function ensureNotExhausted(name: LimitName, key: string, what?: string): void {
   const waitMs = limiters[name].exhausted(key);

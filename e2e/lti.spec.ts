@@ -63,7 +63,8 @@ let databaseUrl = "";
 const cleanups: (() => Promise<void>)[] = [];
 
 async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  // A database that does not answer fails the step that asked, not the whole test's time.
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000, query_timeout: 15_000 });
   await client.connect();
   try {
     return (await client.query<T>(text, values)).rows;
@@ -129,6 +130,11 @@ test.beforeAll(async () => {
   app.stdout!.on("data", (d) => (appLog += d));
   app.stderr!.on("data", (d) => (appLog += d));
   await expect.poll(() => (app!.exitCode !== null ? "exited" : appLog.includes("Weigh In ready")), { timeout: 120_000 }).toBe(true);
+});
+
+// A failed test shows what the app of this file said (its output is not the suite's web server's).
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) console.log(`lti app (${app?.exitCode === null ? "running" : `exited: ${app?.exitCode ?? app?.signalCode}`}), last output:\n${appLog.slice(-4000)}`);
 });
 
 test.afterAll(async () => {

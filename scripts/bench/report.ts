@@ -1,6 +1,7 @@
 // What the benchmark prints: one run in detail, then the median and the worst of all runs and
 // the targets, judged on the medians with the worst run beside them. What each figure means:
 // docs/performance.md.
+import type { MachineSpeed } from "./calibrate";
 import type { Options } from "./options";
 import type { PhaseResult } from "./phases";
 import { describePhase } from "./phases";
@@ -15,7 +16,7 @@ export interface RunSummary {
   /** The phones' WebSocket under the socket.io client (--ws-client). */
   wsClient: "lean" | "ws";
   options: Options;
-  machine: { cores: number; cpu: string; node: string; loadBefore: number[]; loadAfter: number[]; otherCores: number };
+  machine: { cores: number; cpu: string; node: string; loadBefore: number[]; loadAfter: number[]; otherCores: number; speed: MachineSpeed };
   startupMs: number;
   commit: Distribution;
   join: {
@@ -72,6 +73,7 @@ export function formatRun(r: RunSummary): string {
     "",
     `Weigh In benchmark run: ${r.phones} phones, ${r.backend} database, ${r.date}`,
     `  machine: ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}; load average before / after: ${r.machine.loadBefore.map((l) => l.toFixed(1)).join(" ")} / ${r.machine.loadAfter.map((l) => l.toFixed(1)).join(" ")}`,
+    `  machine speed: loopback TCP round trip ${r.machine.speed.loopbackRoundTripUs.toFixed(1)} µs, fixed JavaScript task ${r.machine.speed.jsTaskMs.toFixed(1)} ms (scripts/bench/calibrate.ts; lower is faster)`,
     `  server ready in ${(r.startupMs / 1000).toFixed(1)} s; database commit latency ${formatDistribution(r.commit)}`,
     "",
     `Join: ${r.join.ok}/${r.phones} phones in ${r.join.seconds.toFixed(1)} s (${r.join.perSecond.toFixed(0)} joins/s), connect+join ${formatDistribution(r.join.latency)}`,
@@ -150,6 +152,8 @@ const FIGURES: Figure[] = [
   { label: "lost + double counted", unit: "", higherIsBetter: false, of: (r) => r.check.lost + r.check.doubleCounted + (r.tallyMatchesTruth ? 0 : 1e6) },
   { label: "errors", unit: "", higherIsBetter: false, of: (r) => r.errors },
   { label: "other processes' CPU (machine load)", unit: "cores", higherIsBetter: false, of: (r) => r.machine.otherCores },
+  { label: "machine: loopback TCP round trip", unit: "µs", higherIsBetter: false, of: (r) => r.machine.speed.loopbackRoundTripUs },
+  { label: "machine: fixed JavaScript task", unit: "ms", higherIsBetter: false, of: (r) => r.machine.speed.jsTaskMs },
 ];
 
 function phaseOf(r: RunSummary, name: string) {

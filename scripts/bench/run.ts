@@ -11,6 +11,7 @@ import { RECONNECT } from "@/lib/phone-client";
 import type { ClientToServerEvents, RoundProgress, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
 import { tutorCookie } from "../../tests/helpers/app-server";
 import { startServer, stopServer, type BenchServer } from "./app";
+import { measureMachineSpeed } from "./calibrate";
 import { commitLatency, startDatabase } from "./database";
 import { epochNow, type AnswerValue, type JoinRecord, type PlannedVote } from "./messages";
 import { parseOptions, type Options } from "./options";
@@ -122,6 +123,8 @@ async function main(): Promise<void> {
 async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<RunSummary> {
   const { phones: N } = options;
   const loadBefore = os.loadavg();
+  // Before anything of the run starts: the machine's own speed, to compare runs of other days.
+  const speed = await measureMachineSpeed();
 
   // 1. A fresh database and the server, as in production.
   const db = await startDatabase(process.env.DATABASE_URL?.trim() || undefined, tmp, log);
@@ -357,7 +360,7 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
     backend: db.backend,
     wsClient: options.wsClient,
     options,
-    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? "?", node: process.version, loadBefore, loadAfter: os.loadavg(), otherCores },
+    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? "?", node: process.version, loadBefore, loadAfter: os.loadavg(), otherCores, speed },
     startupMs,
     commit,
     join: { ok: joinedOk.length, seconds: joinSeconds, perSecond: joinedOk.length / joinSeconds, latency: joinLatency, errors: joinErrors, serverCpuMsPerPhone: (joinCpu / Math.max(1, joinedOk.length)) * 1000, databaseCpuSeconds: joinDbCpu, cpu: { serverUser: joinServerUser, serverKernel: joinServerKernel, database: joinDbCpu, phones: joinLoadCpu, other: joinOtherCpu }, page },

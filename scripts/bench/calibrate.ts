@@ -6,6 +6,7 @@
 // two figures let runs on different days be compared.
 import { createHash } from "node:crypto";
 import { createServer, connect, type AddressInfo, type Socket } from "node:net";
+import { median } from "./stats";
 
 export interface MachineSpeed {
   /** One 16-byte message to a loopback TCP peer and its echo back, microseconds (median of 5 sets). */
@@ -16,11 +17,6 @@ export interface MachineSpeed {
 
 const ROUND_TRIPS = 2_000;
 const SETS = 5;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function loopbackRoundTripUs(): Promise<number> {
   const server = createServer((socket) => socket.on("data", (data) => socket.write(data)));

@@ -6,7 +6,7 @@ import type { Options } from "./options";
 import type { PhaseResult } from "./phases";
 import { describePhase } from "./phases";
 import { formatProfile, type ProfileSummary } from "./profile";
-import { formatDistribution, type Distribution } from "./stats";
+import { formatDistribution, median, type Distribution } from "./stats";
 import type { Check } from "./verify";
 
 export interface RunSummary {
@@ -158,13 +158,6 @@ const FIGURES: Figure[] = [
 
 function phaseOf(r: RunSummary, name: string) {
   return r.phases.find((p) => p.name === name);
-}
-
-export function median(values: number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export interface Aggregate {

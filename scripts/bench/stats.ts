@@ -33,6 +33,14 @@ export function distribution(values: number[]): Distribution {
   };
 }
 
+/** The median of the finite values (NaN when there are none). */
+export function median(values: number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 export function round1(value: number): number {
   return Number.isFinite(value) ? Math.round(value * 10) / 10 : value;
 }

@@ -137,10 +137,11 @@ export class SocketTraffic {
       .filter((m): m is SocketMessage => m !== null);
   }
 
-  /** Every seminar view received: pushed as `seminar:view`, or in the reply to a join or command. */
+  /** Every seminar view received: pushed as `seminar:view`, or in the answer to a join or command. */
   views(since = 0): SeminarView[] {
     return this.messages(since).flatMap((m) => {
-      if (m.kind === "event") return m.event === "seminar:view" ? [m.data as SeminarView] : [];
+      if (m.kind === "event" && m.event === "seminar:view") return [m.data as SeminarView];
+      if (m.kind === "event" && m.event !== "participant:joined") return [];
       const view = (m.data as { view?: SeminarView } | null)?.view;
       return view ? [view] : [];
     });

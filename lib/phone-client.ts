@@ -5,7 +5,7 @@
 // else takes the phone. components/PhoneSeminar.tsx renders it; tests and benchmarks drive the
 // same client.
 import { LiveClient, type LiveSocket } from "@/lib/live-client";
-import type { AnswerValue, ErrorReply, SeminarView } from "@/lib/realtime/protocol";
+import type { AnswerValue, ErrorReply, HandshakeAuth, ParticipantJoinReply, SeminarView } from "@/lib/realtime/protocol";
 import { initialPhoneState, type AnswerExtras, type PendingVote, type PhoneState } from "@/lib/phone-state";
 
 export type PhoneSocket = LiveSocket;
@@ -57,6 +57,10 @@ export class PhoneClient extends LiveClient<PhoneState, PhoneEvent> {
   private options: Required<Omit<PhoneClientOptions, "storage">>;
   /** Counts connections: replies that arrive for an earlier one are ignored. */
   private connection = 0;
+  /** The connection attempt under way carries this phone's join (see the constructor). */
+  private joinInHandshake = false;
+  /** The connection whose join, sent with its connect packet, is not answered yet; -1: none. */
+  private handshakeJoin = -1;
   private retryTimer?: ReturnType<typeof setTimeout>;
   private attempts = 0;
   /** An unsent answer from before a reload: shown and sent once the join says which round is open. */
@@ -83,7 +87,13 @@ export class PhoneClient extends LiveClient<PhoneState, PhoneEvent> {
     } catch {
       this.storage.removeItem(pendingKey(code));
     }
-    this.listen({ connect: this.onConnect, disconnect: this.onDisconnect, "seminar:view": this.onView });
+    this.listen({ connect: this.onConnect, disconnect: this.onDisconnect, "seminar:view": this.onView, "participant:joined": this.onHandshakeJoined });
+    // Each connection attempt carries the join (code and the token as kept now): the server
+    // answers it as soon as it accepts the connection, a round trip sooner than a join sent after.
+    socket.auth = (send: (auth: HandshakeAuth) => void) => {
+      this.joinInHandshake = !this.stopped;
+      send(this.stopped ? {} : { join: { code: this.code, token: this.token } });
+    };
   }
 
   get token(): string | undefined {
@@ -184,7 +194,10 @@ export class PhoneClient extends LiveClient<PhoneState, PhoneEvent> {
   private onConnect = () => {
     this.connection++;
     this.update({ connected: true, joined: false });
-    this.join();
+    // The join went with the connect packet: its answer comes as `participant:joined`.
+    if (this.joinInHandshake) this.handshakeJoin = this.connection;
+    else this.join();
+    this.joinInHandshake = false;
   };
 
   private onDisconnect = () => {
@@ -202,57 +215,66 @@ export class PhoneClient extends LiveClient<PhoneState, PhoneEvent> {
     const connection = this.connection;
     // No timeout: a join sent again before the first is answered would create a second
     // participant. A lost connection is re-joined on reconnect; a busy server answers late.
-    this.socket.emit("participant:join", { code: this.code, token: this.token }, (reply) => {
-      if (this.stopped || connection !== this.connection) return;
-      if (!reply.ok) {
-        if (reply.retry) {
-          this.update({ message: reply.error });
-          this.emit({ type: "refused", error: reply.error, retry: true });
-          return this.retry(() => this.join(), reply);
-        }
-        // Wrong, ended or expired: nothing stored for it is of any further use.
-        this.forget();
-        this.update({ fatal: reply.error });
-        this.emit({ type: "refused", error: reply.error, retry: false });
-        return;
+    this.socket.emit("participant:join", { code: this.code, token: this.token }, (reply) => this.onJoined(connection, reply));
+  }
+
+  /** The join sent with the connect packet: answered once the server has accepted the connection. */
+  private onHandshakeJoined = (reply: ParticipantJoinReply) => {
+    if (this.handshakeJoin !== this.connection) return;
+    this.handshakeJoin = -1;
+    this.onJoined(this.connection, reply);
+  };
+
+  private onJoined(connection: number, reply: ParticipantJoinReply): void {
+    if (this.stopped || connection !== this.connection) return;
+    if (!reply.ok) {
+      if (reply.retry) {
+        this.update({ message: reply.error });
+        this.emit({ type: "refused", error: reply.error, retry: true });
+        return this.retry(() => this.join(), reply);
       }
-      if ("ended" in reply) {
-        // Back after the end (a reload, a late tap on the link): its thank-you, not an error.
-        this.forget();
-        this.restored = null;
-        this.update({ view: reply.view, pending: null, message: "" });
-        return;
-      }
-      const rejoined = this.token === reply.token;
-      this.storage.setItem(tokenKey(this.code), reply.token);
-      // Counted on from the highest the server stored (this phone's count may have been lost).
-      if ((reply.seq ?? 0) > (Number(this.storage.getItem(seqKey(this.code))) || 0)) this.storage.setItem(seqKey(this.code), String(reply.seq));
-      if (reply.view.ended) this.forget();
-      this.attempts = 0;
-      let vote = this.state.pending ?? this.restored;
+      // Wrong, ended or expired: nothing stored for it is of any further use.
+      this.forget();
+      this.update({ fatal: reply.error });
+      this.emit({ type: "refused", error: reply.error, retry: false });
+      return;
+    }
+    if ("ended" in reply) {
+      // Back after the end (a reload, a late tap on the link): its thank-you, not an error.
+      this.forget();
       this.restored = null;
-      // An answer kept by a page from before answers were numbered gets its number now.
-      if (vote && vote.seq === undefined) vote = { ...vote, seq: this.nextSeq() };
-      // The state in the reply was read before the reply was sent: an announcement of a later
-      // change (voting opened meanwhile) may have arrived first, and stays.
-      const view = this.newest(reply.view);
-      this.update({
-        joined: true,
-        view,
-        answers: reply.answers,
-        extras: reply.extras ?? {},
-        segment: reply.segment ?? null,
-        segmentAsked: reply.segment != null || this.storage.getItem(segmentAskedKey(this.code)) !== null,
-        message: "",
-      });
-      this.emit({ type: "joined", rejoined });
-      if (vote && view.phase === "VOTING" && view.roundId === vote.roundId) {
-        this.setPending(vote);
-        this.send(vote);
-      } else if (vote) {
-        this.setPending(null, { message: "Your last answer was not sent before voting closed." });
-      }
+      this.update({ view: reply.view, pending: null, message: "" });
+      return;
+    }
+    const rejoined = this.token === reply.token;
+    this.storage.setItem(tokenKey(this.code), reply.token);
+    // Counted on from the highest the server stored (this phone's count may have been lost).
+    if ((reply.seq ?? 0) > (Number(this.storage.getItem(seqKey(this.code))) || 0)) this.storage.setItem(seqKey(this.code), String(reply.seq));
+    if (reply.view.ended) this.forget();
+    this.attempts = 0;
+    let vote = this.state.pending ?? this.restored;
+    this.restored = null;
+    // An answer kept by a page from before answers were numbered gets its number now.
+    if (vote && vote.seq === undefined) vote = { ...vote, seq: this.nextSeq() };
+    // The state in the reply was read before the reply was sent: an announcement of a later
+    // change (voting opened meanwhile) may have arrived first, and stays.
+    const view = this.newest(reply.view);
+    this.update({
+      joined: true,
+      view,
+      answers: reply.answers,
+      extras: reply.extras ?? {},
+      segment: reply.segment ?? null,
+      segmentAsked: reply.segment != null || this.storage.getItem(segmentAskedKey(this.code)) !== null,
+      message: "",
     });
+    this.emit({ type: "joined", rejoined });
+    if (vote && view.phase === "VOTING" && view.roundId === vote.roundId) {
+      this.setPending(vote);
+      this.send(vote);
+    } else if (vote) {
+      this.setPending(null, { message: "Your last answer was not sent before voting closed." });
+    }
   }
 
   private send(vote: PendingVote): void {

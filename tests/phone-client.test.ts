@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { memoryStorage, PhoneClient, pendingKey, type PhoneSocket } from "@/lib/phone-client";
-import type { ClientToServerEvents, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
+import { memoryStorage, PhoneClient, pendingKey, tokenKey, type PhoneSocket } from "@/lib/phone-client";
+import type { ClientToServerEvents, HandshakeAuth, ParticipantJoinReply, SeminarView, ServerToClientEvents } from "@/lib/realtime/protocol";
 import type { Phase } from "@/lib/seminar-flow";
 
 function view(phase: Phase, version: number, roundId: string | null = phase === "WAITING" ? null : "r1"): SeminarView {
@@ -56,6 +56,8 @@ async function phoneAgainst(
   const http = createServer();
   const server = new Server<ClientToServerEvents, ServerToClientEvents>(http);
   server.on("connection", (socket) => {
+    // The phone sends its join with the connect packet; the answer is an event.
+    if ((socket.handshake.auth as HandshakeAuth).join) onJoin(socket, ((reply: ParticipantJoinReply) => socket.emit("participant:joined", reply)) as (reply: never) => void);
     socket.on("participant:join", (_payload, ack) => onJoin(socket, ack as (reply: never) => void));
     socket.on("response:submit", (payload, ack) => {
       submitted.push(payload);
@@ -143,5 +145,74 @@ describe("the phone client on a socket it did not see connect", () => {
     await expect.poll(() => socket.connected).toBe(false);
     expect(phone.state.connected).toBe(true);
     expect(joins).toBe(1);
+  });
+});
+
+describe("the phone client's join with the connect packet", () => {
+  /** A server that answers joins sent with the connect packet by `onHandshake`, and counts joins sent as events. */
+  async function server(onHandshake: (join: HandshakeAuth["join"], n: number) => ParticipantJoinReply) {
+    const http = createServer();
+    const io = new Server<ClientToServerEvents, ServerToClientEvents>(http);
+    const seen = { handshakes: [] as HandshakeAuth["join"][], events: 0 };
+    io.on("connection", (socket) => {
+      const join = (socket.handshake.auth as HandshakeAuth).join;
+      if (join) {
+        seen.handshakes.push(join);
+        socket.emit("participant:joined", onHandshake(join, seen.handshakes.length));
+      }
+      socket.on("participant:join", (_payload, ack) => {
+        seen.events++;
+        (ack as (reply: never) => void)({ ok: true, token: "e".repeat(32), view: view("WAITING", 0), answers: {} } as never);
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const socket: PhoneSocket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 50,
+    });
+    cleanups.push(() => {
+      socket.disconnect();
+      void io.close();
+    });
+    return { io, socket, seen };
+  }
+
+  it("joins without a join event, and comes back after a dropped connection with the token it was given", async () => {
+    const { io, socket, seen } = await server((_join, n) => ({ ok: true, token: String(n).repeat(32), view: view("WAITING", 0), answers: {} }) as never);
+    const phone = new PhoneClient(socket, "ABCDEF", { storage: memoryStorage() });
+    cleanups.push(() => phone.stop());
+    await expect.poll(() => phone.state.joined).toBe(true);
+    expect(seen.handshakes).toEqual([{ code: "ABCDEF" }]);
+    expect(phone.token).toBe("1".repeat(32));
+
+    // The connection drops (a restart, a lost network): the next connect packet carries the token.
+    for (const open of io.of("/").sockets.values()) open.conn.close();
+    await expect.poll(() => seen.handshakes.length).toBe(2);
+    expect(seen.handshakes[1]).toEqual({ code: "ABCDEF", token: "1".repeat(32) });
+    await expect.poll(() => phone.state.joined && phone.token === "2".repeat(32)).toBe(true);
+    expect(seen.events).toBe(0);
+  });
+
+  it("sends the join again as an event after a refusal that says to try again", async () => {
+    const { socket, seen } = await server(() => ({ ok: false, error: "Busy, try again.", retry: true, retryAfterMs: 10 }));
+    const phone = new PhoneClient(socket, "ABCDEF", { storage: memoryStorage(), retryBaseMs: 10, retryMaxMs: 20 });
+    cleanups.push(() => phone.stop());
+    await expect.poll(() => phone.state.joined).toBe(true);
+    expect(seen.handshakes).toHaveLength(1);
+    expect(seen.events).toBe(1);
+    expect(phone.token).toBe("e".repeat(32));
+  });
+
+  it("shows a final refusal and forgets its token (a wrong or ended code)", async () => {
+    const { socket } = await server(() => ({ ok: false, error: "No seminar is running with that code." }));
+    const storage = memoryStorage();
+    storage.setItem(tokenKey("ABCDEF"), "k".repeat(32));
+    const phone = new PhoneClient(socket, "ABCDEF", { storage });
+    cleanups.push(() => phone.stop());
+    await expect.poll(() => phone.state.fatal).toBe("No seminar is running with that code.");
+    expect(phone.state.joined).toBe(false);
+    expect(phone.token).toBeUndefined();
   });
 });

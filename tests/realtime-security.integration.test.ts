@@ -29,6 +29,13 @@ function emit(socket: Client, event: string, payload: unknown): Promise<Reply> {
 
 const randomToken = () => randomBytes(24).toString("base64url");
 
+/** Connects with `auth` (a join sent with the connect packet) and waits for its answer. */
+async function handshakeJoin(auth: unknown): Promise<{ socket: Client; reply: Reply & { token?: string } }> {
+  const socket = connect(app().url, { transports: ["websocket"], auth: auth as object, forceNew: true, reconnection: false });
+  const reply = await new Promise<Reply>((resolve) => socket.once("participant:joined" as never, resolve as never));
+  return { socket, reply };
+}
+
 describe("tutor identity on the live channel", () => {
   it("ignores the tutor's session cookie on a handshake from a foreign origin", async () => {
     const { tutor, seminar } = await seminarWithOpenRound("origin");
@@ -53,6 +60,42 @@ describe("tutor identity on the live channel", () => {
     const same = await connected(socketWith({ cookie, origin: app().url }));
     expect(await emit(same, "presenter:command", { seminarId: seminar.id, command: "close" })).toMatchObject({ ok: true });
     same.disconnect();
+  });
+});
+
+describe("a join sent with the connect packet", () => {
+  it("is checked as the join event is: a bad one is refused with a clear error and creates nobody", async () => {
+    const { seminar, round } = await seminarWithOpenRound("handshake");
+    const participants = () => getPrisma().participant.count({ where: { seminarId: seminar.id } });
+    const bad: [unknown, string][] = [
+      [{ code: `${seminar.code}\u0000` }, "Invalid participant:join: code: must not contain control characters"],
+      [{ code: seminar.code, name: "Alice" }, 'Invalid participant:join: payload: Unrecognized key: "name"'],
+      [{ code: seminar.code, token: "not a token" }, "Invalid participant:join: token"],
+      ["ABCDEF", "Invalid participant:join: payload"],
+      [{ code: "x".repeat(5000) }, `Invalid participant:join: payload: larger than 4096 bytes`],
+    ];
+    for (const [join, error] of bad) {
+      const { socket, reply } = await handshakeJoin({ join });
+      expect(reply.ok, JSON.stringify(join).slice(0, 60)).toBe(false);
+      expect(reply.error, JSON.stringify(join).slice(0, 60)).toContain(error);
+      // Refused, the connection stays usable: the same join as an event is answered.
+      expect(await emit(socket, "participant:join", { code: seminar.code })).toMatchObject({ ok: true });
+      socket.disconnect();
+    }
+    expect(await participants()).toBe(bad.length);
+
+    // A good one: the phone is in, and its vote counts.
+    const { socket, reply } = await handshakeJoin({ join: { code: seminar.code }, other: "ignored" });
+    expect(reply).toMatchObject({ ok: true, token: expect.any(String) });
+    expect(await emit(socket, "response:submit", { roundId: round.id, answer: "YES", voteId: "handshake-vote" })).toMatchObject({ ok: true });
+    expect(await participants()).toBe(bad.length + 1);
+    socket.disconnect();
+
+    // Coming back with its token is the same participant.
+    const again = await handshakeJoin({ join: { code: seminar.code, token: reply.token } });
+    expect(again.reply).toMatchObject({ ok: true, token: reply.token });
+    expect(await participants()).toBe(bad.length + 1);
+    again.socket.disconnect();
   });
 });
 
@@ -216,6 +259,16 @@ describe("vote stuffing and code guessing", () => {
     expect(await emit(fresh, "participant:join", { code: seminar.code, token: randomToken() })).toMatchObject({ ok: false, error: expect.stringMatching(/^Too many wrong codes/) });
     expect(await emit(fresh, "participant:join", { code: seminar.code, token })).toMatchObject({ ok: true });
     fresh.disconnect();
+
+    // The same with the join sent in the connect packet.
+    for (const join of [{ code: seminar.code }, { code: randomCode() }, { code: seminar.code, token: randomToken() }]) {
+      const { socket, reply } = await handshakeJoin({ join });
+      expect(reply, JSON.stringify(join)).toMatchObject({ ok: false, error: expect.stringMatching(/^Too many wrong codes/) });
+      socket.disconnect();
+    }
+    const back = await handshakeJoin({ join: { code: seminar.code, token } });
+    expect(back.reply).toMatchObject({ ok: true, token });
+    back.socket.disconnect();
   });
 });
 

@@ -9,6 +9,7 @@ import { env } from "@/lib/env.server";
 import { isParticipantOf, joinSeminar } from "@/lib/participants.server";
 import {
   displaySchema,
+  handshakeAuthSchema,
   notesPagingSchema,
   participantJoinSchema,
   participantSegmentSchema,
@@ -20,6 +21,7 @@ import {
   rooms,
   type ClientToServerEvents,
   type ErrorReply,
+  type ParticipantJoined,
   type ServerToClientEvents,
 } from "@/lib/realtime/protocol";
 import {
@@ -110,33 +112,7 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
 
   io.on("connection", (socket: WeighInSocket) => {
     if (socket.data.tutorId) void socket.join(rooms.tutor(socket.data.tutorId));
-    on(socket, "participant:join", participantJoinSchema, async (payload) => {
-      limit("joinPerSocket", socket.id);
-      const found = await lookUpCode(socket, payload.code, payload.token).catch(async (error: unknown) => {
-        // An ended seminar's code answers with its end: a phone that comes back shows its thank-you.
-        const ended = error instanceof SeminarError ? await findEndedSeminarByCode(payload.code) : null;
-        if (!ended) throw error;
-        return { ended };
-      });
-      if ("ended" in found) return { ended: true as const, view: viewFor(withPresence((await loadSnapshot(found.ended.id))!), "phone") };
-      const seminar = found;
-      const previous = socket.data.participant;
-      if (previous && previous.seminarId !== seminar.id) await socket.leave(rooms.phones(previous.seminarId));
-      // Only the creation of participants is limited this way: a phone re-joining with its token is not.
-      const { participant, token, answers, extras, seq } = await joinSeminar(seminar.id, payload.token, () => {
-        if (socket.data.created >= MAX_NEW_PARTICIPANTS_PER_CONNECTION)
-          throw new SeminarError("This connection has joined as someone new too often. Reload the page to join again.");
-        limit("newParticipantPerAddress", socket.data.address, "Too many new phones from your network");
-        limit("joinPerSeminar", seminar.id);
-        socket.data.created++;
-      });
-      socket.data.participant = { id: participant.id, seminarId: seminar.id };
-      await socket.join(rooms.phones(seminar.id));
-      noteActivity(seminar.id);
-      announceProgress(seminar.id);
-      // The view is taken after joining the room: a change announced from now on reaches this phone too.
-      return { token, view: await phoneViewFor(seminar), answers, extras, segment: participant.segment, seq };
-    });
+    on(socket, "participant:join", participantJoinSchema, (payload) => joinAsParticipant(socket, payload));
 
     on(socket, "participant:segment", participantSegmentSchema, async (payload) => {
       const participant = socket.data.participant;
@@ -226,6 +202,14 @@ export function attachRealtime(httpServer: HttpServer): WeighInServer {
       return { display: await setDisplay(seminarId, change) };
     });
 
+    // A phone's join sent with the connect packet: answered now, with the event the phone waits for.
+    const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);
+    if (auth.success && auth.data.join !== undefined) {
+      void handle("participant:join", participantJoinSchema, auth.data.join, (payload) => joinAsParticipant(socket, payload)).then((reply) =>
+        socket.emit("participant:joined", reply),
+      );
+    }
+
     socket.on("disconnect", () => {
       const seminarId = socket.data.participant?.seminarId;
       if (seminarId) announceProgress(seminarId);
@@ -259,6 +243,38 @@ async function requireSeminar(socket: WeighInSocket, seminarId: string): Promise
   const seminar = await getSeminarForTutor(seminarId, tutorId);
   if (!seminar) throw new SeminarError("Seminar not found.", "not-found");
   return tutorId;
+}
+
+/**
+ * A phone joining with its code (and its token, coming back): answered with its view, its stored
+ * answers and its token. Sent as the `participant:join` event or with the connect packet.
+ */
+async function joinAsParticipant(socket: WeighInSocket, payload: z.infer<typeof participantJoinSchema>): Promise<ParticipantJoined> {
+  limit("joinPerSocket", socket.id);
+  const found = await lookUpCode(socket, payload.code, payload.token).catch(async (error: unknown) => {
+    // An ended seminar's code answers with its end: a phone that comes back shows its thank-you.
+    const ended = error instanceof SeminarError ? await findEndedSeminarByCode(payload.code) : null;
+    if (!ended) throw error;
+    return { ended };
+  });
+  if ("ended" in found) return { ended: true as const, view: viewFor(withPresence((await loadSnapshot(found.ended.id))!), "phone") };
+  const seminar = found;
+  const previous = socket.data.participant;
+  if (previous && previous.seminarId !== seminar.id) await socket.leave(rooms.phones(previous.seminarId));
+  // Only the creation of participants is limited this way: a phone re-joining with its token is not.
+  const { participant, token, answers, extras, seq } = await joinSeminar(seminar.id, payload.token, () => {
+    if (socket.data.created >= MAX_NEW_PARTICIPANTS_PER_CONNECTION)
+      throw new SeminarError("This connection has joined as someone new too often. Reload the page to join again.");
+    limit("newParticipantPerAddress", socket.data.address, "Too many new phones from your network");
+    limit("joinPerSeminar", seminar.id);
+    socket.data.created++;
+  });
+  socket.data.participant = { id: participant.id, seminarId: seminar.id };
+  await socket.join(rooms.phones(seminar.id));
+  noteActivity(seminar.id);
+  announceProgress(seminar.id);
+  // The view is taken after joining the room: a change announced from now on reaches this phone too.
+  return { token, view: await phoneViewFor(seminar), answers, extras, segment: participant.segment, seq };
 }
 
 /**
@@ -326,23 +342,30 @@ function on<S extends z.ZodType, R extends object>(
 ): void {
   socket.on(event, async (...args: unknown[]) => {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (reply: unknown) => void) : undefined;
-    const refuse = (body: ErrorReply) => {
-      if (ack) ack(body);
-      else socket.emit("error:event", { event, error: body.error });
-    };
-    const parsed = payloadSize(args[0]) > MAX_PAYLOAD_BYTES ? tooLarge : schema.safeParse(args[0]);
-    if (!parsed.success) {
-      const error = `Invalid ${event}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ")}`;
-      logRefusal(event, error);
-      return refuse({ ok: false, error });
-    }
-    try {
-      const result = await handler(parsed.data);
-      if (ack) ack({ ok: true, ...result });
-    } catch (error) {
-      refuse(errorReply(event, error));
-    }
+    const reply = await handle(event, schema, args[0], handler);
+    if (ack) ack(reply);
+    else if (!reply.ok) socket.emit("error:event", { event, error: reply.error });
   });
+}
+
+/** Checks a payload, then runs its handler: the handler's result, or the error reply for whatever failed. */
+async function handle<S extends z.ZodType, R extends object>(
+  event: keyof ClientToServerEvents,
+  schema: S,
+  payload: unknown,
+  handler: (payload: z.infer<S>) => Promise<R>,
+): Promise<({ ok: true } & R) | ErrorReply> {
+  const parsed = payloadSize(payload) > MAX_PAYLOAD_BYTES ? tooLarge : schema.safeParse(payload);
+  if (!parsed.success) {
+    const error = `Invalid ${event}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "payload"}: ${i.message}`).join("; ")}`;
+    logRefusal(event, error);
+    return { ok: false, error };
+  }
+  try {
+    return { ok: true, ...(await handler(parsed.data)) };
+  } catch (error) {
+    return errorReply(event, error);
+  }
 }
 
 /** What a client is told when an event fails: final refusals as they are, anything else as retryable. */

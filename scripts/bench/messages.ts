@@ -27,7 +27,7 @@ export interface JoinRecord {
   token?: string;
   /** Socket open (handshake + websocket upgrade), ms. */
   connectMs?: number;
-  /** `participant:join` emit → acknowledgement, ms. */
+  /** Socket connected → its join answered (sent with the connect packet), ms. */
   joinMs?: number;
   /** With page loads: the join page and its scripts and styles, fetched before the socket opened. */
   page?: { ms: number; bytes: number; requests: number; compressed: boolean; cacheable: boolean };

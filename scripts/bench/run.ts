@@ -298,7 +298,11 @@ async function run(options: Options, tmp: string, cleanups: Cleanups): Promise<R
     // Taps still unacknowledged when the server died: from ready (or the tap, if later) to the
     // acknowledgement; one acknowledged before the server said it was ready counts as 0.
     const afterReady = distribution(acked.filter((r) => r.ackAt! > killedAt).map((r) => Math.max(0, r.ackAt! - Math.max(r.emitAt, readyAt))));
-    const projectorBack = projector.joinedAt > killedAt ? Math.max(0, projector.joinedAt - readyAt) : Number.NaN;
+    // The phones may all be answered before the projector's own reconnect comes round: wait for
+    // it (a projector not back within 15 s is reported as 15 s, a miss, not left out).
+    const backDeadline = readyAt + 15_000;
+    while (projector.joinedAt <= killedAt && epochNow() < backDeadline) await sleep(20);
+    const projectorBack = Math.max(0, (projector.joinedAt > killedAt ? projector.joinedAt : backDeadline) - readyAt);
     restart = {
       downMs: readyAt - killedAt,
       tapToAck: restartPhase.ack,

@@ -1,6 +1,7 @@
 // Bad input, everywhere: random and malformed payloads (wrong types, empty and huge strings,
 // control characters, odd Unicode, `__proto__`/`constructor` keys, missing and extra fields,
-// unknown event names, binary frames) sent to every socket event of a real server on its own
+// unknown event names, binary frames) sent to every socket event (and as the join in the connect
+// packet) of a real server on its own
 // database. Each must get a clear error, the server must keep serving, no log line may grow with
 // the input, and the stored data must not change: row counts and a checksum of every table are
 // the same before and after. Each event's payloads are written down here field by field (what the
@@ -62,6 +63,24 @@ function emit(s: Client, event: string, payload: unknown, timeoutMs = 10_000): P
     };
     s.on("disconnect", onDisconnect);
     (s.emit as (...a: unknown[]) => void)(event, payload, (reply: { ok: boolean; error?: string }) => done(reply));
+  });
+}
+
+/** Connects with `auth` (a join sent with the connect packet) and waits for its answer. */
+function joinInHandshake(auth: object, timeoutMs = 10_000): Promise<Reply> {
+  return new Promise((resolve) => {
+    const s = connect(target.app.url, { transports: ["websocket"], auth, forceNew: true, reconnection: false });
+    const timer = setTimeout(() => done("no reply"), timeoutMs);
+    const done = (reply: Reply) => {
+      clearTimeout(timer);
+      s.off("disconnect", onGone).off("connect_error", onGone);
+      s.disconnect();
+      resolve(reply);
+    };
+    const onGone = () => done("disconnected");
+    s.once("disconnect", onGone);
+    s.once("connect_error", onGone);
+    (s.once as (event: string, listener: (reply: { ok: boolean; error?: string }) => void) => void)("participant:joined", (reply) => done(reply));
   });
 }
 
@@ -293,6 +312,27 @@ describe("socket events", () => {
           s = await open("stranger");
         }
         expectRefused(await emit(s, "participant:join", { code: "ZZZZZZ" }), "a join after unknown events", null);
+
+        // The join sent with the connect packet (socket.io's `auth`), a connection of its own each:
+        // refused by the same schema, answered with `participant:joined`.
+        const joinBreaches = breachesOfShapes(events.find((e) => e.event === "participant:join")!.shapes);
+        await fc.assert(
+          fc.asyncProperty(
+            fc.constantFrom(...joinBreaches).chain((b) => b.arbitrary.map((payload) => ({ breach: b.name, payload }))),
+            async ({ breach, payload }) => {
+              fc.pre(payload !== undefined); // no join in the connect packet: the phone joins with the event
+              expectRefused(await joinInHandshake({ join: payload }), `participant:join in the connect packet, ${breach}`, payload, "participant:join");
+            },
+          ),
+          { numRuns: joinBreaches.length + RUNS, seed, examples: joinBreaches.map((b) => [{ breach: b.name, payload: b.example }]) },
+        );
+        await fc.assert(
+          fc.asyncProperty(junk, async (payload) => {
+            fc.pre(payload !== undefined);
+            expectRefused(await joinInHandshake({ join: payload }), "participant:join in the connect packet, junk", payload);
+          }),
+          { numRuns: RUNS, seed },
+        );
       },
       `after malformed payloads (${repeat})`,
     );

@@ -1,13 +1,13 @@
 // Bad input, everywhere: random and malformed payloads (wrong types, empty and huge strings,
 // control characters, odd Unicode, `__proto__`/`constructor` keys, missing and extra fields,
 // unknown event names, binary frames) sent to every socket event (and as the join in the connect
-// packet) of a real server on its own
-// database. Each must get a clear error, the server must keep serving, no log line may grow with
-// the input, and the stored data must not change: row counts and a checksum of every table are
-// the same before and after. Each event's payloads are written down here field by field (what the
-// protocol accepts), and every field is tried of another type and just past each of its bounds,
-// every required field missing and an extra key added: each such payload must be refused by the
-// event's schema ("Invalid <event>: …"), so a check made looser than the protocol says fails here.
+// packet) of a real server on its own database. Each must get a clear error, the server must keep
+// serving, no log line may grow with the input, and the stored data must not change: row counts
+// and a checksum of every table are the same before and after. Each event's payloads are written
+// down here field by field (what the protocol accepts), and every field is tried of another type
+// and just past each of its bounds, every required field missing and an extra key added: each such
+// payload must be refused by the event's schema ("Invalid <event>: …"), so a check made looser
+// than the protocol says fails here.
 //
 import fc from "fast-check";
 import { io as connect } from "socket.io-client";

@@ -182,6 +182,7 @@ export class PhoneClient extends LiveClient<PhoneState, PhoneEvent> {
   joinAsNew(): void {
     this.forget();
     this.connection++; // a reply to an earlier join is for the previous student
+    this.joinInHandshake = false; // so is the join of a connect packet already sent: join after it
     this.update({ view: null, answers: {}, extras: {}, segment: null, segmentAsked: false, joined: false, message: "", fatal: "" });
     if (this.socket.connected) this.join();
   }

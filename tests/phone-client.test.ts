@@ -205,6 +205,25 @@ describe("the phone client's join with the connect packet", () => {
     expect(phone.token).toBe("e".repeat(32));
   });
 
+  it("joins as someone new when told so while its connect packet (with the old token) is on its way", async () => {
+    const { io, socket, seen } = await server((join) => ({ ok: true, token: join?.token ?? "n".repeat(32), view: view("WAITING", 0), answers: {} }) as never);
+    // The server holds the connection until the test lets it go.
+    let letGo = () => {};
+    const arrived = new Promise<void>((resolve) => io.use((_socket, next) => ((letGo = next), resolve())));
+    const storage = memoryStorage();
+    storage.setItem(tokenKey("ABCDEF"), "k".repeat(32));
+    const phone = new PhoneClient(socket, "ABCDEF", { storage });
+    cleanups.push(() => phone.stop());
+    await arrived;
+    phone.joinAsNew();
+    letGo();
+    await expect.poll(() => phone.state.joined).toBe(true);
+    // The connect packet's join (the previous student's token) is not taken for this phone's.
+    expect(seen.handshakes).toEqual([{ code: "ABCDEF", token: "k".repeat(32) }]);
+    expect(seen.events).toBe(1);
+    expect(phone.token).toBe("e".repeat(32));
+  });
+
   it("shows a final refusal and forgets its token (a wrong or ended code)", async () => {
     const { socket } = await server(() => ({ ok: false, error: "No seminar is running with that code." }));
     const storage = memoryStorage();

@@ -29,7 +29,7 @@ import {
 import { REASON_MAX_LENGTH } from "@/lib/reasons";
 import { MAX_SEGMENT_OPTIONS } from "@/lib/packs";
 import { COMMANDS } from "@/lib/seminar-flow";
-import { waitFor, type Client } from "./helpers/app-server";
+import { joinInConnectPacket, waitFor, type Client } from "./helpers/app-server";
 import { breachesOfShapes, controlChars, expectUnchangedBy, fuzzSettings, fuzzTarget, junk, type Field, type Shape } from "./helpers/bad-input";
 
 const { runs: RUNS, seed, repeat } = fuzzSettings(60);
@@ -66,22 +66,11 @@ function emit(s: Client, event: string, payload: unknown, timeoutMs = 10_000): P
   });
 }
 
-/** Connects with `auth` (a join sent with the connect packet) and waits for its answer. */
-function joinInHandshake(auth: object, timeoutMs = 10_000): Promise<Reply> {
-  return new Promise((resolve) => {
-    const s = connect(target.app.url, { transports: ["websocket"], auth, forceNew: true, reconnection: false });
-    const timer = setTimeout(() => done("no reply"), timeoutMs);
-    const done = (reply: Reply) => {
-      clearTimeout(timer);
-      s.off("disconnect", onGone).off("connect_error", onGone);
-      s.disconnect();
-      resolve(reply);
-    };
-    const onGone = () => done("disconnected");
-    s.once("disconnect", onGone);
-    s.once("connect_error", onGone);
-    (s.once as (event: string, listener: (reply: { ok: boolean; error?: string }) => void) => void)("participant:joined", (reply) => done(reply));
-  });
+/** The answer to a join sent with the connect packet, on a connection of its own (closed after). */
+async function joinInHandshake(auth: object): Promise<Reply> {
+  const { socket, reply } = await joinInConnectPacket(target.app.url, auth);
+  socket.disconnect();
+  return reply;
 }
 
 /**

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { io as connect } from "socket.io-client";
 import { getPrisma } from "@/lib/db/client.server";
 import { tokenKey } from "@/lib/phone-client";
-import { appForTests, tutorCookie, waitFor, type Client } from "./helpers/app-server";
+import { appForTests, joinInConnectPacket, tutorCookie, waitFor, type Client } from "./helpers/app-server";
 import { TestPhone } from "./helpers/phone";
 import { seminarWithOpenRound } from "./helpers/seminars";
 
@@ -29,11 +29,11 @@ function emit(socket: Client, event: string, payload: unknown): Promise<Reply> {
 
 const randomToken = () => randomBytes(24).toString("base64url");
 
-/** Connects with `auth` (a join sent with the connect packet) and waits for its answer. */
-async function handshakeJoin(auth: unknown): Promise<{ socket: Client; reply: Reply & { token?: string } }> {
-  const socket = connect(app().url, { transports: ["websocket"], auth: auth as object, forceNew: true, reconnection: false });
-  const reply = await new Promise<Reply>((resolve) => socket.once("participant:joined" as never, resolve as never));
-  return { socket, reply };
+/** A join sent with the connect packet, and its answer. */
+async function handshakeJoin(auth: object): Promise<{ socket: Client; reply: Reply & { token?: string } }> {
+  const { socket, reply } = await joinInConnectPacket(app().url, auth);
+  expect(reply, "an answer to the join in the connect packet").toMatchObject({ ok: expect.any(Boolean) });
+  return { socket, reply: reply as Reply & { token?: string } };
 }
 
 describe("tutor identity on the live channel", () => {

@@ -10,7 +10,7 @@ import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, inject } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { buildIfStale } from "../../scripts/build-if-stale";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/protocol";
+import type { ClientToServerEvents, ParticipantJoinReply, ServerToClientEvents } from "@/lib/realtime/protocol";
 
 /** Each test file's app processes sign sessions with a key of their own. */
 export const TEST_SECRET = randomBytes(32).toString("base64url");
@@ -119,6 +119,29 @@ export function client(url: string, cookie?: string): Client {
     reconnectionDelayMax: 500,
     extraHeaders: cookie ? { cookie } : undefined,
     forceNew: true,
+  });
+}
+
+/**
+ * Connects with `auth` as socket.io's connect packet (a phone sends its join there) and waits for
+ * the join's answer (`participant:joined`): the answer, "disconnected" if the connection was
+ * refused or closed first, or "no reply". The socket is left open.
+ */
+export function joinInConnectPacket(
+  url: string,
+  auth: object,
+  timeoutMs = 10_000,
+): Promise<{ socket: Client; reply: ParticipantJoinReply | "disconnected" | "no reply" }> {
+  const socket: Client = connect(url, { transports: ["websocket"], auth, forceNew: true, reconnection: false });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done("no reply"), timeoutMs);
+    const done = (reply: ParticipantJoinReply | "disconnected" | "no reply") => {
+      clearTimeout(timer);
+      socket.off("participant:joined", done).off("disconnect", gone).off("connect_error", gone);
+      resolve({ socket, reply });
+    };
+    const gone = () => done("disconnected");
+    socket.once("participant:joined", done).once("disconnect", gone).once("connect_error", gone);
   });
 }
 
